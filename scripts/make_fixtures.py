@@ -1,0 +1,756 @@
+#!/usr/bin/env python3
+"""Generate the small test fixtures committed under ``tests/fixtures/``.
+
+Three groups, each with an ``expected.json`` describing what a reader of the
+files should find:
+
+``tests/fixtures/ocr/``
+    Single text lines (names with rare characters 玥 喆 婧 旸 堃, names with
+    the middle dot ·, unit names) in Noto Sans CJK SC, Noto Serif CJK SC and
+    WenQuanYi Zen Hei at 10.5–14 pt rendered at 150, 200 and 300 DPI, some
+    with Gaussian noise or blur; one small page of several lines plus the same
+    page rotated 90°, 180°, 270° clockwise and skewed by 3°.  Every line's
+    exact text and every character's ink box are recorded.
+
+``tests/fixtures/meta/``
+    One small page (姓名：王玥 …) in many containers: JPEG with EXIF (Artist,
+    ImageDescription, XPAuthor, GPS, an embedded thumbnail), XMP and a
+    comment; a PDF with Info and XMP metadata; CMYK JPEG; 16-bit grey PNG;
+    RGBA PNG; JPEG stored sideways with EXIF Orientation 6; 3-page TIFF;
+    WebP; BMP.
+
+``tests/fixtures/bad/``
+    Files a batch run must survive: empty, mislabelled, random bytes,
+    truncated JPEG/PNG, password-protected PDF, a PDF with no pages, a PDF
+    whose cross-reference table is garbled, and an owner-password-only PDF
+    that must still be processed.
+
+Boxes are ``[x0, y0, x1, y1]`` in image pixels (origin top-left, x1/y1
+exclusive) covering the ink of the characters; PDF coordinates are pixels of
+the page rendered at 200 DPI.  The script is deterministic; run it with any
+``python3`` (it sets up and re-uses the same virtual environment as
+``make_samples.py``, whose drawing helpers it imports).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import make_samples as ms  # noqa: E402  (also bootstraps the venv)
+
+import argparse  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import shutil  # noqa: E402
+import struct  # noqa: E402
+
+import numpy as np  # noqa: E402
+from PIL import Image, ImageFilter, ImageOps  # noqa: E402
+
+FIXTURES = ms.REPO_ROOT / "tests" / "fixtures"
+
+NAME = "王玥"
+UNIT_ALIAS = "巴州人民医院"
+
+# --------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------
+
+
+def int_box(box) -> list[int]:
+    """Round a float ink box outwards to whole pixels."""
+    x0, y0, x1, y1 = box
+    return [math.floor(x0), math.floor(y0), math.ceil(x1), math.ceil(y1)]
+
+
+def degrade(img: Image.Image, seed: int, noise: float, blur: float) -> Image.Image:
+    """Gaussian blur of radius ``blur`` then Gaussian noise of sigma ``noise``."""
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    if noise:
+        rng = np.random.default_rng(seed)
+        arr = np.asarray(img, dtype=np.float32)
+        arr = arr + rng.normal(0.0, noise, size=arr.shape).astype(np.float32)
+        img = Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), img.mode)
+    return img
+
+
+def ink_bbox(img: Image.Image, threshold=250):
+    """Bounding box of pixels darker than ``threshold`` (None if blank)."""
+    arr = np.asarray(img.convert("L"))
+    ys, xs = np.nonzero(arr < threshold)
+    if len(xs) == 0:
+        return None
+    return [int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1]
+
+
+def check_close(label, predicted, measured, tol=2):
+    """Fail loudly when a recorded box and the measured ink disagree."""
+    if measured is None or any(abs(a - b) > tol for a, b in zip(predicted, measured)):
+        raise SystemExit(f"self-check failed for {label}: recorded {predicted}, ink {measured}")
+
+
+# --------------------------------------------------------------------------
+# OCR fixtures
+# --------------------------------------------------------------------------
+
+OCR_LINES = [
+    # file stem, font, pt, dpi, text, noise sigma, blur radius
+    ("line01_sans_12pt_200dpi", "sans", 12, 200, "姓名：王玥", 0, 0),
+    ("line02_serif_10.5pt_150dpi", "serif", 10.5, 150, "工作单位：巴音郭楞蒙古自治州人民医院", 0, 0),
+    ("line03_wqy_14pt_300dpi", "wqy", 14, 300, "申报人：阿依古丽·买买提", 0, 0),
+    ("line04_sans_10.5pt_300dpi", "sans", 10.5, 300, "李喆 赵婧 陈旸 刘堃", 0, 0),
+    ("line05_serif_14pt_200dpi_noise", "serif", 14, 200, "焉耆回族自治县人民医院", 12, 0),
+    ("line06_wqy_12pt_150dpi_blur", "wqy", 12, 150, "巴州人民医院心血管内科", 0, 1.0),
+    ("line07_sans_14pt_150dpi_noise_blur", "sans", 14, 150, "兹推荐刘堃同志申报副主任医师资格", 10, 0.8),
+    ("line08_serif_12pt_300dpi_blur", "serif", 12, 300, "巴特尔·孟和", 0, 1.5),
+    ("line09_wqy_10.5pt_200dpi_noise", "wqy", 10.5, 200, "库尔勒市第二人民医院", 8, 0),
+    ("line10_sans_10.5pt_150dpi", "sans", 10.5, 150, "王婧、张喆、李旸、吴堃", 0, 0),
+]
+
+OCR_PAGE_LINES = [
+    # text, font, pt, x, baseline (pixels of the 1000x700 page at 200 DPI)
+    ("单位推荐意见", "sans", 16, 380, 110),
+    ("姓名：王玥    性别：女", "serif", 12, 80, 210),
+    ("工作单位：巴音郭楞蒙古自治州人民医院", "serif", 12, 80, 300),
+    ("兹推荐王玥同志申报副主任医师资格。", "serif", 12, 80, 390),
+    ("科室负责人：张喆", "wqy", 12, 80, 480),
+    ("2024年5月20日", "wqy", 12, 640, 600),
+]
+
+
+def line_record(glyphs, text) -> dict:
+    """``{"text", "bbox", "chars"}`` for one drawn line (float boxes kept)."""
+    chars = [{"char": g.ch, "box": g.box} for g in glyphs if g.box is not None]
+    box = ms.union_box([c["box"] for c in chars])
+    return {"text": text, "box": box, "chars": chars}
+
+
+def map_record(rec: dict, fn) -> dict:
+    """Map a line record's boxes through point function ``fn``.
+
+    Each box's four corners are mapped; the new box encloses them and the
+    exact quadrilateral is kept as ``poly``.
+    """
+    def map_box(box):
+        pts = [fn(p) for p in ms.rect_poly(box)]
+        xs, ys = [p[0] for p in pts], [p[1] for p in pts]
+        return (min(xs), min(ys), max(xs), max(ys)), pts
+
+    box, poly = map_box(rec["box"])
+    chars = []
+    for c in rec["chars"]:
+        cbox, cpoly = map_box(c["box"])
+        chars.append({"char": c["char"], "box": cbox, "poly": cpoly})
+    return {"text": rec["text"], "box": box, "poly": poly, "chars": chars}
+
+
+def record_json(rec: dict, with_poly: bool) -> dict:
+    out = {"text": rec["text"], "bbox": int_box(rec["box"])}
+    if with_poly:
+        out["poly"] = [[round(x, 1), round(y, 1)] for x, y in rec["poly"]]
+    chars = []
+    for c in rec["chars"]:
+        item = {"char": c["char"], "bbox": int_box(c["box"])}
+        if with_poly:
+            item["poly"] = [[round(x, 1), round(y, 1)] for x, y in c["poly"]]
+        chars.append(item)
+    out["chars"] = chars
+    return out
+
+
+def make_ocr(out: Path) -> dict:
+    """Write the OCR fixtures; returns the ``expected.json`` document."""
+    images = []
+    for i, (stem, font, pt, dpi, text, noise, blur) in enumerate(OCR_LINES):
+        px = pt * dpi / 72.0
+        probe = ms.RasterPage(10, 10, dpi=dpi)
+        width = math.ceil(probe.text_width(text, font, pt) + 1.2 * px)
+        height = math.ceil(2.0 * px)
+        page = ms.RasterPage(width, height, dpi=dpi)
+        glyphs = page.text(0.6 * px, 1.38 * px, text, font=font, pt=pt)
+        rec = line_record(glyphs, text)
+        img = page.image.convert("L")
+        check_close(stem, int_box(rec["box"]), ink_bbox(img))
+        img = degrade(img, seed=1000 + i, noise=noise, blur=blur)
+        img.save(out / f"{stem}.png", optimize=True)
+        images.append({
+            "file": f"{stem}.png",
+            "kind": "line",
+            "font": ms.FONT_LABELS[font],
+            "font_key": font,
+            "pt": pt,
+            "dpi": dpi,
+            "px_per_em": round(px, 2),
+            "width": img.width,
+            "height": img.height,
+            "mode": img.mode,
+            "noise_sigma": noise,
+            "blur_radius": blur,
+            "transform": None,
+            "lines": [record_json(rec, with_poly=False)],
+        })
+
+    # the small page and its rotated / skewed variants
+    page = ms.RasterPage(1000, 700, dpi=200)
+    records = []
+    for text, font, pt, x, baseline in OCR_PAGE_LINES:
+        glyphs = page.text(x, baseline, text, font=font, pt=pt)
+        records.append(line_record(glyphs, text))
+    base = page.image
+    w, h = base.size
+    check_close("page", int_box(ms.union_box([r["box"] for r in records])), ink_bbox(base))
+    fonts = sorted({ms.FONT_LABELS[f] for _, f, _, _, _ in OCR_PAGE_LINES})
+
+    variants = [
+        ("page.png", None, base, lambda p: p),
+        ("page_rot90cw.png", {"rotate_cw": 90}, base.transpose(Image.Transpose.ROTATE_270),
+         lambda p: (h - p[1], p[0])),
+        ("page_rot180.png", {"rotate_cw": 180}, base.transpose(Image.Transpose.ROTATE_180),
+         lambda p: (w - p[0], h - p[1])),
+        ("page_rot270cw.png", {"rotate_cw": 270}, base.transpose(Image.Transpose.ROTATE_90),
+         lambda p: (p[1], w - p[0])),
+    ]
+    skew = base.rotate(3.0, resample=Image.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+    sw, sh = skew.size
+
+    def skew_point(p):
+        q = ms.rotate_point(p, 3.0, w / 2, h / 2)
+        return (q[0] - w / 2 + sw / 2, q[1] - h / 2 + sh / 2)
+
+    variants.append(("page_skew3ccw.png", {"rotate_ccw_deg": 3.0, "expand": True,
+                                           "fill": "white"}, skew, skew_point))
+    for file, transform, img, fn in variants:
+        mapped = [map_record(r, fn) for r in records]
+        skewed = transform is not None and "rotate_ccw_deg" in transform
+        if not skewed:
+            check_close(file, int_box(ms.union_box([m["box"] for m in mapped])), ink_bbox(img))
+        img.save(out / file, optimize=True)
+        images.append({
+            "file": file,
+            "kind": "page",
+            "font": fonts,
+            "dpi": 200,
+            "width": img.width,
+            "height": img.height,
+            "mode": img.mode,
+            "noise_sigma": 0,
+            "blur_radius": 0,
+            "transform": transform,
+            "source": None if transform is None else "page.png",
+            "lines": [record_json(m, with_poly=skewed) for m in mapped],
+        })
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "coordinates": "image pixels, origin top-left; bbox [x0,y0,x1,y1] encloses the ink "
+                       "of the characters (x1,y1 exclusive); for the skewed page poly gives "
+                       "the exact rotated quadrilateral; chars skips whitespace",
+        "transform_meaning": "rotate_cw: the upright page.png turned clockwise by that many "
+                             "degrees (text then reads top-to-bottom for 90); rotate_ccw_deg: "
+                             "rotated counter-clockwise about the centre with the canvas "
+                             "enlarged to fit",
+        "images": images,
+    }
+
+
+# --------------------------------------------------------------------------
+# EXIF / JPEG segment writing (by hand, so every field is under control)
+# --------------------------------------------------------------------------
+
+BYTE, ASCII, SHORT, LONG, RATIONAL, UNDEFINED = 1, 2, 3, 4, 5, 7
+_TYPE_SIZE = {BYTE: 1, ASCII: 1, SHORT: 2, LONG: 4, RATIONAL: 8, UNDEFINED: 1}
+
+
+def _encode_value(typ, value) -> tuple[int, bytes]:
+    """Little-endian payload and element count of one IFD entry."""
+    if typ in (ASCII, BYTE, UNDEFINED):
+        data = bytes(value)
+        return len(data), data
+    if typ == SHORT:
+        return len(value), b"".join(struct.pack("<H", v) for v in value)
+    if typ == LONG:
+        return len(value), b"".join(struct.pack("<I", v) for v in value)
+    if typ == RATIONAL:
+        return len(value), b"".join(struct.pack("<II", n, d) for n, d in value)
+    raise ValueError(typ)
+
+
+def _ifd_size(entries) -> int:
+    size = 2 + 12 * len(entries) + 4
+    for typ_value in entries:
+        _, typ, value = typ_value
+        _, data = _encode_value(typ, value)
+        if len(data) > 4:
+            size += len(data) + (len(data) & 1)
+    return size
+
+
+def _write_ifd(entries, offset: int, next_ifd: int) -> bytes:
+    """Serialise one IFD located at ``offset`` (from the TIFF header)."""
+    entries = sorted(entries, key=lambda e: e[0])
+    head = struct.pack("<H", len(entries))
+    data_offset = offset + 2 + 12 * len(entries) + 4
+    body, data_area = b"", b""
+    for tag, typ, value in entries:
+        count, data = _encode_value(typ, value)
+        if len(data) <= 4:
+            field = data.ljust(4, b"\0")
+        else:
+            field = struct.pack("<I", data_offset + len(data_area))
+            data_area += data + (b"\0" if len(data) & 1 else b"")
+        body += struct.pack("<HHI", tag, typ, count) + field
+    return head + body + struct.pack("<I", next_ifd) + data_area
+
+
+def build_exif(ifd0, exif_ifd=None, gps_ifd=None, thumbnail: bytes | None = None) -> bytes:
+    """A complete ``Exif\\0\\0`` APP1 payload (little-endian TIFF structure).
+
+    ``ifd0``/``exif_ifd``/``gps_ifd`` are lists of ``(tag, type, value)``;
+    the pointer tags and IFD1 (thumbnail) are added here.
+    """
+    ifd0 = list(ifd0)
+    if exif_ifd:
+        ifd0.append((0x8769, LONG, [0]))
+    if gps_ifd:
+        ifd0.append((0x8825, LONG, [0]))
+    ifd1 = None
+    if thumbnail:
+        ifd1 = [(0x0103, SHORT, [6]), (0x011A, RATIONAL, [(72, 1)]),
+                (0x011B, RATIONAL, [(72, 1)]), (0x0128, SHORT, [2]),
+                (0x0201, LONG, [0]), (0x0202, LONG, [len(thumbnail)])]
+    # layout: header, IFD0, Exif IFD, GPS IFD, IFD1, thumbnail
+    off_ifd0 = 8
+    off_exif = off_ifd0 + _ifd_size(ifd0)
+    off_gps = off_exif + (_ifd_size(exif_ifd) if exif_ifd else 0)
+    off_ifd1 = off_gps + (_ifd_size(gps_ifd) if gps_ifd else 0)
+    off_thumb = off_ifd1 + (_ifd_size(ifd1) if ifd1 else 0)
+
+    def patch(entries, tag, value):
+        return [(t, ty, [value] if t == tag else v) for t, ty, v in entries]
+
+    if exif_ifd:
+        ifd0 = patch(ifd0, 0x8769, off_exif)
+    if gps_ifd:
+        ifd0 = patch(ifd0, 0x8825, off_gps)
+    tiff = b"II*\0" + struct.pack("<I", off_ifd0)
+    tiff += _write_ifd(ifd0, off_ifd0, off_ifd1 if ifd1 else 0)
+    if exif_ifd:
+        tiff += _write_ifd(exif_ifd, off_exif, 0)
+    if gps_ifd:
+        tiff += _write_ifd(gps_ifd, off_gps, 0)
+    if ifd1:
+        tiff += _write_ifd(patch(ifd1, 0x0201, off_thumb), off_ifd1, 0)
+        tiff += thumbnail
+    assert len(tiff) == off_thumb + (len(thumbnail) if thumbnail else 0)
+    return b"Exif\0\0" + tiff
+
+
+def jpeg_with_segments(jpeg: bytes, segments: list[tuple[int, bytes]]) -> bytes:
+    """Replace the JFIF APP0 of a Pillow JPEG by the given ``(marker, payload)`` segments."""
+    assert jpeg[:2] == b"\xff\xd8"
+    rest = jpeg[2:]
+    if rest[:2] == b"\xff\xe0":  # drop APP0 (JFIF)
+        length = struct.unpack(">H", rest[2:4])[0]
+        rest = rest[2 + length:]
+    out = b"\xff\xd8"
+    for marker, payload in segments:
+        if len(payload) + 2 > 0xFFFF:
+            raise ValueError("segment too large")
+        out += bytes([0xFF, marker]) + struct.pack(">H", len(payload) + 2) + payload
+    return out + rest
+
+
+def jpeg_bytes(img: Image.Image, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", **kw)
+    return buf.getvalue()
+
+
+def xmp_packet(creator: str, title: str, description: str) -> str:
+    """A small XMP document naming the creator (the applicant)."""
+    return (
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+        '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+        '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+        'xmlns:xmp="http://ns.adobe.com/xap/1.0/">'
+        f'<dc:creator><rdf:Seq><rdf:li>{creator}</rdf:li></rdf:Seq></dc:creator>'
+        f'<dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>'
+        f'<dc:description><rdf:Alt><rdf:li xml:lang="x-default">{description}</rdf:li>'
+        '</rdf:Alt></dc:description>'
+        '<xmp:CreatorTool>Scanner Utility 3.2</xmp:CreatorTool>'
+        '</rdf:Description></rdf:RDF></x:xmpmeta>'
+    )
+
+
+def xmp_app1(xml: str) -> bytes:
+    packet = ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>' + xml
+              + '<?xpacket end="w"?>')
+    return b"http://ns.adobe.com/xap/1.0/\0" + packet.encode("utf-8")
+
+
+def dms(value: float) -> list[tuple[int, int]]:
+    """Degrees/minutes/seconds rationals for a GPS coordinate."""
+    deg = int(value)
+    minutes_f = (value - deg) * 60
+    minutes = int(minutes_f)
+    seconds = round((minutes_f - minutes) * 60 * 100)
+    return [(deg, 1), (minutes, 1), (seconds, 100)]
+
+
+# --------------------------------------------------------------------------
+# Metadata / container fixtures
+# --------------------------------------------------------------------------
+
+
+def meta_page(page_no: int | None = None) -> tuple[Image.Image, list[ms.Region]]:
+    """The 800x600 page used by every container fixture."""
+    marks = [(NAME, "name"), (UNIT_ALIAS, "unit")]
+    page = ms.RasterPage(800, 600, marks=marks, dpi=200)
+    page.rect(30, 30, 770, 570, 2, (120, 120, 120))
+    title = "年度考核登记表" if page_no is None else f"年度考核登记表（第{page_no}页）"
+    page.text(400, 120, title, font="serif", pt=16, align="center")
+    page.text(80, 250, f"姓名：{NAME}", font="sans", pt=14)
+    page.text(80, 350, f"工作单位：{UNIT_ALIAS}", font="sans", pt=14)
+    page.text(80, 450, "考核等次：优秀", font="sans", pt=14)
+    page.text(720, 530, "2024年1月20日", font="sans", pt=11, align="right")
+    return page.image, page.regions
+
+
+def regions_json(regions, w, h):
+    return [{k: v for k, v in r.to_json(w, h).items() if k != "poly"} for r in regions]
+
+
+def make_meta(out: Path) -> dict:
+    """Write the container/metadata fixtures; returns ``expected.json``."""
+    files = []
+    img, regions = meta_page()
+    w, h = img.size
+    page_regions = regions_json(regions, w, h)
+
+    def entry(file, fmt, color, pages=1, **extra):
+        item = {"file": file, "format": fmt, "pages": pages, "width": w, "height": h,
+                "stored_width": w, "stored_height": h, "orientation": 1, "color": color,
+                "bit_depth": 8, "alpha": False, "name_in_metadata": [],
+                "page_regions": page_regions}
+        item.update(extra)
+        files.append(item)
+
+    # JPEG with EXIF (incl. GPS + thumbnail), XMP and a comment
+    thumb = jpeg_bytes(img.resize((160, 120), Image.LANCZOS), quality=70)
+    exif = build_exif(
+        ifd0=[
+            (0x010E, ASCII, f"{NAME}-身份证正面扫描件".encode("utf-8") + b"\0"),
+            (0x010F, ASCII, b"Canon\0"),
+            (0x0110, ASCII, b"CanoScan LiDE 300\0"),
+            (0x0112, SHORT, [1]),
+            (0x011A, RATIONAL, [(200, 1)]),
+            (0x011B, RATIONAL, [(200, 1)]),
+            (0x0128, SHORT, [2]),
+            (0x0131, ASCII, b"Scanner Utility 3.2\0"),
+            (0x0132, ASCII, b"2024:05:16 10:21:07\0"),
+            (0x013B, ASCII, NAME.encode("utf-8") + b"\0"),
+            (0x9C9D, BYTE, (NAME + "\0").encode("utf-16-le")),  # XPAuthor
+        ],
+        exif_ifd=[
+            (0x9000, UNDEFINED, b"0232"),
+            (0x9003, ASCII, b"2024:05:16 10:21:07\0"),
+            (0xA001, SHORT, [1]),
+            (0xA002, LONG, [w]),
+            (0xA003, LONG, [h]),
+        ],
+        gps_ifd=[
+            (0x0000, BYTE, bytes([2, 3, 0, 0])),
+            (0x0001, ASCII, b"N\0"),
+            (0x0002, RATIONAL, dms(41.7259)),
+            (0x0003, ASCII, b"E\0"),
+            (0x0004, RATIONAL, dms(86.1746)),
+            (0x0005, BYTE, bytes([0])),
+            (0x0006, RATIONAL, [(93200, 100)]),
+        ],
+        thumbnail=thumb,
+    )
+    xmp = xmp_app1(xmp_packet(NAME, f"{NAME}-身份证正面", f"{NAME} {UNIT_ALIAS}"))
+    data = jpeg_with_segments(
+        jpeg_bytes(img, quality=85),
+        [(0xE1, exif), (0xE1, xmp), (0xFE, f"扫描人：{NAME}".encode("utf-8"))],
+    )
+    (out / "with_exif.jpg").write_bytes(data)
+    entry("with_exif.jpg", "jpeg", "rgb",
+          name_in_metadata=["exif:ImageDescription", "exif:Artist", "exif:XPAuthor",
+                            "exif:thumbnail(image)", "xmp:dc:creator", "xmp:dc:title",
+                            "xmp:dc:description", "jpeg:COM"],
+          has_gps=True, has_thumbnail=True, thumbnail_size=[160, 120])
+
+    # vector PDF with Info and XMP metadata, page 800x600 px at 200 DPI
+    doc = ms.VectorDoc(title=f"{NAME}-年度考核登记表", author=NAME,
+                       size_pt=(800 / ms.PX_PER_PT, 600 / ms.PX_PER_PT))
+    doc.pdf.set_subject(f"{NAME} 2023年度考核")
+    doc.pdf.set_keywords(f"{NAME} {UNIT_ALIAS} 职称申报")
+    doc.pdf.set_xmp_metadata(xmp_packet(NAME, f"{NAME}-年度考核登记表", UNIT_ALIAS))
+    vp = doc.add_page([(NAME, "name"), (UNIT_ALIAS, "unit")])
+    vp.rect(30, 30, 770, 570, 2, (120, 120, 120))
+    vp.text(400, 120, "年度考核登记表", font="serif", pt=16, align="center")
+    vp.text(80, 250, f"姓名：{NAME}", font="sans", pt=14)
+    vp.text(80, 350, f"工作单位：{UNIT_ALIAS}", font="sans", pt=14)
+    vp.text(80, 450, "考核等次：优秀", font="sans", pt=14)
+    doc.save(out / "with_meta.pdf")
+    entry("with_meta.pdf", "pdf", "vector", width=vp.width, height=vp.height,
+          stored_width=None, stored_height=None,
+          width_pt=round(doc.size_pt[0], 3), height_pt=round(doc.size_pt[1], 3),
+          name_in_metadata=["info:Title", "info:Author", "info:Subject", "info:Keywords",
+                            "xmp:dc:creator", "xmp:dc:title", "text layer"],
+          page_regions=regions_json(vp.regions, vp.width, vp.height))
+
+    # CMYK JPEG
+    img.convert("CMYK").save(out / "cmyk.jpg", "JPEG", quality=85)
+    entry("cmyk.jpg", "jpeg", "cmyk",
+          adobe_app14=b"Adobe" in (out / "cmyk.jpg").read_bytes()[:2000])
+
+    # 16-bit greyscale PNG
+    grey = np.asarray(img.convert("L"), dtype=np.uint16) * 257
+    gray16 = Image.fromarray(grey.astype(np.uint16))
+    assert gray16.mode == "I;16", gray16.mode
+    gray16.save(out / "gray16.png")
+    entry("gray16.png", "png", "gray", bit_depth=16)
+
+    # RGBA PNG: black ink whose coverage is the alpha channel, so that the
+    # page is reproduced exactly when composited over white; the transparent
+    # background's colour channels are black too.
+    rgba = np.zeros((h, w, 4), dtype=np.uint8)
+    rgba[..., 3] = 255 - np.asarray(img.convert("L"), dtype=np.uint8)
+    Image.fromarray(rgba, "RGBA").save(out / "rgba.png", optimize=True)
+    entry("rgba.png", "png", "rgba", alpha=True,
+          note="background is fully transparent with black colour channels: composite over "
+               "white (dropping alpha gives a black page with black text)")
+
+    # JPEG stored sideways with EXIF Orientation 6 (rotate 90° CW to display)
+    stored = img.transpose(Image.Transpose.ROTATE_90)  # 90° counter-clockwise
+    exif6 = build_exif(ifd0=[(0x0112, SHORT, [6]), (0x0131, ASCII, b"Phone Camera\0")])
+    data = jpeg_with_segments(jpeg_bytes(stored, quality=85), [(0xE1, exif6)])
+    (out / "rotated_exif.jpg").write_bytes(data)
+    entry("rotated_exif.jpg", "jpeg", "rgb", orientation=6,
+          stored_width=stored.width, stored_height=stored.height)
+
+    # 3-page TIFF (RGB, greyscale, RGB), LZW
+    pages = []
+    page_info = []
+    for k in (1, 2, 3):
+        p_img, p_regions = meta_page(k)
+        if k == 2:
+            p_img = p_img.convert("L")
+        pages.append(p_img)
+        page_info.append({"page": k, "width": p_img.width, "height": p_img.height,
+                          "color": "gray" if k == 2 else "rgb",
+                          "regions": regions_json(p_regions, p_img.width, p_img.height)})
+    pages[0].save(out / "multipage.tif", "TIFF", save_all=True, append_images=pages[1:],
+                  compression="tiff_lzw", dpi=(200, 200))
+    entry("multipage.tif", "tiff", "rgb", pages=3, per_page=page_info,
+          page_regions=page_info[0]["regions"])
+
+    img.save(out / "page.webp", "WEBP", quality=80, method=4)
+    entry("page.webp", "webp", "rgb", lossy=True)
+    # 8-bit palette BMP (a 24-bit one would be 1.4 MB)
+    img.convert("L").convert("P", palette=Image.Palette.ADAPTIVE, colors=256).save(
+        out / "page.bmp", "BMP")
+    entry("page.bmp", "bmp", "palette", note="8 bits per pixel with a 256-entry palette")
+
+    verify_meta(out, files)
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "text": f"姓名：{NAME} / 工作单位：{UNIT_ALIAS}",
+        "fields": {
+            "width/height": "displayed size after EXIF orientation (PDF: page at 200 DPI)",
+            "stored_width/stored_height": "pixel array as stored in the file",
+            "name_in_metadata": "places besides the pixels where the name appears; an output "
+                                "must carry none of them",
+            "page_regions": "boxes of the name and unit text on the displayed page",
+        },
+        "files": files,
+    }
+
+
+def verify_meta(out: Path, files: list[dict]):
+    """Re-open every raster fixture with Pillow and compare with the record."""
+    for item in files:
+        if item["format"] == "pdf":
+            continue
+        with Image.open(out / item["file"]) as im:
+            n = getattr(im, "n_frames", 1)
+            assert n == item["pages"], (item["file"], n)
+            assert im.size == (item["stored_width"], item["stored_height"]), item["file"]
+            shown = ImageOps.exif_transpose(im)
+            assert shown.size == (item["width"], item["height"]), item["file"]
+            if item["file"] == "with_exif.jpg":
+                exif = im.getexif()
+                # Pillow decodes EXIF ASCII as Latin-1; the bytes are UTF-8
+                artist = exif[0x013B].encode("latin-1").decode("utf-8")
+                assert artist == NAME, artist
+                assert exif.get_ifd(0x8825)[1] == "N"
+                assert NAME in im.info["xmp"].decode("utf-8")
+                assert NAME.encode("utf-8") in im.info["comment"]
+            if item["file"] == "gray16.png":
+                ihdr = (out / item["file"]).read_bytes()[16:26]
+                assert ihdr[8] == 16 and ihdr[9] == 0, ihdr  # bit depth 16, colour type grey
+
+
+# --------------------------------------------------------------------------
+# Bad files
+# --------------------------------------------------------------------------
+
+
+def build_pdf(objects: list[bytes], root: int = 1, garble_xref=False) -> bytes:
+    """A classic PDF from numbered objects (1-based) with a correct xref.
+
+    With ``garble_xref`` the xref table's entries are overwritten with junk
+    of the same length (the ``startxref`` offset stays right).
+    """
+    out = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n"
+    offsets = []
+    for num, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{num} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref_at = len(out)
+    table = f"xref\n0 {len(objects) + 1}\n".encode()
+    entries = b"0000000000 65535 f \n" + b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    if garble_xref:
+        junk = (b"#garbled-xref-entry\n" * (len(entries) // 20 + 1))[:len(entries)]
+        entries = junk
+    out += table + entries
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R >>\n".encode()
+    out += f"startxref\n{xref_at}\n%%EOF\n".encode()
+    return out
+
+
+def simple_page_pdf(garble_xref=False) -> bytes:
+    """One A4 page with a line of Helvetica text."""
+    content = b"BT /F1 24 Tf 72 760 Td (Xingming: Wang Yue) Tj ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+        b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
+        f"<< /Length {len(content)} >>\nstream\n".encode() + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return build_pdf(objects, garble_xref=garble_xref)
+
+
+def make_bad(out: Path) -> dict:
+    """Write the bad-file fixtures; returns ``expected.json``."""
+    rng = np.random.default_rng(7)
+    img, _ = meta_page()
+    files = []
+
+    def add(file, expect_error, accept, reason, **extra):
+        item = {"file": file, "expect_error": expect_error, "accept": accept, "reason": reason}
+        item.update(extra)
+        files.append(item)
+
+    (out / "empty.pdf").write_bytes(b"")
+    add("empty.pdf", True, ["error"], "zero-byte file")
+
+    (out / "text.png").write_text("这不是图片。This is a text file with a .png name.\n",
+                                  encoding="utf-8")
+    add("text.png", True, ["error"], "text file named .png")
+
+    noise = rng.integers(0, 256, size=4096, dtype=np.uint8).tobytes()
+    if noise.startswith(b"%PDF"):
+        noise = b"\0" + noise[1:]
+    (out / "notpdf.pdf").write_bytes(noise)
+    add("notpdf.pdf", True, ["error"], "4096 random bytes named .pdf")
+
+    jpg = jpeg_bytes(img, quality=85)
+    (out / "truncated.jpg").write_bytes(jpg[: len(jpg) // 2])
+    add("truncated.jpg", True, ["error", "review"],
+        "baseline JPEG cut in half (no EOI); some decoders return the top half padded, "
+        "which must not pass as a clean page", full_width=img.width, full_height=img.height)
+
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    png = buf.getvalue()
+    (out / "truncated.png").write_bytes(png[: len(png) // 2])
+    add("truncated.png", True, ["error", "review"], "PNG cut in half (IDAT incomplete, no IEND)",
+        full_width=img.width, full_height=img.height)
+
+    def encrypted(user_password):
+        doc = ms.VectorDoc(title="申报材料")
+        if user_password:
+            doc.pdf.set_encryption(owner_password="owner-2024", user_password=user_password)
+        else:
+            from fpdf.enums import AccessPermission
+            doc.pdf.set_encryption(owner_password="owner-2024",
+                                   permissions=AccessPermission.PRINT_LOW_RES)
+        page = doc.add_page()
+        page.text(236, 400, f"姓名：{NAME}", font="sans", pt=14)
+        page.text(236, 500, f"工作单位：{UNIT_ALIAS}", font="sans", pt=14)
+        return doc
+
+    encrypted("user-2024").save(out / "encrypted.pdf")
+    add("encrypted.pdf", True, ["error"],
+        "RC4 encrypted with a user password (user-2024); cannot be opened without it",
+        user_password="user-2024")
+
+    encrypted(None).save(out / "restricted.pdf")
+    add("restricted.pdf", False, ["ok", "review"],
+        "RC4 encrypted with an owner password only (empty user password, printing only): "
+        "opens without a password and must be processed like any PDF", pages=1)
+
+    zero = build_pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                      b"<< /Type /Pages /Kids [] /Count 0 >>"])
+    (out / "zero_pages.pdf").write_bytes(zero)
+    add("zero_pages.pdf", True, ["error"],
+        "well-formed PDF whose page tree is empty (/Kids [] /Count 0): no page to account "
+        "for, so the file needs an error line; PDFium refuses to load it (its error code "
+        "then misleadingly says 'password'), other readers open it with 0 pages")
+
+    (out / "badxref.pdf").write_bytes(simple_page_pdf(garble_xref=True))
+    add("badxref.pdf", False, ["ok", "review", "error"],
+        "one-page PDF whose xref entries are junk; PDFium rebuilds the table by scanning "
+        "objects and opens it (1 page, text 'Xingming: Wang Yue'); a reader that cannot "
+        "must report an error, never crash", pages=1)
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "fields": {
+            "expect_error": "the canonical outcome is a manifest line with status error",
+            "accept": "manifest statuses that are acceptable for the file",
+        },
+        "files": files,
+    }
+
+
+# --------------------------------------------------------------------------
+# Main
+# --------------------------------------------------------------------------
+
+
+def fresh_dir(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True)
+    return path
+
+
+def write_json(path: Path, doc: dict):
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=FIXTURES,
+                        help="fixtures folder (default: tests/fixtures in the repository)")
+    args = parser.parse_args(argv)
+    ms.require_fonts()
+    for group, maker in (("ocr", make_ocr), ("meta", make_meta), ("bad", make_bad)):
+        folder = fresh_dir(args.out / group)
+        write_json(folder / "expected.json", maker(folder))
+    total = sum(p.stat().st_size for g in ("ocr", "meta", "bad")
+                for p in (args.out / g).rglob("*") if p.is_file())
+    print(f"wrote {args.out} ({total / 1e6:.2f} MB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+//! Detection: text lines with per-character boxes (OCR) and faces with eye landmarks.
+//!
+//! Inference sits behind the [`Detector`] trait so that the later stages and their tests can
+//! run on a fake detector as well as on the real models.
+
+pub mod face;
+pub mod ocr;
+
+use image::RgbImage;
+
+use crate::error::Result;
+use crate::geometry::{Point, Quad, Rect};
+
+/// One recognized character and where it is on the page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glyph {
+    /// The character.
+    pub ch: char,
+    /// Its box along the line, in page pixels.
+    pub quad: Quad,
+    /// Recognizer confidence, 0..1.
+    pub confidence: f32,
+}
+
+/// A line of text found on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextLine {
+    /// The line's box in reading order, in page pixels.
+    pub quad: Quad,
+    /// The recognized characters, in reading order.
+    pub glyphs: Vec<Glyph>,
+    /// Mean recognizer confidence of the line, 0..1.
+    pub confidence: f32,
+}
+
+impl TextLine {
+    /// The recognized text.
+    pub fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.ch).collect()
+    }
+
+    /// The axis-aligned box of the whole line.
+    pub fn bbox(&self) -> Rect {
+        Rect::around(&self.quad)
+    }
+
+    /// The height of the line (across the reading direction).
+    pub fn height(&self) -> f32 {
+        crate::geometry::distance(self.quad[0], self.quad[3])
+    }
+
+    /// Whether the recognizer could not read the line with confidence.
+    pub fn is_unreadable(&self) -> bool {
+        self.glyphs.is_empty() || self.confidence < ocr::MIN_LINE_CONFIDENCE
+    }
+}
+
+/// A face and its five landmarks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Face {
+    /// The face box, in page pixels.
+    pub bbox: Rect,
+    /// Detector confidence, 0..1.
+    pub score: f32,
+    /// Left eye, right eye (as seen in the image), nose, left and right mouth corner.
+    pub landmarks: [Point; 5],
+}
+
+/// Everything detected on one page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Detections {
+    /// Text lines, in no particular order.
+    pub lines: Vec<TextLine>,
+    /// Faces.
+    pub faces: Vec<Face>,
+}
+
+/// Something that finds text and faces on a page image.
+pub trait Detector: Send {
+    /// Detects text lines and faces on `page`.
+    fn detect(&mut self, page: &RgbImage) -> Result<Detections>;
+}
+
+/// The real detector: PP-OCR text detection and recognition, and RetinaFace.
+pub struct ModelDetector {
+    ocr: ocr::Ocr,
+    faces: face::FaceDetector,
+}
+
+impl ModelDetector {
+    /// Loads the models of `models` into sessions using `threads` threads each.
+    pub fn new(models: &crate::models::Models, threads: usize) -> Result<ModelDetector> {
+        Ok(ModelDetector {
+            ocr: ocr::Ocr::new(models, threads)?,
+            faces: face::FaceDetector::new(&models.face, threads)?,
+        })
+    }
+}
+
+impl Detector for ModelDetector {
+    fn detect(&mut self, page: &RgbImage) -> Result<Detections> {
+        Ok(Detections {
+            lines: self.ocr.read(page)?,
+            faces: self.faces.detect(page)?,
+        })
+    }
+}
+
+/// Creates an ONNX Runtime session for a model file.
+pub(crate) fn session(path: &std::path::Path, threads: usize) -> Result<ort::session::Session> {
+    let environment = crate::runtime::ort_environment()?;
+    let model_error =
+        |e: ort::Error<ort::session::builder::SessionBuilder>| crate::error::Error::Model {
+            name: path.display().to_string(),
+            detail: e.to_string(),
+        };
+    ort::session::Session::builder(environment)?
+        .with_intra_threads(threads)
+        .map_err(model_error)?
+        .with_inter_threads(1)
+        .map_err(model_error)?
+        .commit_from_file(path)
+        .map_err(|e| crate::error::Error::Model {
+            name: path.display().to_string(),
+            detail: e.to_string(),
+        })
+}

@@ -1,0 +1,233 @@
+//! Text detection with a DBNet model: probability map → connected regions → minimum-area
+//! rectangles → score filter → unclip.
+
+use image::{imageops, GrayImage, Luma, RgbImage};
+use imageproc::point::Point as IpPoint;
+use imageproc::region_labelling::{connected_components, Connectivity};
+use ndarray::Array4;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use crate::error::Result;
+use crate::geometry::{Point, Quad};
+
+/// Pixels whose probability exceeds this are text.
+const BINARY_THRESHOLD: f32 = 0.3;
+/// Regions whose mean probability is below this are dropped.
+const BOX_THRESHOLD: f32 = 0.5;
+/// How far DBNet's shrunk regions are grown back: area x ratio / perimeter.
+const UNCLIP_RATIO: f32 = 1.6;
+/// Regions thinner than this (in model pixels) are noise.
+const MIN_SIDE: f32 = 3.0;
+
+/// Size policy: the page is scaled so that its long side is at most this many pixels (never
+/// enlarged), then each side is rounded to a multiple of 32. At 200 DPI an A4 page becomes
+/// 1120 x 1600, where 10.5 pt text is still about 20 pixels high.
+pub const MAX_SIDE: u32 = 1600;
+
+/// A detected text region before recognition.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextBox {
+    /// Corners in page pixels, in reading order (see [`reading_order`]).
+    pub quad: Quad,
+    /// Mean text probability inside the region.
+    pub score: f32,
+}
+
+/// Finds text regions on a page.
+pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
+    let (w, h) = model_size(page.width(), page.height());
+    let resized = imageops::resize(page, w, h, imageops::FilterType::Triangle);
+    let input = to_tensor(&resized);
+    let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
+    let prob = outputs[0].try_extract_array::<f32>()?;
+    let map = prob
+        .to_shape((h as usize, w as usize))
+        .map_err(|e| crate::error::Error::Inference(e.to_string()))?;
+    let sx = page.width() as f32 / w as f32;
+    let sy = page.height() as f32 / h as f32;
+    let boxes = boxes_from_map(&map.view(), w, h)
+        .into_iter()
+        .map(|b| TextBox {
+            quad: b.quad.map(|[x, y]| [x * sx, y * sy]),
+            score: b.score,
+        })
+        .collect();
+    Ok(boxes)
+}
+
+/// The model input size for a page: long side at most [`MAX_SIDE`], multiples of 32.
+pub fn model_size(width: u32, height: u32) -> (u32, u32) {
+    let scale = (MAX_SIDE as f32 / width.max(height) as f32).min(1.0);
+    let round32 = |v: u32| ((v as f32 * scale / 32.0).round() as u32).max(1) * 32;
+    (round32(width), round32(height))
+}
+
+/// PP-OCR input: BGR, (px/255 - 0.5)/0.5, NCHW.
+pub fn to_tensor(image: &RgbImage) -> Array4<f32> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut input = Array4::<f32>::zeros((1, 3, h, w));
+    for (x, y, p) in image.enumerate_pixels() {
+        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
+            input[[0, c, y as usize, x as usize]] = f32::from(p.0[channel]) / 127.5 - 1.0;
+        }
+    }
+    input
+}
+
+/// Turns a probability map into scored boxes, in map pixels.
+pub fn boxes_from_map(map: &ndarray::ArrayView2<f32>, w: u32, h: u32) -> Vec<TextBox> {
+    let bitmap = GrayImage::from_fn(w, h, |x, y| {
+        Luma([u8::from(map[[y as usize, x as usize]] > BINARY_THRESHOLD)])
+    });
+    let labels = connected_components(&bitmap, Connectivity::Eight, Luma([0u8]));
+    let mut regions: Vec<(Vec<IpPoint<f32>>, f32)> = Vec::new();
+    for (x, y, label) in labels.enumerate_pixels() {
+        let id = label.0[0] as usize;
+        if id == 0 {
+            continue;
+        }
+        if regions.len() < id {
+            regions.resize(id, (Vec::new(), 0.0));
+        }
+        let region = &mut regions[id - 1];
+        // Both pixel corners on the region's outline would be exact; centres ± 0.5 is close enough.
+        region.0.push(IpPoint::new(x as f32, y as f32));
+        region.1 += map[[y as usize, x as usize]];
+    }
+    regions
+        .into_iter()
+        .filter(|(points, _)| points.len() >= 4)
+        .filter_map(|(points, prob_sum)| {
+            let score = prob_sum / points.len() as f32;
+            if score < BOX_THRESHOLD {
+                return None;
+            }
+            let rect = imageproc::geometry::min_area_rect(&points);
+            let corners: Quad = rect.map(|p| [p.x, p.y]);
+            let quad = unclip(&reading_order(&corners));
+            let short = crate::geometry::distance(quad[0], quad[3])
+                .min(crate::geometry::distance(quad[0], quad[1]));
+            (short >= MIN_SIDE + 1.0).then_some(TextBox { quad, score })
+        })
+        .collect()
+}
+
+/// Orders a rectangle's corners for reading: along its long side, left to right when the long side
+/// is closer to horizontal, top to bottom otherwise.
+pub fn reading_order(corners: &Quad) -> Quad {
+    let center = [
+        corners.iter().map(|p| p[0]).sum::<f32>() / 4.0,
+        corners.iter().map(|p| p[1]).sum::<f32>() / 4.0,
+    ];
+    let side_a = sub(corners[1], corners[0]);
+    let side_b = sub(corners[2], corners[1]);
+    let long = if norm(side_a) >= norm(side_b) {
+        side_a
+    } else {
+        side_b
+    };
+    let mut u = scale(long, 1.0 / norm(long).max(1e-6));
+    if (u[0].abs() >= u[1].abs() && u[0] < 0.0) || (u[0].abs() < u[1].abs() && u[1] < 0.0) {
+        u = scale(u, -1.0);
+    }
+    let n = [-u[1], u[0]];
+    let mut quad = *corners;
+    for p in corners {
+        let d = sub(*p, center);
+        let (s, t) = (dot(d, u), dot(d, n));
+        let slot = match (s < 0.0, t < 0.0) {
+            (true, true) => 0,
+            (false, true) => 1,
+            (false, false) => 2,
+            (true, false) => 3,
+        };
+        quad[slot] = *p;
+    }
+    quad
+}
+
+/// Grows a reading-order rectangle (pixel centres) outward by area x ratio / perimeter on every side.
+fn unclip(quad: &Quad) -> Quad {
+    let along = sub(quad[1], quad[0]);
+    let across = sub(quad[3], quad[0]);
+    // Pixel centres to pixel edges: one extra pixel in each direction.
+    let (len, thick) = (norm(along) + 1.0, norm(across) + 1.0);
+    let d = len * thick * UNCLIP_RATIO / (2.0 * (len + thick));
+    let u = scale(along, 1.0 / norm(along).max(1e-6));
+    let v = scale(across, 1.0 / norm(across).max(1e-6));
+    let (du, dv) = (d + 0.5, d + 0.5);
+    let grow = |p: Point, su: f32, sv: f32| {
+        [
+            p[0] + u[0] * du * su + v[0] * dv * sv,
+            p[1] + u[1] * du * su + v[1] * dv * sv,
+        ]
+    };
+    [
+        grow(quad[0], -1.0, -1.0),
+        grow(quad[1], 1.0, -1.0),
+        grow(quad[2], 1.0, 1.0),
+        grow(quad[3], -1.0, 1.0),
+    ]
+}
+
+fn sub(a: Point, b: Point) -> Point {
+    [a[0] - b[0], a[1] - b[1]]
+}
+fn dot(a: Point, b: Point) -> f32 {
+    a[0] * b[0] + a[1] * b[1]
+}
+fn norm(a: Point) -> f32 {
+    dot(a, a).sqrt()
+}
+fn scale(a: Point, k: f32) -> Point {
+    [a[0] * k, a[1] * k]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::Rect;
+
+    #[test]
+    fn model_size_keeps_multiples_of_32_and_never_enlarges() {
+        assert_eq!(model_size(1654, 2339), (1120, 1600));
+        assert_eq!(model_size(320, 96), (320, 96));
+        let (w, h) = model_size(5000, 100);
+        assert!(w <= 1600 && w % 32 == 0 && h % 32 == 0 && h >= 32);
+    }
+
+    #[test]
+    fn reading_order_runs_left_to_right_for_wide_boxes() {
+        let scrambled: Quad = [[100.0, 20.0], [0.0, 0.0], [0.0, 20.0], [100.0, 0.0]];
+        assert_eq!(
+            reading_order(&scrambled),
+            [[0.0, 0.0], [100.0, 0.0], [100.0, 20.0], [0.0, 20.0]]
+        );
+    }
+
+    #[test]
+    fn one_region_becomes_one_unclipped_box() {
+        let (w, h) = (64u32, 32u32);
+        let map = ndarray::Array2::from_shape_fn((h as usize, w as usize), |(y, x)| {
+            if (10..=19).contains(&y) && (8..=55).contains(&x) {
+                0.9
+            } else {
+                0.0
+            }
+        });
+        let boxes = boxes_from_map(&map.view(), w, h);
+        assert_eq!(boxes.len(), 1);
+        let r = Rect::around(&boxes[0].quad);
+        // 48 x 10 region grown by 48*10*1.6/(2*58) ≈ 6.6 px per side.
+        assert!(r.x0 < 8.0 - 5.0 && r.x1 > 56.0 + 5.0, "{r:?}");
+        assert!(r.y0 < 10.0 - 5.0 && r.y1 > 20.0 + 5.0, "{r:?}");
+        assert!((boxes[0].score - 0.9).abs() < 1e-4);
+    }
+
+    #[test]
+    fn faint_regions_are_dropped() {
+        let map = ndarray::Array2::from_elem((32, 32), 0.4f32);
+        assert!(boxes_from_map(&map.view(), 32, 32).is_empty());
+    }
+}

@@ -1,0 +1,196 @@
+//! OCR: PP-OCR text detection and recognition, with a box for every character.
+//!
+//! Stages: [`det::detect`] finds line boxes; their orientation is settled page-wide (pages scanned
+//! sideways or upside down read correctly); [`rec::recognize`] reads each line; each character's
+//! centre along the line becomes its own box.
+
+pub mod det;
+pub mod rec;
+
+use image::RgbImage;
+use ort::session::Session;
+
+use super::{Glyph, TextLine};
+use crate::error::{Error, Result};
+use crate::geometry::{distance, sub_quad, Quad};
+
+/// Lines whose mean character confidence is below this are reported as unreadable.
+pub const MIN_LINE_CONFIDENCE: f32 = 0.6;
+/// How many of the longest lines of each direction are read both ways to settle orientation.
+const ORIENTATION_SAMPLE: usize = 4;
+
+/// Text detection and recognition sessions plus the recognizer's alphabet.
+pub struct Ocr {
+    detector: Session,
+    recognizer: Session,
+    alphabet: rec::Alphabet,
+}
+
+impl Ocr {
+    /// Loads the OCR models.
+    pub fn new(models: &crate::models::Models, threads: usize) -> Result<Ocr> {
+        let dict = std::fs::read_to_string(&models.ocr_dict)
+            .map_err(|e| Error::io(&models.ocr_dict, e))?;
+        Ok(Ocr {
+            detector: super::session(&models.ocr_det, threads)?,
+            recognizer: super::session(&models.ocr_rec, threads)?,
+            alphabet: rec::Alphabet::from_dict(&dict)?,
+        })
+    }
+
+    /// Finds and reads every text line on `page`.
+    pub fn read(&mut self, page: &RgbImage) -> Result<Vec<TextLine>> {
+        let boxes = det::detect(&mut self.detector, page)?;
+        let mut quads: Vec<Quad> = boxes.iter().map(|b| b.quad).collect();
+        self.settle_orientation(page, &mut quads)?;
+        let decoded = rec::recognize(&mut self.recognizer, &self.alphabet, page, &quads)?;
+        Ok(quads
+            .into_iter()
+            .zip(decoded)
+            .map(|(quad, chars)| line_from(quad, chars))
+            .collect())
+    }
+
+    /// Flips lines that read better turned by 180 degrees, deciding once for horizontal and once
+    /// for vertical lines from a sample of the longest ones.
+    fn settle_orientation(&mut self, page: &RgbImage, quads: &mut [Quad]) -> Result<()> {
+        for vertical in [false, true] {
+            let mut group: Vec<usize> = (0..quads.len())
+                .filter(|&i| is_vertical(&quads[i]) == vertical)
+                .collect();
+            if group.is_empty() {
+                continue;
+            }
+            group.sort_by(|&a, &b| length(&quads[b]).total_cmp(&length(&quads[a])));
+            let sample: Vec<Quad> = group
+                .iter()
+                .take(ORIENTATION_SAMPLE)
+                .map(|&i| quads[i])
+                .collect();
+            let flipped: Vec<Quad> = sample.iter().map(turned_180).collect();
+            let upright = mean_confidence(&rec::recognize(
+                &mut self.recognizer,
+                &self.alphabet,
+                page,
+                &sample,
+            )?);
+            let turned = mean_confidence(&rec::recognize(
+                &mut self.recognizer,
+                &self.alphabet,
+                page,
+                &flipped,
+            )?);
+            if turned > upright {
+                for &i in &group {
+                    quads[i] = turned_180(&quads[i]);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Whether a reading-order quad runs more up-down than left-right.
+fn is_vertical(quad: &Quad) -> bool {
+    let dx = (quad[1][0] - quad[0][0]).abs();
+    let dy = (quad[1][1] - quad[0][1]).abs();
+    dy > dx
+}
+
+fn length(quad: &Quad) -> f32 {
+    distance(quad[0], quad[1])
+}
+
+/// The same quad read from the other end.
+fn turned_180(quad: &Quad) -> Quad {
+    [quad[2], quad[3], quad[0], quad[1]]
+}
+
+fn mean_confidence(lines: &[Vec<rec::DecodedChar>]) -> f32 {
+    let (sum, n) = lines
+        .iter()
+        .flatten()
+        .fold((0.0, 0usize), |(s, n), c| (s + c.confidence, n + 1));
+    if n == 0 {
+        0.0
+    } else {
+        sum / n as f32
+    }
+}
+
+/// Builds a text line, giving each character a box centred on its decoded position and about
+/// as wide as the line is high (half that for Latin letters and digits).
+pub fn line_from(quad: Quad, chars: Vec<rec::DecodedChar>) -> TextLine {
+    let len = distance(quad[0], quad[1]).max(1.0);
+    let thick = distance(quad[0], quad[3]);
+    let glyphs: Vec<Glyph> = chars
+        .iter()
+        .map(|c| {
+            let half = 0.5 * thick * if is_wide(c.ch) { 0.9 } else { 0.5 } / len;
+            Glyph {
+                ch: c.ch,
+                quad: sub_quad(
+                    &quad,
+                    (c.center - half).max(0.0),
+                    (c.center + half).min(1.0),
+                ),
+                confidence: c.confidence,
+            }
+        })
+        .collect();
+    let confidence = mean_confidence(std::slice::from_ref(&chars));
+    TextLine {
+        quad,
+        glyphs,
+        confidence,
+    }
+}
+
+/// Whether a character is full-width (CJK ideographs, kana, full-width forms).
+pub fn is_wide(ch: char) -> bool {
+    matches!(ch as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFF60 | 0x20000..=0x3FFFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::Rect;
+
+    #[test]
+    fn glyph_boxes_follow_decoded_centres() {
+        let quad: Quad = [[100.0, 50.0], [400.0, 50.0], [400.0, 80.0], [100.0, 80.0]];
+        let chars = vec![
+            rec::DecodedChar {
+                ch: '王',
+                confidence: 0.9,
+                center: 0.1,
+            },
+            rec::DecodedChar {
+                ch: '1',
+                confidence: 0.7,
+                center: 0.5,
+            },
+        ];
+        let line = line_from(quad, chars);
+        assert_eq!(line.text(), "王1");
+        let wang = Rect::around(&line.glyphs[0].quad);
+        assert!((wang.center()[0] - 130.0).abs() < 0.01);
+        assert!((wang.width() - 27.0).abs() < 0.01);
+        let one = Rect::around(&line.glyphs[1].quad);
+        assert!((one.width() - 15.0).abs() < 0.01);
+        assert!((line.confidence - 0.8).abs() < 1e-6);
+    }
+
+    #[test]
+    fn turning_twice_is_identity() {
+        let quad: Quad = [[0.0, 0.0], [10.0, 0.0], [10.0, 2.0], [0.0, 2.0]];
+        assert_eq!(turned_180(&turned_180(&quad)), quad);
+        assert!(!is_vertical(&quad));
+        assert!(is_vertical(&[
+            [0.0, 0.0],
+            [0.0, 10.0],
+            [-2.0, 10.0],
+            [-2.0, 0.0]
+        ]));
+    }
+}

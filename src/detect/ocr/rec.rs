@@ -1,0 +1,278 @@
+//! Text recognition with a CTC model: each line is sampled straight from the page into a
+//! 48-pixel-high strip, strips are batched by width, and greedy decoding keeps the output
+//! column of every character so that each character gets its own box on the page.
+
+use image::RgbImage;
+use ndarray::Array4;
+use ort::session::Session;
+use ort::value::TensorRef;
+
+use crate::error::{Error, Result};
+use crate::geometry::{distance, Quad};
+
+/// Height of the recognizer's input.
+pub const INPUT_HEIGHT: usize = 48;
+/// Narrowest batch width, as the model was trained.
+const MIN_WIDTH: usize = 320;
+/// Widest strip; longer lines are squeezed (rare: a 3,000 px line at 30 px height).
+const MAX_WIDTH: usize = 3200;
+/// Each output column covers this many input pixels.
+const COLUMN_WIDTH: f32 = 8.0;
+/// Lines per inference call.
+const BATCH: usize = 8;
+
+/// One character as decoded: the character, its confidence and its centre as a fraction of the
+/// line's length.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecodedChar {
+    /// The character.
+    pub ch: char,
+    /// Probability of the winning class.
+    pub confidence: f32,
+    /// Centre of the character along the line, 0..1.
+    pub center: f32,
+}
+
+/// The recognizer's alphabet: index 0 is the CTC blank, then the dictionary, then a space.
+#[derive(Debug, Clone)]
+pub struct Alphabet {
+    chars: Vec<char>,
+}
+
+impl Alphabet {
+    /// Builds the alphabet from a dictionary with one character per line.
+    pub fn from_dict(text: &str) -> Result<Alphabet> {
+        let mut chars = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let mut it = line.chars();
+            match (it.next(), it.next()) {
+                (Some(c), None) => chars.push(c),
+                (None, _) => chars.push(' '),
+                _ => {
+                    return Err(Error::Model {
+                        name: "dictionary".into(),
+                        detail: format!("line {} holds more than one character", i + 1),
+                    })
+                }
+            }
+        }
+        chars.push(' ');
+        Ok(Alphabet { chars })
+    }
+
+    /// Number of classes the model must output (blank + dictionary + space).
+    pub fn classes(&self) -> usize {
+        self.chars.len() + 1
+    }
+
+    /// The character of class `index` (None for the blank).
+    fn get(&self, index: usize) -> Option<char> {
+        index
+            .checked_sub(1)
+            .and_then(|i| self.chars.get(i))
+            .copied()
+    }
+}
+
+/// Recognizes the text in each quad of `page`; returns the characters of each line in order.
+pub fn recognize(
+    session: &mut Session,
+    alphabet: &Alphabet,
+    page: &RgbImage,
+    quads: &[Quad],
+) -> Result<Vec<Vec<DecodedChar>>> {
+    let widths: Vec<usize> = quads.iter().map(strip_width).collect();
+    let mut order: Vec<usize> = (0..quads.len()).collect();
+    order.sort_by_key(|&i| widths[i]);
+    let mut results = vec![Vec::new(); quads.len()];
+    for chunk in order.chunks(BATCH) {
+        let batch_width = chunk
+            .iter()
+            .map(|&i| widths[i])
+            .max()
+            .unwrap_or(MIN_WIDTH)
+            .max(MIN_WIDTH);
+        let mut input = Array4::<f32>::zeros((chunk.len(), 3, INPUT_HEIGHT, batch_width));
+        for (slot, &i) in chunk.iter().enumerate() {
+            sample_strip(page, &quads[i], widths[i], &mut input, slot);
+        }
+        let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
+        let probs = outputs[0].try_extract_array::<f32>()?;
+        let probs = probs
+            .into_dimensionality::<ndarray::Ix3>()
+            .map_err(|e| Error::Inference(format!("recognizer output: {e}")))?;
+        if probs.shape()[2] != alphabet.classes() {
+            return Err(Error::Model {
+                name: "recognizer".into(),
+                detail: format!(
+                    "outputs {} classes but the dictionary has {}",
+                    probs.shape()[2],
+                    alphabet.classes()
+                ),
+            });
+        }
+        for (slot, &i) in chunk.iter().enumerate() {
+            results[i] = decode(
+                &probs.index_axis(ndarray::Axis(0), slot),
+                alphabet,
+                widths[i],
+            );
+        }
+    }
+    Ok(results)
+}
+
+/// Width of a line's strip once scaled to the input height.
+fn strip_width(quad: &Quad) -> usize {
+    let len = distance(quad[0], quad[1]);
+    let thick = distance(quad[0], quad[3]).max(1.0);
+    ((len / thick * INPUT_HEIGHT as f32).round() as usize).clamp(8, MAX_WIDTH)
+}
+
+/// Samples the quad from the page (bilinear) into `input[slot]`, left-aligned, scaled like the
+/// PP-OCR preprocessing; the rest of the row stays 0 (the padding value).
+fn sample_strip(page: &RgbImage, quad: &Quad, width: usize, input: &mut Array4<f32>, slot: usize) {
+    let [tl, tr, _, bl] = *quad;
+    let u = [
+        (tr[0] - tl[0]) / width as f32,
+        (tr[1] - tl[1]) / width as f32,
+    ];
+    let v = [
+        (bl[0] - tl[0]) / INPUT_HEIGHT as f32,
+        (bl[1] - tl[1]) / INPUT_HEIGHT as f32,
+    ];
+    for row in 0..INPUT_HEIGHT {
+        for col in 0..width {
+            let (fx, fy) = (col as f32 + 0.5, row as f32 + 0.5);
+            let x = tl[0] + u[0] * fx + v[0] * fy - 0.5;
+            let y = tl[1] + u[1] * fx + v[1] * fy - 0.5;
+            let rgb = bilinear(page, x, y);
+            for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
+                input[[slot, c, row, col]] = rgb[channel] / 127.5 - 1.0;
+            }
+        }
+    }
+}
+
+/// Bilinear sample; outside the page reads as white paper.
+fn bilinear(page: &RgbImage, x: f32, y: f32) -> [f32; 3] {
+    let (w, h) = (page.width() as i64, page.height() as i64);
+    let (x0, y0) = (x.floor() as i64, y.floor() as i64);
+    let (ax, ay) = (x - x0 as f32, y - y0 as f32);
+    let px = |xi: i64, yi: i64| -> [f32; 3] {
+        if xi < 0 || yi < 0 || xi >= w || yi >= h {
+            [255.0; 3]
+        } else {
+            page.get_pixel(xi as u32, yi as u32).0.map(f32::from)
+        }
+    };
+    let (a, b, c, d) = (
+        px(x0, y0),
+        px(x0 + 1, y0),
+        px(x0, y0 + 1),
+        px(x0 + 1, y0 + 1),
+    );
+    std::array::from_fn(|k| {
+        let top = a[k] + (b[k] - a[k]) * ax;
+        let bottom = c[k] + (d[k] - c[k]) * ax;
+        top + (bottom - top) * ay
+    })
+}
+
+/// Greedy CTC decoding of one line: argmax per column, repeats merged, blanks dropped; each
+/// character keeps the column that produced it.
+pub fn decode(
+    probs: &ndarray::ArrayView2<f32>,
+    alphabet: &Alphabet,
+    strip_width: usize,
+) -> Vec<DecodedChar> {
+    let columns = (strip_width as f32 / COLUMN_WIDTH).ceil() as usize;
+    let mut out: Vec<DecodedChar> = Vec::new();
+    let mut previous = 0usize;
+    for (t, row) in probs.outer_iter().enumerate().take(columns.max(1)) {
+        let (best, &p) = row
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .unwrap_or((0, &0.0));
+        if best != 0 && best != previous {
+            if let Some(ch) = alphabet.get(best) {
+                let center = ((t as f32 + 0.5) * COLUMN_WIDTH / strip_width as f32).min(1.0);
+                out.push(DecodedChar {
+                    ch,
+                    confidence: p,
+                    center,
+                });
+            }
+        } else if best != 0 && best == previous {
+            // The same character held over several columns: move its centre to the middle.
+            if let Some(last) = out.last_mut() {
+                let end = ((t as f32 + 0.5) * COLUMN_WIDTH / strip_width as f32).min(1.0);
+                last.center = (last.center + end) / 2.0;
+                last.confidence = last.confidence.max(p);
+            }
+        }
+        previous = best;
+    }
+    // Leading and trailing spaces carry no text.
+    while out.last().is_some_and(|c| c.ch == ' ') {
+        out.pop();
+    }
+    while out.first().is_some_and(|c| c.ch == ' ') {
+        out.remove(0);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alphabet() -> Alphabet {
+        Alphabet::from_dict("王\n玥\n·\n").unwrap()
+    }
+
+    #[test]
+    fn alphabet_has_blank_and_space() {
+        let a = alphabet();
+        assert_eq!(a.classes(), 5);
+        assert_eq!(a.get(0), None);
+        assert_eq!(a.get(1), Some('王'));
+        assert_eq!(a.get(4), Some(' '));
+    }
+
+    #[test]
+    fn decode_merges_repeats_and_keeps_positions() {
+        // 8 columns over a 64 px strip: 王 at column 1, blank, 玥 at columns 4-5, blank.
+        let classes = [0, 1, 0, 0, 2, 2, 0, 0];
+        let probs =
+            ndarray::Array2::from_shape_fn(
+                (8, 5),
+                |(t, c)| if c == classes[t] { 0.9 } else { 0.025 },
+            );
+        let chars = decode(&probs.view(), &alphabet(), 64);
+        let text: String = chars.iter().map(|c| c.ch).collect();
+        assert_eq!(text, "王玥");
+        assert!((chars[0].center - 12.0 / 64.0).abs() < 1e-6);
+        assert!((chars[1].center - 44.0 / 64.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn decode_ignores_padding_columns() {
+        let probs = ndarray::Array2::from_shape_fn((40, 5), |(t, c)| {
+            if (t < 2 && c == 1) || (t >= 2 && c == 2) {
+                0.9
+            } else {
+                0.0
+            }
+        });
+        let chars = decode(&probs.view(), &alphabet(), 16);
+        assert_eq!(chars.len(), 1);
+    }
+
+    #[test]
+    fn strip_width_follows_aspect_ratio() {
+        let quad: Quad = [[0.0, 0.0], [300.0, 0.0], [300.0, 30.0], [0.0, 30.0]];
+        assert_eq!(strip_width(&quad), 480);
+    }
+}

@@ -1,0 +1,580 @@
+//! Finding what to mask: the applicant's name and unit in the OCR text (roster matches and label
+//! hints), handwritten signatures, unit seals and the eyes of every face.
+
+pub mod labels;
+pub mod seals;
+pub mod terms;
+pub mod text;
+
+use image::RgbImage;
+
+pub use terms::Target;
+
+use crate::detect::{Detections, Face, TextLine};
+use crate::geometry::{Point, Rect};
+use text::{find_approx, Normalized};
+
+/// What a masked region hides.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// The applicant's name (printed or handwritten).
+    Name,
+    /// The applicant's work unit (text or seal).
+    Unit,
+    /// The eyes of a face.
+    Eyes,
+    /// A whole face (with `--cover-face`).
+    Face,
+    /// An 18-digit ID-card number (with `--mask-id-numbers`).
+    IdNumber,
+}
+
+impl Kind {
+    /// The manifest's name for the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Name => "name",
+            Kind::Unit => "unit",
+            Kind::Eyes => "eyes",
+            Kind::Face => "face",
+            Kind::IdNumber => "id_number",
+        }
+    }
+}
+
+/// Why a region was masked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Evidence {
+    /// The text matched the roster.
+    Roster,
+    /// The text sits in the value position of a label such as 姓名 or 工作单位.
+    Label,
+    /// Handwriting next to a signature label.
+    Signature,
+    /// A red official seal.
+    Seal,
+    /// Face landmarks.
+    Landmarks,
+    /// A pattern (ID number).
+    Pattern,
+}
+
+impl Evidence {
+    /// The manifest's name for the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Evidence::Roster => "roster",
+            Evidence::Label => "label",
+            Evidence::Signature => "signature",
+            Evidence::Seal => "seal",
+            Evidence::Landmarks => "landmarks",
+            Evidence::Pattern => "pattern",
+        }
+    }
+}
+
+/// A rectangle to paint over.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Region {
+    /// What it hides.
+    pub kind: Kind,
+    /// Why it was masked.
+    pub evidence: Evidence,
+    /// Where, in page pixels.
+    pub rect: Rect,
+}
+
+/// Choices that change what is masked.
+#[derive(Debug, Clone, Default)]
+pub struct FindOptions {
+    /// Cover whole faces instead of eye bars.
+    pub cover_face: bool,
+    /// Also mask 18-digit ID-card numbers with a valid checksum.
+    pub id_numbers: bool,
+}
+
+/// The regions to mask on a page and the reasons the page needs a human look, if any.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Findings {
+    /// Regions to paint.
+    pub regions: Vec<Region>,
+    /// Why the page should be reviewed (empty when the result can be trusted).
+    pub review: Vec<String>,
+}
+
+/// Padding around matched text, as fractions of the line height (along, across the line).
+const TEXT_PAD: (f32, f32) = (0.35, 0.12);
+
+/// Finds everything to mask on one page. Without a target (a folder missing from the roster)
+/// only label hints, seals and faces are used and the page is flagged for review.
+pub fn find(
+    page: &RgbImage,
+    detections: &Detections,
+    target: Option<&Target>,
+    options: &FindOptions,
+) -> Findings {
+    let mut findings = Findings::default();
+    let lines: Vec<Line> = detections.lines.iter().map(Line::new).collect();
+    match target {
+        Some(target) => findings.regions.extend(roster_matches(&lines, target)),
+        None => findings
+            .review
+            .push("folder not in the roster: only labels, seals and faces were used".into()),
+    }
+    labels::find(page, &lines, &mut findings);
+    let text_unit_boxes: Vec<Rect> = findings
+        .regions
+        .iter()
+        .filter(|r| r.kind == Kind::Unit)
+        .map(|r| r.rect)
+        .collect();
+    findings.regions.extend(seals::find(
+        page,
+        &lines,
+        &detections.faces,
+        &text_unit_boxes,
+    ));
+    for face in &detections.faces {
+        findings.regions.push(face_region(face, options.cover_face));
+    }
+    if options.id_numbers {
+        findings.regions.extend(id_numbers(&lines));
+    }
+    findings.regions = merge_overlapping(findings.regions);
+    findings
+}
+
+/// An OCR line prepared for matching.
+pub struct Line<'a> {
+    /// The OCR line.
+    pub line: &'a TextLine,
+    /// Its normalized text.
+    pub norm: Normalized,
+    /// Its bounding box.
+    pub bbox: Rect,
+}
+
+impl<'a> Line<'a> {
+    fn new(line: &'a TextLine) -> Line<'a> {
+        Line {
+            norm: Normalized::new(line.glyphs.iter().map(|g| g.ch)),
+            bbox: line.bbox(),
+            line,
+        }
+    }
+
+    /// The box over normalized characters `start..end`, padded for masking.
+    pub fn span_box(&self, start: usize, end: usize) -> Rect {
+        let first = self.norm.origin[start];
+        let last = self.norm.origin[end - 1];
+        let points: Vec<Point> = self.line.glyphs[first..=last]
+            .iter()
+            .flat_map(|g| g.quad)
+            .collect();
+        let h = self.line.height();
+        Rect::around(&points).padded(TEXT_PAD.0 * h, TEXT_PAD.1 * h)
+    }
+
+    /// Whether `next` continues this line: the next line of a paragraph (below, starting further
+    /// left) or the next cell of a table row (to the right, at the same height).
+    fn continues_into(&self, next: &Line) -> bool {
+        let h = self.bbox.height().max(1.0);
+        let similar = (next.bbox.height() - h).abs() < 0.6 * h;
+        let below = next.bbox.y0 > self.bbox.y1 - 0.4 * h
+            && next.bbox.y0 < self.bbox.y1 + 1.2 * h
+            && next.bbox.x0 < self.bbox.x1;
+        let same_row = (next.bbox.center()[1] - self.bbox.center()[1]).abs() < 0.35 * h
+            && next.bbox.x0 > self.bbox.x1 - 0.2 * h
+            && next.bbox.x0 < self.bbox.x1 + 4.0 * h;
+        similar && (below || same_row)
+    }
+}
+
+/// Matches of the target's terms within lines and across a line break or cell boundary.
+fn roster_matches(lines: &[Line], target: &Target) -> Vec<Region> {
+    let mut regions = Vec::new();
+    for line in lines {
+        for term in &target.terms {
+            for m in find_approx(&line.norm.chars, &term.chars, term.max_errors) {
+                regions.push(Region {
+                    kind: term.kind,
+                    evidence: Evidence::Roster,
+                    rect: line.span_box(m.start, m.end),
+                });
+            }
+        }
+    }
+    for a in lines {
+        for b in lines
+            .iter()
+            .filter(|b| !std::ptr::eq(*b, a) && a.continues_into(b))
+        {
+            regions.extend(split_matches(a, b, target));
+        }
+    }
+    regions
+}
+
+/// Matches that start at the end of `a` and finish at the start of `b`.
+fn split_matches(a: &Line, b: &Line, target: &Target) -> Vec<Region> {
+    let mut regions = Vec::new();
+    for term in target.terms.iter().filter(|t| t.chars.len() >= 3) {
+        let m = term.chars.len();
+        let tail_start = a.norm.len().saturating_sub(m);
+        let head_end = b.norm.len().min(m);
+        let joined: Vec<char> = a.norm.chars[tail_start..]
+            .iter()
+            .chain(&b.norm.chars[..head_end])
+            .copied()
+            .collect();
+        let boundary = a.norm.len() - tail_start;
+        for found in find_approx(&joined, &term.chars, term.max_errors) {
+            if found.start < boundary && found.end > boundary {
+                regions.push(Region {
+                    kind: term.kind,
+                    evidence: Evidence::Roster,
+                    rect: a.span_box(tail_start + found.start, a.norm.len()),
+                });
+                regions.push(Region {
+                    kind: term.kind,
+                    evidence: Evidence::Roster,
+                    rect: b.span_box(0, found.end - boundary),
+                });
+            }
+        }
+    }
+    regions
+}
+
+/// Eye bar (or whole face) from a face's landmarks: from 0.6 of the eye distance outside each
+/// eye, 0.4 of it above and below the eye line, as a page-aligned box.
+pub fn face_region(face: &Face, cover_face: bool) -> Region {
+    if cover_face {
+        let pad = 0.1 * face.bbox.width();
+        return Region {
+            kind: Kind::Face,
+            evidence: Evidence::Landmarks,
+            rect: face.bbox.padded(pad, pad),
+        };
+    }
+    let [left, right] = [face.landmarks[0], face.landmarks[1]];
+    let d = [right[0] - left[0], right[1] - left[1]];
+    let iod = (d[0] * d[0] + d[1] * d[1])
+        .sqrt()
+        .max(face.bbox.width() * 0.3);
+    let u = [d[0] / iod, d[1] / iod];
+    let n = [-u[1], u[0]];
+    let (along, across) = (0.6 * iod, 0.4 * iod);
+    let corners: Vec<Point> = [(-1.0, -1.0), (1.0, -1.0), (1.0, 1.0), (-1.0, 1.0)]
+        .iter()
+        .map(|&(s, t): &(f32, f32)| {
+            let base = if s < 0.0 { left } else { right };
+            [
+                base[0] + s * along * u[0] + t * across * n[0],
+                base[1] + s * along * u[1] + t * across * n[1],
+            ]
+        })
+        .collect();
+    Region {
+        kind: Kind::Eyes,
+        evidence: Evidence::Landmarks,
+        rect: Rect::around(&corners),
+    }
+}
+
+/// 18-digit ID-card numbers (GB 11643 checksum) in the text.
+fn id_numbers(lines: &[Line]) -> Vec<Region> {
+    let mut regions = Vec::new();
+    for line in lines {
+        let chars = &line.norm.chars;
+        let mut i = 0;
+        while i + 18 <= chars.len() {
+            let candidate: String = chars[i..i + 18].iter().collect();
+            if is_id_number(&candidate) {
+                regions.push(Region {
+                    kind: Kind::IdNumber,
+                    evidence: Evidence::Pattern,
+                    rect: line.span_box(i, i + 18),
+                });
+                i += 18;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    regions
+}
+
+/// Whether `s` is an 18-character ID-card number with a valid check character.
+pub fn is_id_number(s: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10x98765432";
+    let bytes = s.as_bytes();
+    if bytes.len() != 18 || !bytes[..17].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = bytes[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    bytes[17].to_ascii_lowercase() == CHECK[(sum % 11) as usize]
+}
+
+/// Merges overlapping regions of the same kind into one.
+fn merge_overlapping(mut regions: Vec<Region>) -> Vec<Region> {
+    let mut merged: Vec<Region> = Vec::new();
+    while let Some(mut region) = regions.pop() {
+        let mut grew = true;
+        while grew {
+            grew = false;
+            let mut i = 0;
+            while i < regions.len() {
+                if regions[i].kind == region.kind && regions[i].rect.overlaps(&region.rect) {
+                    region.rect = region.rect.union(&regions[i].rect);
+                    regions.swap_remove(i);
+                    grew = true;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+        merged.push(region);
+    }
+    merged.sort_by(|a, b| {
+        a.rect
+            .y0
+            .total_cmp(&b.rect.y0)
+            .then(a.rect.x0.total_cmp(&b.rect.x0))
+    });
+    merged
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::detect::Glyph;
+    use crate::intake::Applicant;
+
+    /// A fake OCR line: characters laid out left to right from (x, y), each `size` wide.
+    pub fn line_at(text: &str, x: f32, y: f32, size: f32) -> TextLine {
+        let glyphs: Vec<Glyph> = text
+            .chars()
+            .enumerate()
+            .map(|(i, ch)| {
+                let x0 = x + i as f32 * size;
+                Glyph {
+                    ch,
+                    quad: [
+                        [x0, y],
+                        [x0 + size, y],
+                        [x0 + size, y + size],
+                        [x0, y + size],
+                    ],
+                    confidence: 0.95,
+                }
+            })
+            .collect();
+        let w = text.chars().count() as f32 * size;
+        TextLine {
+            quad: [[x, y], [x + w, y], [x + w, y + size], [x, y + size]],
+            glyphs,
+            confidence: 0.95,
+        }
+    }
+
+    pub fn target(name: &str, unit: &str, aliases: &[&str]) -> Target {
+        Target::for_applicant(&Applicant {
+            folder: "f".into(),
+            name: name.into(),
+            unit: unit.into(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            archive_no: None,
+            line: 2,
+        })
+    }
+
+    fn regions_for(lines: Vec<TextLine>, t: &Target) -> Vec<Region> {
+        let page = RgbImage::from_pixel(2000, 2000, image::Rgb([255, 255, 255]));
+        let detections = Detections {
+            lines,
+            faces: vec![],
+        };
+        find(&page, &detections, Some(t), &FindOptions::default()).regions
+    }
+
+    fn covers(region: &Region, x0: f32, x1: f32) -> bool {
+        region.rect.x0 <= x0 && region.rect.x1 >= x1
+    }
+
+    #[test]
+    fn name_mid_sentence_is_masked_and_nothing_else() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        let regions = regions_for(
+            vec![line_at(
+                "关于王玥同志申报副主任医师的公示",
+                100.0,
+                100.0,
+                30.0,
+            )],
+            &t,
+        );
+        assert_eq!(regions.len(), 1);
+        assert_eq!(regions[0].kind, Kind::Name);
+        assert!(covers(&regions[0], 160.0, 220.0), "{regions:?}");
+        assert!(regions[0].rect.x1 < 240.0, "{regions:?}");
+    }
+
+    #[test]
+    fn spaced_and_dotted_variants_match() {
+        let t = target("米热古丽·阿布都拉", "焉耆回族自治县人民医院", &[]);
+        for written in [
+            "米热古丽•阿布都拉",
+            "米热古丽・阿布都拉",
+            "米热古丽阿布都拉",
+            "米热古丽.阿布都拉",
+        ] {
+            let regions = regions_for(
+                vec![line_at(&format!("申报人{written}"), 0.0, 0.0, 30.0)],
+                &t,
+            );
+            assert!(
+                regions
+                    .iter()
+                    .any(|r| r.kind == Kind::Name && covers(r, 90.0, 300.0)),
+                "{written}: {regions:?}"
+            );
+        }
+        let t = target("张三", "X县医院", &[]);
+        let regions = regions_for(vec![line_at("张  三", 0.0, 0.0, 30.0)], &t);
+        assert!(
+            regions
+                .iter()
+                .any(|r| r.kind == Kind::Name && covers(r, 0.0, 120.0)),
+            "{regions:?}"
+        );
+    }
+
+    #[test]
+    fn another_person_with_the_same_surname_is_left_alone() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        assert!(regions_for(vec![line_at("院长：王明", 0.0, 0.0, 30.0)], &t).is_empty());
+        let t = target("高志强", "博湖县人民医院", &[]);
+        assert!(regions_for(vec![line_at("负责人高建国", 0.0, 0.0, 30.0)], &t).is_empty());
+    }
+
+    #[test]
+    fn ocr_slip_in_a_longer_name_is_tolerated() {
+        let t = target("艾克拜尔·麦麦提", "轮台县人民医院", &[]);
+        let regions = regions_for(vec![line_at("兹有艾克拜尔麦麦堤同志", 0.0, 0.0, 30.0)], &t);
+        assert!(regions.iter().any(|r| r.kind == Kind::Name), "{regions:?}");
+    }
+
+    #[test]
+    fn unit_alias_and_derived_abbreviation_match() {
+        let t = target("王玥", "巴音郭楞蒙古自治州人民医院", &["巴州人民医院"]);
+        let regions = regions_for(vec![line_at("工作于巴州人民医院", 0.0, 0.0, 30.0)], &t);
+        assert!(
+            regions
+                .iter()
+                .any(|r| r.kind == Kind::Unit && covers(r, 90.0, 270.0)),
+            "{regions:?}"
+        );
+    }
+
+    #[test]
+    fn other_county_hospital_is_not_the_unit() {
+        let t = target("王玥", "库尔勒市人民医院", &[]);
+        assert!(regions_for(vec![line_at("发证：且末县人民医院", 0.0, 0.0, 30.0)], &t).is_empty());
+    }
+
+    #[test]
+    fn unit_wrapped_across_lines_is_masked_in_both_parts() {
+        let t = target(
+            "陈堃",
+            "若羌县妇幼保健计划生育服务中心",
+            &["若羌县妇幼保健院"],
+        );
+        let lines = vec![
+            line_at(
+                "本人承诺所提交材料真实，现工作于若羌县妇",
+                100.0,
+                400.0,
+                36.0,
+            ),
+            line_at("幼保健院，如有虚假愿承担责任。", 100.0, 450.0, 36.0),
+        ];
+        let regions = regions_for(lines, &t);
+        let units: Vec<&Region> = regions.iter().filter(|r| r.kind == Kind::Unit).collect();
+        assert_eq!(units.len(), 2, "{regions:?}");
+        assert!(units
+            .iter()
+            .any(|r| r.rect.y0 < 410.0 && covers(r, 100.0 + 16.0 * 36.0, 100.0 + 20.0 * 36.0)));
+        assert!(units
+            .iter()
+            .any(|r| r.rect.y0 > 440.0 && covers(r, 100.0, 100.0 + 4.0 * 36.0)));
+    }
+
+    #[test]
+    fn unit_split_across_table_cells_is_masked() {
+        let t = target("王玥", "库尔勒市新城街道社区卫生服务中心", &[]);
+        let lines = vec![
+            line_at("库尔勒市新城街道", 100.0, 100.0, 30.0),
+            line_at("社区卫生服务中心", 400.0, 100.0, 30.0),
+        ];
+        let units: Vec<Region> = regions_for(lines, &t)
+            .into_iter()
+            .filter(|r| r.kind == Kind::Unit)
+            .collect();
+        assert!(units.iter().any(|r| covers(r, 100.0, 340.0)), "{units:?}");
+        assert!(units.iter().any(|r| covers(r, 400.0, 640.0)), "{units:?}");
+    }
+
+    #[test]
+    fn eye_bar_covers_both_eyes_generously() {
+        let face = Face {
+            bbox: Rect::new(100.0, 100.0, 200.0, 220.0),
+            score: 0.99,
+            landmarks: [
+                [130.0, 150.0],
+                [170.0, 150.0],
+                [150.0, 175.0],
+                [135.0, 195.0],
+                [165.0, 195.0],
+            ],
+        };
+        let r = face_region(&face, false).rect;
+        assert!(
+            r.x0 <= 130.0 - 0.55 * 40.0 && r.x1 >= 170.0 + 0.55 * 40.0,
+            "{r:?}"
+        );
+        assert!(
+            r.y0 <= 150.0 - 0.35 * 40.0 && r.y1 >= 150.0 + 0.35 * 40.0,
+            "{r:?}"
+        );
+        assert_eq!(face_region(&face, true).kind, Kind::Face);
+    }
+
+    #[test]
+    fn id_number_checksum() {
+        assert!(is_id_number("11010519491231002X"));
+        assert!(!is_id_number("110105194912310021"));
+        assert!(!is_id_number("1101051949123100"));
+    }
+
+    #[test]
+    fn overlapping_boxes_of_a_kind_merge() {
+        let r = |x0: f32, kind| Region {
+            kind,
+            evidence: Evidence::Roster,
+            rect: Rect::new(x0, 0.0, x0 + 10.0, 10.0),
+        };
+        let merged = merge_overlapping(vec![
+            r(0.0, Kind::Name),
+            r(5.0, Kind::Name),
+            r(5.0, Kind::Unit),
+            r(50.0, Kind::Name),
+        ]);
+        assert_eq!(merged.len(), 3);
+    }
+}

@@ -1,0 +1,196 @@
+//! What to look for on an applicant's pages: their name and every spelling of their unit.
+
+use super::text::Normalized;
+use super::Kind;
+use crate::intake::Applicant;
+
+/// One string to search for, already normalized, with its error budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Term {
+    /// Name or unit.
+    pub kind: Kind,
+    /// The normalized characters.
+    pub chars: Vec<char>,
+    /// Most edits accepted for a match.
+    pub max_errors: usize,
+}
+
+impl Term {
+    fn new(kind: Kind, text: &str) -> Option<Term> {
+        let chars = Normalized::new(text.chars()).chars;
+        let len = chars.len();
+        let max_errors = if kind == Kind::Name {
+            match len {
+                0..=1 => return None,
+                2 => 0,
+                3..=7 => 1,
+                _ => 2,
+            }
+        } else if len < 4 {
+            return None;
+        } else {
+            len / 5
+        };
+        Some(Term {
+            kind,
+            chars,
+            max_errors,
+        })
+    }
+}
+
+/// Everything to look for on one applicant's pages.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Target {
+    /// Name and unit terms, longest first.
+    pub terms: Vec<Term>,
+}
+
+impl Target {
+    /// The terms for an applicant: the name, the unit, its roster aliases and the abbreviations
+    /// derived from them.
+    pub fn for_applicant(applicant: &Applicant) -> Target {
+        let mut texts: Vec<(Kind, String)> = vec![(Kind::Name, applicant.name.clone())];
+        for unit in std::iter::once(&applicant.unit).chain(&applicant.aliases) {
+            for variant in unit_variants(unit) {
+                texts.push((Kind::Unit, variant));
+            }
+        }
+        let mut terms: Vec<Term> = Vec::new();
+        for (kind, text) in texts {
+            if let Some(term) = Term::new(kind, &text) {
+                if !terms.iter().any(|t| t.chars == term.chars) {
+                    terms.push(term);
+                }
+            }
+        }
+        terms.sort_by_key(|t| std::cmp::Reverse(t.chars.len()));
+        Target { terms }
+    }
+}
+
+/// Region prefixes that writers drop or abbreviate, with their short forms.
+const ABBREVIATIONS: &[(&str, &str)] = &[
+    ("新疆维吾尔自治区", "新疆"),
+    ("新疆维吾尔自治区", "自治区"),
+    ("新疆维吾尔自治区", ""),
+    ("巴音郭楞蒙古自治州", "巴州"),
+    ("巴音郭楞蒙古自治州", ""),
+    ("巴州", ""),
+    ("回族自治县", "县"),
+    ("蒙古自治县", "县"),
+    ("疾病预防控制中心", "疾控中心"),
+    ("中医医院", "中医院"),
+    ("维吾尔医医院", "维医医院"),
+];
+
+/// Markers of a place name: a variant keeps enough to identify the unit only if one remains.
+const PLACE_MARKERS: &[&str] = &[
+    "县", "市", "州", "区", "镇", "乡", "街道", "社区", "村", "新疆",
+];
+
+/// The unit and the spellings derived from it by the abbreviations above and by dropping a
+/// leading county or city, as long as what is left still names a place.
+pub fn unit_variants(unit: &str) -> Vec<String> {
+    let mut variants = vec![unit.trim().to_string()];
+    let mut i = 0;
+    while i < variants.len() {
+        let current = variants[i].clone();
+        let mut derived: Vec<String> = ABBREVIATIONS
+            .iter()
+            .filter(|(long, _)| current.contains(long))
+            .map(|(long, short)| current.replacen(long, short, 1))
+            .collect();
+        derived.extend(without_leading_place(&current));
+        for d in derived {
+            if is_specific(&d) && !variants.contains(&d) {
+                variants.push(d);
+            }
+        }
+        i += 1;
+    }
+    variants
+}
+
+/// The unit without its first county or city ("库尔勒市新城街道…" → "新城街道…").
+fn without_leading_place(unit: &str) -> Option<String> {
+    let chars: Vec<char> = unit.chars().collect();
+    let cut = chars.iter().take(6).position(|&c| c == '县' || c == '市')?;
+    Some(chars[cut + 1..].iter().collect())
+}
+
+/// Whether a unit spelling still identifies one unit: four characters or more and a place name
+/// before the institution ("人民医院" alone names a hundred hospitals).
+fn is_specific(unit: &str) -> bool {
+    let chars: Vec<char> = unit.chars().collect();
+    if chars.len() < 4 {
+        return false;
+    }
+    let head: String = chars[..chars.len() - 2].iter().collect();
+    PLACE_MARKERS.iter().any(|m| head.contains(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn applicant(name: &str, unit: &str, aliases: &[&str]) -> Applicant {
+        Applicant {
+            folder: "f".into(),
+            name: name.into(),
+            unit: unit.into(),
+            aliases: aliases.iter().map(|s| s.to_string()).collect(),
+            archive_no: None,
+            line: 2,
+        }
+    }
+
+    #[test]
+    fn prefecture_is_abbreviated_but_never_dropped_to_a_generic_name() {
+        let v = unit_variants("巴音郭楞蒙古自治州人民医院");
+        assert!(v.contains(&"巴州人民医院".to_string()), "{v:?}");
+        assert!(!v.contains(&"人民医院".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn autonomous_county_is_shortened() {
+        let v = unit_variants("焉耆回族自治县人民医院");
+        assert!(v.contains(&"焉耆县人民医院".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn city_prefix_is_dropped_when_a_place_remains() {
+        let v = unit_variants("库尔勒市新城街道社区卫生服务中心");
+        assert!(v.contains(&"新城街道社区卫生服务中心".to_string()), "{v:?}");
+        let v = unit_variants("博湖县本布图镇卫生院");
+        assert!(v.contains(&"本布图镇卫生院".to_string()), "{v:?}");
+        let v = unit_variants("库尔勒市人民医院");
+        assert_eq!(v, vec!["库尔勒市人民医院".to_string()]);
+    }
+
+    #[test]
+    fn region_prefixes_are_dropped_or_shortened() {
+        let v = unit_variants("新疆维吾尔自治区巴音郭楞蒙古自治州和静县中医医院");
+        for expected in [
+            "巴州和静县中医医院",
+            "和静县中医医院",
+            "和静县中医院",
+            "新疆和静县中医医院",
+        ] {
+            assert!(v.contains(&expected.to_string()), "{expected} not in {v:?}");
+        }
+        let v = unit_variants("轮台县疾病预防控制中心");
+        assert!(v.contains(&"轮台县疾控中心".to_string()), "{v:?}");
+    }
+
+    #[test]
+    fn error_budgets_are_tight_for_short_names() {
+        let target = Target::for_applicant(&applicant("王玥", "和静县中医医院", &["和静县中医院"]));
+        let name = target.terms.iter().find(|t| t.kind == Kind::Name).unwrap();
+        assert_eq!(name.max_errors, 0);
+        let dotted = Target::for_applicant(&applicant("米热古丽·阿布都拉", "X县医院", &[]));
+        let name = dotted.terms.iter().find(|t| t.kind == Kind::Name).unwrap();
+        assert_eq!(name.chars.len(), 8);
+        assert_eq!(name.max_errors, 2);
+    }
+}

@@ -1,0 +1,296 @@
+//! Intake: walk the applicant folders, match them to the roster and tell each file's type.
+
+pub mod roster;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub use roster::{Applicant, Roster};
+
+use crate::error::{Error, Result};
+
+/// What a file is, judged by its first bytes rather than its extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A PDF document.
+    Pdf,
+    /// A JPEG image.
+    Jpeg,
+    /// A PNG image.
+    Png,
+    /// A TIFF image, possibly with several pages.
+    Tiff,
+    /// A Windows bitmap.
+    Bmp,
+    /// A WebP image.
+    Webp,
+}
+
+impl FileKind {
+    /// Tells the kind from the first bytes of a file.
+    pub fn sniff(head: &[u8]) -> std::result::Result<FileKind, String> {
+        if head.is_empty() {
+            return Err("empty file (0 bytes)".into());
+        }
+        let kind = if head.starts_with(b"%PDF") {
+            FileKind::Pdf
+        } else if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            FileKind::Jpeg
+        } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
+            FileKind::Png
+        } else if head.starts_with(b"II*\0") || head.starts_with(b"MM\0*") {
+            FileKind::Tiff
+        } else if head.starts_with(b"BM") {
+            FileKind::Bmp
+        } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+            FileKind::Webp
+        } else if head.len() >= 1024 && find(&head[..1024], b"%PDF-").is_some() {
+            // PDF readers accept a header that is preceded by junk in the first kilobyte.
+            FileKind::Pdf
+        } else {
+            return Err("not a PDF or a supported image (JPEG, PNG, TIFF, BMP, WebP)".into());
+        };
+        Ok(kind)
+    }
+
+    /// Whether this is a PDF (rendered by PDFium) rather than a raster image.
+    pub fn is_pdf(self) -> bool {
+        self == FileKind::Pdf
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// One file of the intake.
+#[derive(Debug, Clone)]
+pub struct InputFile {
+    /// Where the file is.
+    pub path: PathBuf,
+    /// Path relative to the intake folder with '/' separators, as written to the manifest.
+    pub source: String,
+    /// The file's kind, or why it cannot be processed.
+    pub kind: std::result::Result<FileKind, String>,
+}
+
+/// An applicant folder of the intake.
+#[derive(Debug, Clone)]
+pub struct Folder {
+    /// Pseudonymous code naming the folder's outputs (never the applicant's name).
+    pub code: String,
+    /// The folder's name in the intake.
+    pub name: String,
+    /// The roster row for this folder, if there is one.
+    pub applicant: Option<Applicant>,
+    /// Files found at any depth below the folder, sorted by path.
+    pub files: Vec<InputFile>,
+}
+
+/// Everything found in an intake folder.
+#[derive(Debug, Default)]
+pub struct Intake {
+    /// Applicant folders, sorted by name.
+    pub folders: Vec<Folder>,
+    /// Files lying directly in the intake folder, outside any applicant folder.
+    pub loose_files: Vec<InputFile>,
+    /// Roster rows whose folder is not in the intake.
+    pub missing_folders: Vec<Applicant>,
+}
+
+impl Intake {
+    /// Walks `dir`, matching its sub-folders against `roster`.
+    pub fn scan(dir: &Path, roster: &Roster) -> Result<Intake> {
+        let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))?;
+        let mut intake = Intake::default();
+        let mut folder_paths = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io(dir, e))?;
+            let path = entry.path();
+            let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+            if file_type.is_dir() {
+                folder_paths.push(path);
+            } else {
+                intake
+                    .loose_files
+                    .push(input_file(dir, &path, file_type.is_symlink()));
+            }
+        }
+        folder_paths.sort();
+        intake.loose_files.sort_by(|a, b| a.source.cmp(&b.source));
+        for kind in intake.loose_files.iter_mut() {
+            if kind.kind.is_ok() {
+                kind.kind = Err("file is not inside an applicant folder".into());
+            }
+        }
+
+        let mut unmatched = 0;
+        for path in folder_paths {
+            let name =
+                roster::normalize_key(&path.file_name().unwrap_or_default().to_string_lossy());
+            let applicant = roster.by_folder(&name).cloned();
+            let code = match &applicant {
+                Some(a) => applicant_code(a, roster),
+                None => {
+                    unmatched += 1;
+                    format!("X{unmatched:03}")
+                }
+            };
+            let files = walk_files(dir, &path)?;
+            intake.folders.push(Folder {
+                code,
+                name,
+                applicant,
+                files,
+            });
+        }
+        intake.missing_folders = roster
+            .applicants
+            .iter()
+            .filter(|a| !intake.folders.iter().any(|f| f.name == a.folder))
+            .cloned()
+            .collect();
+        Ok(intake)
+    }
+
+    /// Number of files, loose ones included.
+    pub fn file_count(&self) -> usize {
+        self.loose_files.len() + self.folders.iter().map(|f| f.files.len()).sum::<usize>()
+    }
+}
+
+/// The pseudonymous output folder of an applicant: the roster's archive number when it is a safe
+/// folder name that does not contain the name, else `A` and the roster position.
+fn applicant_code(applicant: &Applicant, roster: &Roster) -> String {
+    let safe = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 40
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    };
+    match &applicant.archive_no {
+        Some(no) if safe(no) && !no.contains(&applicant.name) => no.clone(),
+        _ => {
+            let position = roster
+                .applicants
+                .iter()
+                .position(|a| a == applicant)
+                .unwrap_or(0);
+            format!("A{:03}", position + 1)
+        }
+    }
+}
+
+/// All files below `folder`, symlinks reported rather than followed.
+fn walk_files(intake_dir: &Path, folder: &Path) -> Result<Vec<InputFile>> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(folder)
+        .follow_links(false)
+        .sort_by_file_name()
+    {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(folder).to_path_buf();
+            Error::io(
+                path,
+                e.into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("walk failed")),
+            )
+        })?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        files.push(input_file(
+            intake_dir,
+            entry.path(),
+            entry.path_is_symlink(),
+        ));
+    }
+    Ok(files)
+}
+
+fn input_file(intake_dir: &Path, path: &Path, is_symlink: bool) -> InputFile {
+    let source = relative_source(intake_dir, path);
+    let kind = if is_symlink {
+        Err("symbolic link: not followed".into())
+    } else {
+        sniff_file(path)
+    };
+    InputFile {
+        path: path.to_path_buf(),
+        source,
+        kind,
+    }
+}
+
+/// The manifest's `source`: the path relative to the intake, '/'-separated, NFC.
+fn relative_source(intake_dir: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(intake_dir).unwrap_or(path);
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    roster::normalize_key(&parts.join("/"))
+}
+
+fn sniff_file(path: &Path) -> std::result::Result<FileKind, String> {
+    let mut head = Vec::with_capacity(1024);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .map_err(|e| format!("cannot read: {e}"))?;
+    FileKind::sniff(&head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniffs_by_content() {
+        assert_eq!(FileKind::sniff(b"%PDF-1.7\n"), Ok(FileKind::Pdf));
+        assert_eq!(
+            FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Ok(FileKind::Jpeg)
+        );
+        assert_eq!(FileKind::sniff(b"\x89PNG\r\n\x1a\n...."), Ok(FileKind::Png));
+        assert_eq!(FileKind::sniff(b"II*\0...."), Ok(FileKind::Tiff));
+        assert_eq!(FileKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Ok(FileKind::Webp));
+        assert!(FileKind::sniff(b"").unwrap_err().contains("empty"));
+        assert!(FileKind::sniff(b"hello, this is text")
+            .unwrap_err()
+            .contains("not a PDF"));
+    }
+
+    #[test]
+    fn scan_matches_folders_and_reports_strays() {
+        let dir = tempfile::tempdir().unwrap();
+        let intake = dir.path();
+        std::fs::create_dir_all(intake.join("01_王玥/sub")).unwrap();
+        std::fs::create_dir_all(intake.join("unknown")).unwrap();
+        std::fs::write(
+            intake.join("01_王玥/sub/王玥-身份证.png"),
+            b"\x89PNG\r\n\x1a\nxx",
+        )
+        .unwrap();
+        std::fs::write(intake.join("01_王玥/note.png"), b"just text").unwrap();
+        std::fs::write(intake.join("unknown/a.pdf"), b"%PDF-1.4").unwrap();
+        std::fs::write(intake.join("loose.pdf"), b"%PDF-1.4").unwrap();
+        let roster =
+            Roster::parse("folder,name,unit\n01_王玥,王玥,X医院\n02_李四,李四,Y医院\n".as_bytes())
+                .unwrap();
+
+        let scanned = Intake::scan(intake, &roster).unwrap();
+        assert_eq!(scanned.folders.len(), 2);
+        let first = &scanned.folders[0];
+        assert_eq!(first.code, "A001");
+        assert_eq!(first.files.len(), 2);
+        assert_eq!(first.files[1].source, "01_王玥/sub/王玥-身份证.png");
+        assert_eq!(first.files[1].kind, Ok(FileKind::Png));
+        assert!(first.files[0].kind.is_err());
+        assert_eq!(scanned.folders[1].code, "X001");
+        assert!(scanned.folders[1].applicant.is_none());
+        assert_eq!(scanned.loose_files.len(), 1);
+        assert!(scanned.loose_files[0].kind.is_err());
+        assert_eq!(scanned.missing_folders.len(), 1);
+        assert_eq!(scanned.file_count(), 4);
+    }
+}

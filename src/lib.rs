@@ -1,0 +1,25 @@
+//! blindfold masks applicants' names, work units and the eyes in photos on scanned application
+//! pages for blind review, and writes a per-page audit manifest.
+//!
+//! The stages, one module each, in the order data flows:
+//! [`intake`] → [`pages`] → [`detect`] → [`find`] → [`mask`] → [`write`]; [`pipeline`] runs them in
+//! parallel over a whole intake. [`runtime`] and [`models`] locate and check the native libraries
+//! and model files.
+
+pub mod detect;
+pub mod doctor;
+pub mod error;
+pub mod find;
+pub mod geometry;
+pub mod intake;
+pub mod mask;
+pub mod models;
+pub mod pages;
+pub mod pipeline;
+pub mod runtime;
+pub mod write;
+
+pub use error::{Error, Result};
+
+/// This build's version, recorded in every manifest line.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

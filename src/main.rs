@@ -1,0 +1,230 @@
+//! The `blindfold` command: a thin layer that parses arguments, runs the library and maps errors
+//! to exit codes.
+
+mod cli;
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use blindfold::detect::{Detector, ModelDetector};
+use blindfold::error::exit;
+use blindfold::find::FindOptions;
+use blindfold::models::Models;
+use blindfold::pages::Limits;
+use blindfold::pipeline::{self, Progress, RunConfig, Summary};
+use blindfold::runtime::Runtime;
+use blindfold::{Error, Result};
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match try_main(cli) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(hint) = e.hint() {
+                eprintln!("hint: {hint}");
+            }
+            ExitCode::from(e.exit_code() as u8)
+        }
+    }
+}
+
+fn try_main(cli: cli::Cli) -> Result<i32> {
+    match cli.command {
+        cli::Command::Doctor(env) => {
+            let report = blindfold::doctor::examine(
+                env.runtime_dir.as_deref(),
+                env.models.as_deref(),
+                jobs(&env),
+            );
+            print!("{}", report.text);
+            Ok(if report.healthy {
+                exit::OK
+            } else {
+                exit::ENVIRONMENT
+            })
+        }
+        cli::Command::Run(args) => run(args),
+    }
+}
+
+fn jobs(env: &cli::EnvArgs) -> usize {
+    env.jobs
+        .unwrap_or_else(|| {
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        })
+        .max(1)
+}
+
+/// Loads the runtime and models and creates one detector per worker.
+fn detectors(env: &cli::EnvArgs) -> Result<(Vec<Box<dyn Detector>>, Vec<String>)> {
+    let runtime = Runtime::locate(env.runtime_dir.as_deref())?;
+    runtime.load()?;
+    let models = Models::locate(env.models.as_deref())?;
+    models.verify()?;
+    let workers = jobs(env);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let threads_each = (cores / workers).max(1);
+    let detectors = (0..workers)
+        .map(|_| {
+            ModelDetector::new(&models, threads_each).map(|d| Box::new(d) as Box<dyn Detector>)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((detectors, Models::identifiers()))
+}
+
+fn run(args: cli::RunArgs) -> Result<i32> {
+    let mask_color = blindfold::mask::parse_color(&args.mask_color).map_err(Error::Usage)?;
+    let (detectors, models) = detectors(&args.env)?;
+    let config = RunConfig {
+        intake: args.intake,
+        out: args.out,
+        roster: args.roster,
+        dpi: args.dpi,
+        jpeg_quality: args.jpeg_quality,
+        mask_color,
+        overwrite: args.overwrite,
+        limits: Limits {
+            max_pixels: args.max_pixels.saturating_mul(1_000_000),
+            max_pages: args.max_pages,
+        },
+        find: FindOptions {
+            cover_face: args.cover_face,
+            id_numbers: args.mask_id_numbers,
+        },
+        models,
+    };
+    let progress = ProgressReport::new();
+    let summary = pipeline::run(&config, detectors, &progress)?;
+    progress.finish();
+    print_summary(&config, &summary);
+    Ok(if summary.total.errors > 0 {
+        exit::PARTIAL
+    } else {
+        exit::OK
+    })
+}
+
+/// Progress on stderr: a bar on a terminal, a line every few seconds otherwise.
+struct ProgressReport {
+    bar: Option<indicatif::ProgressBar>,
+    pages: AtomicUsize,
+    files: AtomicUsize,
+    total: AtomicUsize,
+    started: Instant,
+    last_line: Mutex<Instant>,
+}
+
+impl ProgressReport {
+    fn new() -> ProgressReport {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{bar:30} {pos}/{len} files  {msg}  ETA {eta}",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        ProgressReport {
+            bar,
+            pages: AtomicUsize::new(0),
+            files: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+            started: Instant::now(),
+            last_line: Mutex::new(Instant::now()),
+        }
+    }
+
+    fn rate(&self) -> f64 {
+        self.pages.load(Ordering::Relaxed) as f64 / self.started.elapsed().as_secs_f64().max(1e-3)
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for ProgressReport {
+    fn start(&self, files: usize) {
+        self.total.store(files, Ordering::Relaxed);
+        if let Some(bar) = &self.bar {
+            bar.set_length(files as u64);
+        }
+    }
+
+    fn file_done(&self, pages: usize) {
+        let pages = self.pages.fetch_add(pages, Ordering::Relaxed) + pages;
+        let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
+        let message = format!("{pages} pages, {:.1} pages/s", self.rate());
+        match &self.bar {
+            Some(bar) => {
+                bar.set_position(files as u64);
+                bar.set_message(message);
+            }
+            None => {
+                let mut last = self.last_line.lock().unwrap_or_else(|p| p.into_inner());
+                let total = self.total.load(Ordering::Relaxed);
+                if last.elapsed().as_secs() >= 5 || files == total {
+                    eprintln!("blindfold: {files}/{total} files, {message}");
+                    *last = Instant::now();
+                }
+            }
+        }
+    }
+}
+
+fn print_summary(config: &RunConfig, summary: &Summary) {
+    let t = summary.total;
+    eprintln!(
+        "blindfold: {} applicants, {} files, {} pages ({} masked, {} to review), {} errors in {:.1} s ({:.1} pages/min)",
+        summary.per_applicant.len(),
+        t.files,
+        t.pages,
+        t.masked,
+        t.review,
+        t.errors,
+        summary.seconds,
+        t.pages as f64 * 60.0 / summary.seconds.max(1e-3)
+    );
+    for (code, c) in &summary.per_applicant {
+        eprintln!(
+            "  {code:<12} {} files, {} pages, {} masked, {} review, {} errors",
+            c.files, c.pages, c.masked, c.review, c.errors
+        );
+    }
+    if !summary.folders_without_roster_row.is_empty() {
+        eprintln!(
+            "  folders without a roster row (review every page): {}",
+            summary.folders_without_roster_row.join(", ")
+        );
+    }
+    if !summary.roster_rows_without_folder.is_empty() {
+        let rows: Vec<String> = summary
+            .roster_rows_without_folder
+            .iter()
+            .map(|l| l.to_string())
+            .collect();
+        eprintln!(
+            "  roster rows with no folder in the intake (lines): {}",
+            rows.join(", ")
+        );
+    }
+    eprintln!("outputs:  {}", config.out.join("files").display());
+    eprintln!("manifest: {}", config.out.join("manifest.jsonl").display());
+    eprintln!(
+        "key:      {} (code → applicant; keep it away from reviewers)",
+        config.out.join("key.csv").display()
+    );
+}

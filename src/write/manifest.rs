@@ -1,0 +1,229 @@
+//! The manifest: one JSON line per page (or per failed file), as the contract in the README
+//! describes. The masked text itself never appears in it.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::find::Region;
+
+/// A page's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Processed, and the result can be trusted.
+    Ok,
+    /// Processed, but a human should look (see `review`).
+    Review,
+    /// Could not be processed (see `error`).
+    Error,
+}
+
+/// One masked region as written to the manifest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestRegion {
+    /// name, unit, eyes, face, id_number.
+    pub kind: String,
+    /// `[x0, y0, x1, y1]` in output-page pixels.
+    pub bbox: [u32; 4],
+    /// roster, label, signature, seal, landmarks, pattern.
+    pub evidence: String,
+}
+
+impl ManifestRegion {
+    /// The manifest form of a region on a `width x height` page.
+    pub fn from_region(region: &Region, width: u32, height: u32) -> ManifestRegion {
+        ManifestRegion {
+            kind: region.kind.as_str().to_string(),
+            bbox: region.rect.to_pixels(width, height),
+            evidence: region.evidence.as_str().to_string(),
+        }
+    }
+}
+
+/// One line of `manifest.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestLine {
+    /// Input path relative to the intake, '/'-separated.
+    pub source: String,
+    /// 1-based page number, or None for a file that failed entirely.
+    pub page: Option<usize>,
+    /// Output path relative to the output folder, or None.
+    pub output: Option<String>,
+    /// Page width in output pixels.
+    pub width: Option<u32>,
+    /// Page height in output pixels.
+    pub height: Option<u32>,
+    /// Whether anything on the page needed covering (是否需要遮盖).
+    pub masking_required: bool,
+    /// ok, review or error.
+    pub status: Status,
+    /// The masked regions.
+    pub regions: Vec<ManifestRegion>,
+    /// Why the file or page failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// Why the page needs review.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub review: Vec<String>,
+    /// Pseudonymous applicant code (the output folder).
+    #[serde(default)]
+    pub applicant: Option<String>,
+    /// Rendering resolution for PDF pages.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dpi: Option<u32>,
+    /// SHA-256 of the source file.
+    #[serde(default)]
+    pub source_sha256: Option<String>,
+    /// SHA-256 of the output file.
+    #[serde(default)]
+    pub output_sha256: Option<String>,
+    /// Seconds spent on this page (detection, finding and masking).
+    #[serde(default)]
+    pub seconds: f64,
+    /// blindfold version.
+    #[serde(default)]
+    pub tool: String,
+    /// Model files used, with the start of their SHA-256.
+    #[serde(default)]
+    pub models: Vec<String>,
+}
+
+impl ManifestLine {
+    /// A line for a file that could not be processed at all.
+    pub fn file_error(
+        source: &str,
+        applicant: Option<&str>,
+        source_sha256: Option<String>,
+        error: String,
+    ) -> ManifestLine {
+        ManifestLine {
+            source: source.to_string(),
+            page: None,
+            output: None,
+            width: None,
+            height: None,
+            masking_required: false,
+            status: Status::Error,
+            regions: Vec::new(),
+            error: Some(error),
+            review: Vec::new(),
+            applicant: applicant.map(String::from),
+            dpi: None,
+            source_sha256,
+            output_sha256: None,
+            seconds: 0.0,
+            tool: crate::VERSION.to_string(),
+            models: Vec::new(),
+        }
+    }
+}
+
+/// Appends manifest lines, each written whole and flushed.
+pub struct ManifestWriter {
+    path: PathBuf,
+    file: BufWriter<File>,
+}
+
+impl ManifestWriter {
+    /// Creates (truncates) the manifest at `path`.
+    pub fn create(path: &Path) -> Result<ManifestWriter> {
+        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        Ok(ManifestWriter {
+            path: path.to_path_buf(),
+            file: BufWriter::new(file),
+        })
+    }
+
+    /// Writes one line.
+    pub fn write(&mut self, line: &ManifestLine) -> Result<()> {
+        let mut text = serde_json::to_string(line).map_err(|e| Error::Encode {
+            what: "manifest",
+            detail: e.to_string(),
+        })?;
+        text.push('\n');
+        self.file
+            .write_all(text.as_bytes())
+            .and_then(|_| self.file.flush())
+            .map_err(|e| Error::io(&self.path, e))
+    }
+}
+
+/// Reads every line of a manifest.
+pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .map_err(|e| Error::Input(format!("{} line {}: {e}", path.display(), i + 1)))
+        })
+        .collect()
+}
+
+/// Rewrites the manifest sorted by source and page, atomically.
+pub fn sort_in_place(path: &Path) -> Result<()> {
+    let mut lines = read(path)?;
+    lines.sort_by(|a, b| a.source.cmp(&b.source).then(a.page.cmp(&b.page)));
+    let mut text = String::new();
+    for line in &lines {
+        text.push_str(&serde_json::to_string(line).map_err(|e| Error::Encode {
+            what: "manifest",
+            detail: e.to_string(),
+        })?);
+        text.push('\n');
+    }
+    super::write_atomic(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::find::{Evidence, Kind};
+    use crate::geometry::Rect;
+
+    #[test]
+    fn error_line_follows_the_contract() {
+        let line = ManifestLine::file_error("a/b.pdf", Some("A001"), None, "empty file".into());
+        let json: serde_json::Value = serde_json::to_value(&line).unwrap();
+        assert_eq!(json["page"], serde_json::Value::Null);
+        assert_eq!(json["status"], "error");
+        assert_eq!(json["error"], "empty file");
+        assert_eq!(json["output"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn regions_use_contract_kind_names() {
+        let region = Region {
+            kind: Kind::IdNumber,
+            evidence: Evidence::Roster,
+            rect: Rect::new(1.5, 2.0, 10.2, 20.0),
+        };
+        let m = ManifestRegion::from_region(&region, 100, 100);
+        assert_eq!(m.kind, "id_number");
+        assert_eq!(m.evidence, "roster");
+        assert_eq!(m.bbox, [1, 2, 11, 20]);
+    }
+
+    #[test]
+    fn lines_are_written_whole_and_sorted() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let mut writer = ManifestWriter::create(&path).unwrap();
+        writer
+            .write(&ManifestLine::file_error("b", None, None, "x".into()))
+            .unwrap();
+        writer
+            .write(&ManifestLine::file_error("a", None, None, "y".into()))
+            .unwrap();
+        drop(writer);
+        sort_in_place(&path).unwrap();
+        let lines = read(&path).unwrap();
+        assert_eq!(lines[0].source, "a");
+        assert_eq!(lines.len(), 2);
+    }
+}

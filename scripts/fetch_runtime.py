@@ -107,8 +107,12 @@ def main():
     ap.add_argument("--platform", choices=sorted(PINS), help="default: this machine's")
     ap.add_argument("--dest", type=Path, default=ROOT / "runtime")
     ap.add_argument("--cache", type=Path, help="wheel cache (default: <dest>/.cache)")
+    ap.add_argument("--print-platform", action="store_true", help="print this machine's platform name and exit")
     args = ap.parse_args()
     plat = args.platform or current_platform()
+    if args.print_platform:
+        print(plat)
+        return 0
     out_dir = args.dest / plat
     cache = args.cache or args.dest / ".cache"
     pins = PINS[plat]

@@ -1,7 +1,8 @@
 //! Finding and loading the native libraries: ONNX Runtime and PDFium.
 //!
 //! Lookup order for each library: the folder given with `--runtime-dir` or the
-//! `BLINDFOLD_RUNTIME_DIR` environment variable; `runtime/` next to the executable and the
+//! `BLINDFOLD_RUNTIME_DIR` environment variable (then nowhere else); otherwise `runtime/` next to
+//! the executable and the
 //! executable's own folder (the layout of a `dist` folder); `runtime/<platform>/` in the
 //! working directory; `runtime/<platform>/` of the source tree the binary was built from.
 
@@ -46,27 +47,20 @@ const PDFIUM_FILES: &[&str] = if cfg!(target_os = "windows") {
 
 /// The folders searched for native libraries, in order.
 pub fn search_dirs(explicit: Option<&Path>) -> Vec<PathBuf> {
-    let mut dirs = Vec::new();
-    if let Some(dir) = explicit {
-        dirs.push(dir.to_path_buf());
-    } else if let Some(dir) = std::env::var_os(RUNTIME_DIR_ENV) {
-        dirs.push(PathBuf::from(dir));
+    // A folder named by the user is the only place looked at: silently loading another copy
+    // would hide their mistake.
+    if let Some(dir) = explicit.map(Path::to_path_buf).or_else(|| std::env::var_os(RUNTIME_DIR_ENV).map(PathBuf::from)) {
+        return vec![dir];
     }
-    if let Some(exe_dir) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
+    let mut dirs = Vec::new();
+    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
         dirs.push(exe_dir.join("runtime"));
         dirs.push(exe_dir);
     }
     if let Ok(cwd) = std::env::current_dir() {
         dirs.push(cwd.join("runtime").join(PLATFORM));
     }
-    dirs.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("runtime")
-            .join(PLATFORM),
-    );
+    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime").join(PLATFORM));
     dirs.dedup();
     dirs
 }
@@ -230,10 +224,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn explicit_dir_is_searched_first() {
+    fn explicit_dir_is_the_only_place_searched() {
         let dir = tempfile::tempdir().unwrap();
         let dirs = search_dirs(Some(dir.path()));
-        assert_eq!(dirs[0], dir.path());
+        assert_eq!(dirs, vec![dir.path().to_path_buf()]);
     }
 
     #[test]

@@ -86,7 +86,7 @@ const LABEL_SUFFIXES: &[&str] = &["签字", "签名", "盖章", "手签"];
 pub fn find(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
     for line in lines {
         for (label, end) in labels_in(line) {
-            match value_in_line(line, end, label.max_len) {
+            match value_in_line(line, end, label) {
                 Some((start, stop)) => mask_value(line, start, stop, label, findings),
                 None => value_beside(page, lines, line, label, findings),
             }
@@ -118,14 +118,17 @@ fn labels_in<'l>(line: &Line) -> Vec<(&'l Label, usize)> {
     found.into_iter().map(|(l, _, end)| (l, end)).collect()
 }
 
-/// The value following a label in the same line: up to a stop word, a wide gap or `max_len`.
-fn value_in_line(line: &Line, from: usize, max_len: usize) -> Option<(usize, usize)> {
+/// The value following a label in the same line: up to a stop word, a wide gap, a digit after a
+/// name (the date beside a signature) or the label's `max_len`.
+fn value_in_line(line: &Line, from: usize, label: &Label) -> Option<(usize, usize)> {
+    let (kind, max_len) = (label.kind, label.max_len);
     let chars = &line.norm.chars;
     let h = line.line.height();
     let mut end = from;
     while end < chars.len() && end - from < max_len {
         let rest: String = chars[end..].iter().collect();
-        if end > from && STOP_WORDS.iter().any(|w| rest.starts_with(w)) {
+        let digit_after_name = kind == Kind::Name && chars[end].is_ascii_digit();
+        if end > from && (digit_after_name || STOP_WORDS.iter().any(|w| rest.starts_with(w))) {
             break;
         }
         if end > from {
@@ -182,7 +185,7 @@ fn value_beside(
         .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
     match beside {
         Some(cell) if !cell.norm.is_empty() => {
-            if let Some((start, end)) = value_in_line(cell, 0, label.max_len) {
+            if let Some((start, end)) = value_in_line(cell, 0, label) {
                 mask_value(cell, start, end, label, findings);
             }
         }

@@ -1,0 +1,74 @@
+//! Shared helpers for the integration tests: paths, running the binary, reading outputs.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs the blindfold binary; prints its output when the test fails.
+pub fn blindfold(args: &[&str]) -> Output {
+    let output = Command::new(env!("CARGO_BIN_EXE_blindfold")).args(args).output().expect("run blindfold");
+    eprintln!("$ blindfold {}\n--- stdout\n{}\n--- stderr\n{}", args.join(" "), String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    output
+}
+
+/// Parses a manifest into JSON values.
+pub fn manifest(out: &Path) -> Vec<serde_json::Value> {
+    std::fs::read_to_string(out.join("manifest.jsonl"))
+        .expect("manifest")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("manifest line is JSON"))
+        .collect()
+}
+
+/// Every page of an output file as pixels: images decoded, PDFs re-rendered with PDFium at the
+/// manifest's size.
+pub fn output_pages(out: &Path, line: &serde_json::Value) -> Vec<image::RgbImage> {
+    let path = out.join(line["output"].as_str().expect("output path"));
+    let bytes = std::fs::read(&path).expect("output file");
+    if path.extension().is_some_and(|e| e == "pdf") {
+        let runtime = blindfold::runtime::Runtime::locate(None).expect("runtime");
+        runtime.load().expect("load runtime");
+        let pdfium = blindfold::runtime::pdfium().expect("pdfium");
+        let pdf = blindfold::pages::pdf::PdfFile::open(pdfium, bytes, &Default::default()).expect("open output PDF");
+        let dpi = line["dpi"].as_f64().unwrap_or(200.0) as f32;
+        (1..=pdf.page_count()).map(|n| pdf.render(n, dpi, &Default::default()).expect("render").pixels).collect()
+    } else {
+        let kind = blindfold::intake::FileKind::sniff(&bytes).expect("known kind");
+        blindfold::pages::image_file::decode(&bytes, kind, &Default::default()).expect("decode").into_iter().map(|p| p.pixels).collect()
+    }
+}
+
+/// Fraction of pixels inside `bbox` with luminance at most 40 (the scorer's "masked").
+pub fn dark_fraction(page: &image::RgbImage, bbox: [u32; 4]) -> f64 {
+    let [x0, y0, x1, y1] = bbox;
+    let (mut dark, mut total) = (0usize, 0usize);
+    for y in y0..y1.min(page.height()) {
+        for x in x0..x1.min(page.width()) {
+            let [r, g, b] = page.get_pixel(x, y).0.map(f64::from);
+            total += 1;
+            dark += usize::from(0.299 * r + 0.587 * g + 0.114 * b <= 40.0);
+        }
+    }
+    dark as f64 / total.max(1) as f64
+}
+
+/// SHA-256 of every file below `dir`, by relative path.
+pub fn tree_hashes(dir: &Path) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            (rel, blindfold::models::sha256_file(e.path()).unwrap())
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -309,7 +309,10 @@ def main():
             out = recognize(session(m["rec"], 2), [s[4] for s in samples], m["chars"])
             ok = [norm(o) == norm(s[3]) for (o, _), s in zip(out, samples)]
             results[name] = (out, ok)
-            failures[name] = sorted({(s[3], o, round(c, 2)) for (o, c), s, g in zip(out, samples, ok) if not g})
+            failures[name] = {}
+            for (o, c), s, good in zip(out, samples, ok):
+                if not good:
+                    failures[name].setdefault((s[3], o), []).append(c)
 
             def rate(pred):
                 sel = [g for g, s in zip(ok, samples) if pred(s)]
@@ -330,9 +333,10 @@ def main():
             rerun = [c < th for _, c in tiny]
             ok = [s if r else t for r, t, s in zip(rerun, tiny_ok, small_ok)]
             print(f"| {th} | {sum(rerun)}/{len(samples)} | {sum(ok)}/{len(samples)} |")
-        print("\n### Recognition failures (truth -> output, lowest character probability)\n")
+        print("\n### Recognition failures (truth -> output x images, range of the lowest character probability)\n")
         for name, fails in failures.items():
-            print(f"- {name}: " + ("; ".join(f"{t} -> {o} ({c})" for t, o, c in fails) or "none"))
+            print(f"- {name}: " + ("; ".join(f"{t} -> {o} x{len(c)} ({min(c):.2f}-{max(c):.2f})"
+                                             for (t, o), c in sorted(fails.items())) or "none"))
 
     if "page" in args.only:
         print("\n## End-to-end on the synthetic form page (30 lines, clean and scanned)\n\nA line is found when a "

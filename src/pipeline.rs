@@ -518,7 +518,6 @@ fn process_image(
     let sha = sha256_bytes(&bytes);
     let mut pages = pages::image_file::decode(&bytes, task.kind, &config.limits)
         .map_err(|m| (Some(sha.clone()), m))?;
-    drop(bytes);
     let mut lines: Vec<ManifestLine> = pages
         .iter_mut()
         .map(|page| analyse_and_mask(config, detector, task, page))
@@ -528,7 +527,12 @@ fn process_image(
     write::write_atomic(&config.out.join(&task.output), &encoded)
         .map_err(|e| (Some(sha.clone()), e.to_string()))?;
     let output_sha = sha256_bytes(&encoded);
+    let incomplete = pages::image_file::incompleteness(&bytes, task.kind);
     for line in &mut lines {
+        if let Some(reason) = &incomplete {
+            line.status = line.status.max(Status::Review);
+            line.review.push(reason.clone());
+        }
         line.source_sha256 = Some(sha.clone());
         line.output_sha256 = Some(output_sha.clone());
     }

@@ -19,6 +19,14 @@ pub fn decode(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Vec<Page>
     decode_single(bytes, limits).map(|page| vec![page])
 }
 
+/// Why an image that decoded may still be incomplete: a JPEG without its end marker decodes
+/// leniently, with the bottom of the page grey or missing.
+pub fn incompleteness(bytes: &[u8], kind: FileKind) -> Option<String> {
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    let has_end = tail.windows(2).any(|w| w == [0xFF, 0xD9]);
+    (kind == FileKind::Jpeg && !has_end).then(|| "truncated JPEG: part of the page may be missing".to_string())
+}
+
 fn decode_single(bytes: &[u8], limits: &Limits) -> Result<Page, String> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -191,6 +199,13 @@ mod tests {
         assert!(decode(&png, FileKind::Png, &limits)
             .unwrap_err()
             .contains("limit"));
+    }
+
+    #[test]
+    fn jpeg_without_end_marker_is_flagged() {
+        let jpg = encode(DynamicImage::ImageRgb8(RgbImage::new(64, 64)), image::ImageFormat::Jpeg);
+        assert!(incompleteness(&jpg, FileKind::Jpeg).is_none());
+        assert!(incompleteness(&jpg[..jpg.len() / 2], FileKind::Jpeg).is_some());
     }
 
     #[test]

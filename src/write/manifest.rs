@@ -11,7 +11,8 @@ use crate::error::{Error, Result};
 use crate::find::Region;
 
 /// A page's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Ordered by severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     /// Processed, and the result can be trusted.

@@ -199,7 +199,7 @@ mod tests {
 
     #[test]
     fn reading_order_runs_left_to_right_for_wide_boxes() {
-        let scrambled: Quad = [[100.0, 20.0], [0.0, 0.0], [0.0, 20.0], [100.0, 0.0]];
+        let scrambled: Quad = [[100.0, 20.0], [0.0, 20.0], [0.0, 0.0], [100.0, 0.0]];
         assert_eq!(
             reading_order(&scrambled),
             [[0.0, 0.0], [100.0, 0.0], [100.0, 20.0], [0.0, 20.0]]

@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn decode_merges_repeats_and_keeps_positions() {
-        // 8 columns over a 64 px strip: 王 at column 1, blank, 玥 at columns 4-5, blank.
+        // 8 columns over a 64 px strip: 王 at column 1, blank, 玥 at columns 4-5 (centre 40 px), blank.
         let classes = [0, 1, 0, 0, 2, 2, 0, 0];
         let probs =
             ndarray::Array2::from_shape_fn(
@@ -254,7 +254,7 @@ mod tests {
         let text: String = chars.iter().map(|c| c.ch).collect();
         assert_eq!(text, "王玥");
         assert!((chars[0].center - 12.0 / 64.0).abs() < 1e-6);
-        assert!((chars[1].center - 44.0 / 64.0).abs() < 1e-6);
+        assert!((chars[1].center - 40.0 / 64.0).abs() < 1e-6);
     }
 
     #[test]

@@ -49,18 +49,28 @@ const PDFIUM_FILES: &[&str] = if cfg!(target_os = "windows") {
 pub fn search_dirs(explicit: Option<&Path>) -> Vec<PathBuf> {
     // A folder named by the user is the only place looked at: silently loading another copy
     // would hide their mistake.
-    if let Some(dir) = explicit.map(Path::to_path_buf).or_else(|| std::env::var_os(RUNTIME_DIR_ENV).map(PathBuf::from)) {
+    if let Some(dir) = explicit
+        .map(Path::to_path_buf)
+        .or_else(|| std::env::var_os(RUNTIME_DIR_ENV).map(PathBuf::from))
+    {
         return vec![dir];
     }
     let mut dirs = Vec::new();
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(exe_dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         dirs.push(exe_dir.join("runtime"));
         dirs.push(exe_dir);
     }
     if let Ok(cwd) = std::env::current_dir() {
         dirs.push(cwd.join("runtime").join(PLATFORM));
     }
-    dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("runtime").join(PLATFORM));
+    dirs.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("runtime")
+            .join(PLATFORM),
+    );
     dirs.dedup();
     dirs
 }

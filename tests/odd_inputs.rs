@@ -6,7 +6,13 @@ mod common;
 use common::*;
 
 fn expected(dir: &str) -> Vec<serde_json::Value> {
-    let text = std::fs::read_to_string(root().join("tests/fixtures").join(dir).join("expected.json")).unwrap();
+    let text = std::fs::read_to_string(
+        root()
+            .join("tests/fixtures")
+            .join(dir)
+            .join("expected.json"),
+    )
+    .unwrap();
     let json: serde_json::Value = serde_json::from_str(&text).unwrap();
     json["files"].as_array().unwrap().clone()
 }
@@ -28,44 +34,94 @@ fn odd_and_bad_files_are_all_accounted_for() {
     }
     std::fs::write(intake.join("stray.pdf"), b"%PDF-1.4 not in a folder").unwrap();
     let roster = dir.path().join("roster.csv");
-    std::fs::write(&roster, "folder,name,unit,aliases\n2024ZC0117,王玥,巴音郭楞蒙古自治州人民医院,巴州人民医院\n").unwrap();
+    std::fs::write(
+        &roster,
+        "folder,name,unit,aliases\n2024ZC0117,王玥,巴音郭楞蒙古自治州人民医院,巴州人民医院\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
-    let output = blindfold(&["run", intake.to_str().unwrap(), "--out", out.to_str().unwrap(), "--roster", roster.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(1), "a run with bad files is partial");
+    let output = blindfold(&[
+        "run",
+        intake.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--roster",
+        roster.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a run with bad files is partial"
+    );
 
     let lines = manifest(&out);
-    let line_for = |source: &str| lines.iter().filter(|l| l["source"] == source).cloned().collect::<Vec<_>>();
+    let line_for = |source: &str| {
+        lines
+            .iter()
+            .filter(|l| l["source"] == source)
+            .cloned()
+            .collect::<Vec<_>>()
+    };
     for file in expected("bad") {
         let source = format!("2024ZC0117/bad/{}", file["file"].as_str().unwrap());
         let got = line_for(&source);
         assert!(!got.is_empty(), "{source} missing from the manifest");
-        let accept: Vec<&str> = file["accept"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+        let accept: Vec<&str> = file["accept"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
         for line in &got {
-            assert!(accept.contains(&line["status"].as_str().unwrap()), "{source}: {line}");
+            assert!(
+                accept.contains(&line["status"].as_str().unwrap()),
+                "{source}: {line}"
+            );
             if line["status"] == "error" {
                 assert!(!line["error"].as_str().unwrap_or("").is_empty(), "{line}");
             }
         }
     }
     let encrypted = &line_for("2024ZC0117/bad/encrypted.pdf")[0];
-    assert!(encrypted["error"].as_str().unwrap().contains("encrypted"), "{encrypted}");
+    assert!(
+        encrypted["error"].as_str().unwrap().contains("encrypted"),
+        "{encrypted}"
+    );
     assert_eq!(line_for("stray.pdf")[0]["status"], "error");
 
     for file in expected("meta") {
         let source = format!("2024ZC0117/meta/{}", file["file"].as_str().unwrap());
         let got = line_for(&source);
-        assert_eq!(got.len() as u64, file["pages"].as_u64().unwrap(), "{source}: {got:?}");
+        assert_eq!(
+            got.len() as u64,
+            file["pages"].as_u64().unwrap(),
+            "{source}: {got:?}"
+        );
         for line in &got {
             assert_ne!(line["status"], "error", "{line}");
             let pixels = &output_pages(&out, line)[line["page"].as_u64().unwrap() as usize - 1];
-            assert_eq!((pixels.width() as u64, pixels.height() as u64), (line["width"].as_u64().unwrap(), line["height"].as_u64().unwrap()));
+            assert_eq!(
+                (pixels.width() as u64, pixels.height() as u64),
+                (
+                    line["width"].as_u64().unwrap(),
+                    line["height"].as_u64().unwrap()
+                )
+            );
             if !source.ends_with(".pdf") {
-                assert_eq!(pixels.width() as u64, file["width"].as_u64().unwrap(), "{source}: width after orientation");
+                assert_eq!(
+                    pixels.width() as u64,
+                    file["width"].as_u64().unwrap(),
+                    "{source}: width after orientation"
+                );
             }
         }
         let bytes = std::fs::read(out.join(got[0]["output"].as_str().unwrap())).unwrap();
         for needle in ["王玥".as_bytes(), b"Exif\0\0", b"Author", b"x:xmpmeta"] {
-            assert!(!bytes.windows(needle.len()).any(|w| w == needle), "{source}: output carries {:?}", String::from_utf8_lossy(needle));
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{source}: output carries {:?}",
+                String::from_utf8_lossy(needle)
+            );
         }
     }
 }

@@ -22,14 +22,26 @@ fn samples_run() -> &'static Run {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let roster = root().join("samples/roster.csv");
-        let output = blindfold(&["run", intake.to_str().unwrap(), "--out", out.to_str().unwrap(), "--roster", roster.to_str().unwrap()]);
+        let output = blindfold(&[
+            "run",
+            intake.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--roster",
+            roster.to_str().unwrap(),
+        ]);
         assert!(output.status.success(), "run failed");
-        Run { out, before, _dir: dir }
+        Run {
+            out,
+            before,
+            _dir: dir,
+        }
     })
 }
 
 fn truth() -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(root().join("samples/truth.json")).unwrap()).unwrap()
+    serde_json::from_str(&std::fs::read_to_string(root().join("samples/truth.json")).unwrap())
+        .unwrap()
 }
 
 #[test]
@@ -39,10 +51,21 @@ fn manifest_has_exactly_one_line_per_page() {
     let mut expected: Vec<(String, u64)> = Vec::new();
     for file in truth["files"].as_array().unwrap() {
         for page in file["pages"].as_array().unwrap() {
-            expected.push((file["source"].as_str().unwrap().to_string(), page["page"].as_u64().unwrap()));
+            expected.push((
+                file["source"].as_str().unwrap().to_string(),
+                page["page"].as_u64().unwrap(),
+            ));
         }
     }
-    let mut got: Vec<(String, u64)> = lines.iter().map(|l| (l["source"].as_str().unwrap().to_string(), l["page"].as_u64().unwrap())).collect();
+    let mut got: Vec<(String, u64)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l["source"].as_str().unwrap().to_string(),
+                l["page"].as_u64().unwrap(),
+            )
+        })
+        .collect();
     expected.sort();
     got.sort();
     assert_eq!(got, expected);
@@ -54,14 +77,36 @@ fn manifest_sizes_are_output_pixels_and_regions_are_black() {
     for line in manifest(&run.out) {
         let pages = output_pages(&run.out, &line);
         let page = &pages[line["page"].as_u64().unwrap() as usize - 1];
-        assert_eq!(page.width() as u64, line["width"].as_u64().unwrap(), "{line}");
-        assert_eq!(page.height() as u64, line["height"].as_u64().unwrap(), "{line}");
+        assert_eq!(
+            page.width() as u64,
+            line["width"].as_u64().unwrap(),
+            "{line}"
+        );
+        assert_eq!(
+            page.height() as u64,
+            line["height"].as_u64().unwrap(),
+            "{line}"
+        );
         for region in line["regions"].as_array().unwrap() {
-            let b: Vec<u32> = region["bbox"].as_array().unwrap().iter().map(|v| v.as_u64().unwrap() as u32).collect();
+            let b: Vec<u32> = region["bbox"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap() as u32)
+                .collect();
             // JPEG ringing may lighten the outermost pixels: look one pixel inside.
-            let inner = [b[0] + 1, b[1] + 1, b[2].saturating_sub(1), b[3].saturating_sub(1)];
+            let inner = [
+                b[0] + 1,
+                b[1] + 1,
+                b[2].saturating_sub(1),
+                b[3].saturating_sub(1),
+            ];
             let dark = dark_fraction(page, inner);
-            assert!(dark > 0.99, "{} region {region} only {dark:.3} dark", line["source"]);
+            assert!(
+                dark > 0.99,
+                "{} region {region} only {dark:.3} dark",
+                line["source"]
+            );
         }
     }
 }
@@ -73,19 +118,30 @@ fn names_units_and_eyes_of_the_truth_are_covered() {
     let (mut covered, mut total, mut missed) = (0, 0, Vec::new());
     for file in truth()["files"].as_array().unwrap() {
         for page in file["pages"].as_array().unwrap() {
-            let line = lines.iter().find(|l| l["source"] == file["source"] && l["page"] == page["page"]).expect("line");
+            let line = lines
+                .iter()
+                .find(|l| l["source"] == file["source"] && l["page"] == page["page"])
+                .expect("line");
             let pixels = &output_pages(&run.out, line)[page["page"].as_u64().unwrap() as usize - 1];
             for region in page["regions"].as_array().unwrap() {
                 if !["name", "unit", "eyes"].contains(&region["kind"].as_str().unwrap()) {
                     continue;
                 }
-                let b: Vec<u32> = region["bbox"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap() as u32).collect();
+                let b: Vec<u32> = region["bbox"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap() as u32)
+                    .collect();
                 let fraction = dark_fraction(pixels, [b[0], b[1], b[2], b[3]]);
                 total += 1;
                 if fraction >= 0.9 {
                     covered += 1;
                 } else {
-                    missed.push(format!("{} p{} {} {:?} {fraction:.2}", file["source"], page["page"], region["kind"], b));
+                    missed.push(format!(
+                        "{} p{} {} {:?} {fraction:.2}",
+                        file["source"], page["page"], region["kind"], b
+                    ));
                 }
             }
         }
@@ -93,7 +149,10 @@ fn names_units_and_eyes_of_the_truth_are_covered() {
     // The seal is a circle in a square truth box: its corners stay visible, so it is judged by the
     // manifest instead (kind unit, evidence seal) in another test.
     let recall = covered as f64 / total as f64;
-    assert!(recall >= 0.9, "covered {covered}/{total}; missed: {missed:#?}");
+    assert!(
+        recall >= 0.9,
+        "covered {covered}/{total}; missed: {missed:#?}"
+    );
 }
 
 #[test]
@@ -101,8 +160,15 @@ fn verdicts_match_the_truth() {
     let lines = manifest(&samples_run().out);
     for file in truth()["files"].as_array().unwrap() {
         for page in file["pages"].as_array().unwrap() {
-            let line = lines.iter().find(|l| l["source"] == file["source"] && l["page"] == page["page"]).unwrap();
-            assert_eq!(line["masking_required"], page["masking_required"], "{}", file["source"]);
+            let line = lines
+                .iter()
+                .find(|l| l["source"] == file["source"] && l["page"] == page["page"])
+                .unwrap();
+            assert_eq!(
+                line["masking_required"], page["masking_required"],
+                "{}",
+                file["source"]
+            );
         }
     }
 }
@@ -110,16 +176,27 @@ fn verdicts_match_the_truth() {
 #[test]
 fn no_output_path_contains_a_name() {
     let run = samples_run();
-    let names: Vec<String> = truth()["applicants"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
+    let names: Vec<String> = truth()["applicants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap().to_string())
+        .collect();
     for (path, _) in tree_hashes(&run.out.join("files")) {
         for name in &names {
             let bare: String = name.chars().filter(|c| *c != '·').collect();
-            assert!(!path.contains(name.as_str()) && !path.contains(&bare), "{path} contains {name}");
+            assert!(
+                !path.contains(name.as_str()) && !path.contains(&bare),
+                "{path} contains {name}"
+            );
         }
     }
     for line in manifest(&run.out) {
         let output = line["output"].as_str().unwrap();
-        assert!(names.iter().all(|n| !output.contains(n.as_str())), "{output}");
+        assert!(
+            names.iter().all(|n| !output.contains(n.as_str())),
+            "{output}"
+        );
     }
 }
 
@@ -132,15 +209,24 @@ fn originals_are_byte_identical_after_the_run() {
 #[test]
 fn output_pdfs_hold_only_images() {
     let run = samples_run();
-    for (path, _) in tree_hashes(&run.out.join("files")).into_iter().filter(|(p, _)| p.ends_with(".pdf")) {
+    for (path, _) in tree_hashes(&run.out.join("files"))
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".pdf"))
+    {
         let doc = lopdf::Document::load(run.out.join("files").join(&path)).unwrap();
         assert!(doc.trailer.get(b"Info").is_err(), "{path} has Info");
-        assert!(doc.catalog().unwrap().get(b"Metadata").is_err(), "{path} has XMP");
+        assert!(
+            doc.catalog().unwrap().get(b"Metadata").is_err(),
+            "{path} has XMP"
+        );
         for (_, page_id) in doc.get_pages() {
             let content = doc.get_page_content(page_id);
             let text = String::from_utf8_lossy(&content);
             assert!(!text.contains("BT"), "{path} has a text object");
-            assert!(doc.get_page_fonts(page_id).unwrap().is_empty(), "{path} has fonts");
+            assert!(
+                doc.get_page_fonts(page_id).unwrap().is_empty(),
+                "{path} has fonts"
+            );
         }
     }
 }
@@ -148,10 +234,21 @@ fn output_pdfs_hold_only_images() {
 #[test]
 fn output_images_carry_no_exif() {
     let run = samples_run();
-    for (path, _) in tree_hashes(&run.out.join("files")).into_iter().filter(|(p, _)| !p.ends_with(".pdf")) {
+    for (path, _) in tree_hashes(&run.out.join("files"))
+        .into_iter()
+        .filter(|(p, _)| !p.ends_with(".pdf"))
+    {
         let bytes = std::fs::read(run.out.join("files").join(&path)).unwrap();
-        assert!(!bytes.windows(6).any(|w| w == b"Exif\0\0"), "{path} has EXIF");
-        assert!(!bytes.windows(4).any(|w| w == b"eXIf" || w == b"tEXt" || w == b"iTXt"), "{path} has metadata chunks");
+        assert!(
+            !bytes.windows(6).any(|w| w == b"Exif\0\0"),
+            "{path} has EXIF"
+        );
+        assert!(
+            !bytes
+                .windows(4)
+                .any(|w| w == b"eXIf" || w == b"tEXt" || w == b"iTXt"),
+            "{path} has metadata chunks"
+        );
     }
 }
 
@@ -160,7 +257,10 @@ fn output_hashes_match_the_manifest_and_key_is_outside_the_files_tree() {
     let run = samples_run();
     for line in manifest(&run.out) {
         let path = run.out.join(line["output"].as_str().unwrap());
-        assert_eq!(blindfold::models::sha256_file(&path).unwrap(), line["output_sha256"].as_str().unwrap());
+        assert_eq!(
+            blindfold::models::sha256_file(&path).unwrap(),
+            line["output_sha256"].as_str().unwrap()
+        );
         assert!(line["source_sha256"].is_string() && line["tool"].is_string());
     }
     let key = std::fs::read_to_string(run.out.join("key.csv")).unwrap();
@@ -170,7 +270,14 @@ fn output_hashes_match_the_manifest_and_key_is_outside_the_files_tree() {
 #[test]
 fn the_unit_seal_is_masked() {
     let lines = manifest(&samples_run().out);
-    let recommendation: Vec<&serde_json::Value> = lines.iter().filter(|l| l["source"] == "2024ZC0117/单位推荐意见.pdf").collect();
-    let seals = recommendation.iter().flat_map(|l| l["regions"].as_array().unwrap()).filter(|r| r["evidence"] == "seal").count();
+    let recommendation: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["source"] == "2024ZC0117/单位推荐意见.pdf")
+        .collect();
+    let seals = recommendation
+        .iter()
+        .flat_map(|l| l["regions"].as_array().unwrap())
+        .filter(|r| r["evidence"] == "seal")
+        .count();
     assert_eq!(seals, 1, "{recommendation:?}");
 }

@@ -15,7 +15,11 @@ const STEP: u32 = 4;
 const MIN_DIAMETER: f32 = 0.06;
 /// Words showing that a seal belongs to an issuer, not to the applicant's unit.
 const AUTHORITY_WORDS: &[&str] = &[
-    "人力资源和社会保障",
+    "人力资源",
+    "社会保障",
+    "保障厅",
+    "资格评审",
+    "职改办",
     "人社",
     "卫生健康委员会",
     "卫健委",
@@ -38,22 +42,57 @@ fn is_red(p: [u8; 3]) -> bool {
 
 /// Finds seals to mask.
 pub fn find(page: &RgbImage, lines: &[Line], faces: &[Face], unit_boxes: &[Rect]) -> Vec<Region> {
-    candidates(page)
-        .into_iter()
-        .filter(|seal| {
-            !faces.iter().any(|f| {
-                f.bbox
-                    .padded(f.bbox.width() * 0.3, f.bbox.height() * 0.3)
-                    .overlaps(seal)
-            })
-        })
-        .filter(|seal| belongs_to_applicant(seal, lines, unit_boxes))
-        .map(|seal| Region {
+    let mut regions = Vec::new();
+    for seal in candidates(page) {
+        let on_a_face = faces.iter().any(|f| {
+            f.bbox
+                .padded(f.bbox.width() * 0.3, f.bbox.height() * 0.3)
+                .overlaps(&seal)
+        });
+        if on_a_face || !belongs_to_applicant(&seal, lines, unit_boxes) {
+            continue;
+        }
+        regions.push(Region {
             kind: Kind::Unit,
             evidence: Evidence::Seal,
             rect: seal.padded(seal.width() * 0.04, seal.height() * 0.04),
-        })
-        .collect()
+        });
+        // The signer line stamped over by the seal is the unit's name, mostly unreadable to OCR.
+        for line in lines
+            .iter()
+            .filter(|l| crosses(&seal, &l.bbox) && !is_date(l))
+        {
+            let h = line.bbox.height();
+            regions.push(Region {
+                kind: Kind::Unit,
+                evidence: Evidence::Seal,
+                rect: line.bbox.padded(0.2 * h, 0.1 * h),
+            });
+        }
+    }
+    regions
+}
+
+/// Whether a text line runs through the seal's middle band.
+fn crosses(seal: &Rect, line: &Rect) -> bool {
+    let band = Rect::new(
+        seal.x0,
+        seal.y0 + 0.2 * seal.height(),
+        seal.x1,
+        seal.y1 - 0.2 * seal.height(),
+    );
+    line.intersection(&band).area() > 0.3 * line.area()
+}
+
+/// Dates under a seal (2024年3月14日) stay readable.
+fn is_date(line: &Line) -> bool {
+    let digits = line
+        .norm
+        .chars
+        .iter()
+        .filter(|c| c.is_ascii_digit())
+        .count();
+    digits * 2 >= line.norm.len()
 }
 
 /// Round red rings on the page, in page pixels.

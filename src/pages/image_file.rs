@@ -24,7 +24,8 @@ pub fn decode(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Vec<Page>
 pub fn incompleteness(bytes: &[u8], kind: FileKind) -> Option<String> {
     let tail = &bytes[bytes.len().saturating_sub(4096)..];
     let has_end = tail.windows(2).any(|w| w == [0xFF, 0xD9]);
-    (kind == FileKind::Jpeg && !has_end).then(|| "truncated JPEG: part of the page may be missing".to_string())
+    (kind == FileKind::Jpeg && !has_end)
+        .then(|| "truncated JPEG: part of the page may be missing".to_string())
 }
 
 fn decode_single(bytes: &[u8], limits: &Limits) -> Result<Page, String> {
@@ -203,7 +204,10 @@ mod tests {
 
     #[test]
     fn jpeg_without_end_marker_is_flagged() {
-        let jpg = encode(DynamicImage::ImageRgb8(RgbImage::new(64, 64)), image::ImageFormat::Jpeg);
+        let jpg = encode(
+            DynamicImage::ImageRgb8(RgbImage::new(64, 64)),
+            image::ImageFormat::Jpeg,
+        );
         assert!(incompleteness(&jpg, FileKind::Jpeg).is_none());
         assert!(incompleteness(&jpg[..jpg.len() / 2], FileKind::Jpeg).is_some());
     }

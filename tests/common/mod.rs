@@ -12,8 +12,16 @@ pub fn root() -> PathBuf {
 
 /// Runs the blindfold binary; prints its output when the test fails.
 pub fn blindfold(args: &[&str]) -> Output {
-    let output = Command::new(env!("CARGO_BIN_EXE_blindfold")).args(args).output().expect("run blindfold");
-    eprintln!("$ blindfold {}\n--- stdout\n{}\n--- stderr\n{}", args.join(" "), String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let output = Command::new(env!("CARGO_BIN_EXE_blindfold"))
+        .args(args)
+        .output()
+        .expect("run blindfold");
+    eprintln!(
+        "$ blindfold {}\n--- stdout\n{}\n--- stderr\n{}",
+        args.join(" "),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
     output
 }
 
@@ -35,12 +43,23 @@ pub fn output_pages(out: &Path, line: &serde_json::Value) -> Vec<image::RgbImage
         let runtime = blindfold::runtime::Runtime::locate(None).expect("runtime");
         runtime.load().expect("load runtime");
         let pdfium = blindfold::runtime::pdfium().expect("pdfium");
-        let pdf = blindfold::pages::pdf::PdfFile::open(pdfium, bytes, &Default::default()).expect("open output PDF");
+        let pdf = blindfold::pages::pdf::PdfFile::open(pdfium, bytes, &Default::default())
+            .expect("open output PDF");
         let dpi = line["dpi"].as_f64().unwrap_or(200.0) as f32;
-        (1..=pdf.page_count()).map(|n| pdf.render(n, dpi, &Default::default()).expect("render").pixels).collect()
+        (1..=pdf.page_count())
+            .map(|n| {
+                pdf.render(n, dpi, &Default::default())
+                    .expect("render")
+                    .pixels
+            })
+            .collect()
     } else {
         let kind = blindfold::intake::FileKind::sniff(&bytes).expect("known kind");
-        blindfold::pages::image_file::decode(&bytes, kind, &Default::default()).expect("decode").into_iter().map(|p| p.pixels).collect()
+        blindfold::pages::image_file::decode(&bytes, kind, &Default::default())
+            .expect("decode")
+            .into_iter()
+            .map(|p| p.pixels)
+            .collect()
     }
 }
 
@@ -65,7 +84,12 @@ pub fn tree_hashes(dir: &Path) -> Vec<(String, String)> {
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             (rel, blindfold::models::sha256_file(e.path()).unwrap())
         })
         .collect();

@@ -63,7 +63,7 @@ fn jobs(env: &cli::EnvArgs) -> usize {
 }
 
 /// Loads the runtime and models and creates one detector per worker.
-fn detectors(env: &cli::EnvArgs) -> Result<(Vec<Box<dyn Detector>>, Vec<String>)> {
+fn detectors(env: &cli::EnvArgs) -> Result<Vec<Box<dyn Detector>>> {
     let runtime = Runtime::locate(env.runtime_dir.as_deref())?;
     runtime.load()?;
     let models = Models::locate(env.models.as_deref())?;
@@ -78,12 +78,12 @@ fn detectors(env: &cli::EnvArgs) -> Result<(Vec<Box<dyn Detector>>, Vec<String>)
             ModelDetector::new(&models, threads_each).map(|d| Box::new(d) as Box<dyn Detector>)
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok((detectors, Models::identifiers()))
+    Ok(detectors)
 }
 
 fn run(args: cli::RunArgs) -> Result<i32> {
     let mask_color = blindfold::mask::parse_color(&args.mask_color).map_err(Error::Usage)?;
-    let (detectors, models) = detectors(&args.env)?;
+    let detectors = detectors(&args.env)?;
     let config = RunConfig {
         intake: args.intake,
         out: args.out,
@@ -100,7 +100,7 @@ fn run(args: cli::RunArgs) -> Result<i32> {
             cover_face: args.cover_face,
             id_numbers: args.mask_id_numbers,
         },
-        models,
+        models: Models::identifiers(),
     };
     let progress = ProgressReport::new();
     let summary = pipeline::run(&config, detectors, &progress)?;

@@ -82,7 +82,6 @@ fn encode_tiff(pages: &[Page]) -> Result<Vec<u8>> {
                 .map_err(fail)?,
         }
     }
-    drop(encoder);
     Ok(out.into_inner())
 }
 

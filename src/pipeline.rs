@@ -492,11 +492,9 @@ fn process(config: &RunConfig, detector: &mut dyn Detector, job: Job) -> Outcome
                     greyscale: page.greyscale,
                 },
                 Err(e) => {
-                    return Outcome::PdfPage(
-                        task.clone(),
-                        failed_page(config, &task, page.number, e.to_string()).0,
-                        failed_page(config, &task, page.number, e.to_string()).1,
-                    )
+                    let (line, placeholder) =
+                        failed_page(config, &task, page.number, e.to_string());
+                    return Outcome::PdfPage(task, line, placeholder);
                 }
             };
             Outcome::PdfPage(task, line, pdf_page)

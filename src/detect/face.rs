@@ -86,14 +86,7 @@ impl FaceDetector {
 
 /// RetinaFace input: BGR minus channel means, NCHW.
 fn to_tensor(image: &RgbImage) -> Array4<f32> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let mut input = Array4::<f32>::zeros((1, 3, h, w));
-    for (x, y, p) in image.enumerate_pixels() {
-        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
-            input[[0, c, y as usize, x as usize]] = f32::from(p.0[channel]) - MEAN_BGR[c];
-        }
-    }
-    input
+    super::bgr_tensor(image, |c, v| v - MEAN_BGR[c])
 }
 
 /// Anchor boxes (cx, cy, w, h), relative to the input size, in the model's output order.

@@ -106,6 +106,22 @@ impl Detector for ModelDetector {
     }
 }
 
+/// A page as a model input: BGR channel order, NCHW, each channel value passed through `scale`
+/// (the models differ only in how they normalize).
+pub(crate) fn bgr_tensor(
+    image: &RgbImage,
+    scale: impl Fn(usize, f32) -> f32,
+) -> ndarray::Array4<f32> {
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let mut input = ndarray::Array4::<f32>::zeros((1, 3, h, w));
+    for (x, y, p) in image.enumerate_pixels() {
+        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
+            input[[0, c, y as usize, x as usize]] = scale(c, f32::from(p.0[channel]));
+        }
+    }
+    input
+}
+
 /// Creates an ONNX Runtime session for a model file.
 pub(crate) fn session(path: &std::path::Path, threads: usize) -> Result<ort::session::Session> {
     let environment = crate::runtime::ort_environment()?;

@@ -65,14 +65,7 @@ pub fn model_size(width: u32, height: u32) -> (u32, u32) {
 
 /// PP-OCR input: BGR, (px/255 - 0.5)/0.5, NCHW.
 pub fn to_tensor(image: &RgbImage) -> Array4<f32> {
-    let (w, h) = (image.width() as usize, image.height() as usize);
-    let mut input = Array4::<f32>::zeros((1, 3, h, w));
-    for (x, y, p) in image.enumerate_pixels() {
-        for (c, channel) in [2usize, 1, 0].into_iter().enumerate() {
-            input[[0, c, y as usize, x as usize]] = f32::from(p.0[channel]) / 127.5 - 1.0;
-        }
-    }
-    input
+    crate::detect::bgr_tensor(image, |_, v| v / 127.5 - 1.0)
 }
 
 /// Turns a probability map into scored boxes, in map pixels.

@@ -122,6 +122,12 @@ OCR_PAGE_LINES = [
     ("2024年5月20日", "wqy", 12, 640, 600),
 ]
 
+OCR_VERTICAL_COLUMNS = [
+    # text written top to bottom with upright characters, font, pt, x, first baseline
+    ("巴音郭楞蒙古自治州人民医院", "serif", 12, 860, 90),
+    ("申报人王玥", "sans", 14, 760, 90),
+]
+
 
 def line_record(glyphs, text) -> dict:
     """``{"text", "bbox", "chars"}`` for one drawn line (float boxes kept)."""
@@ -244,6 +250,7 @@ def make_ocr(out: Path) -> dict:
             "source": None if transform is None else "page.png",
             "lines": [record_json(m, with_poly=skewed) for m in mapped],
         })
+    images.append(make_vertical(out))
     return {
         "generator": "scripts/make_fixtures.py",
         "coordinates": "image pixels, origin top-left; bbox [x0,y0,x1,y1] encloses the ink "
@@ -254,6 +261,37 @@ def make_ocr(out: Path) -> dict:
                              "rotated counter-clockwise about the centre with the canvas "
                              "enlarged to fit",
         "images": images,
+    }
+
+
+def make_vertical(out: Path) -> dict:
+    """A page with horizontal lines and columns of upright characters read top to bottom."""
+    page = ms.RasterPage(1000, 700, dpi=200)
+    records = []
+    for text, font, pt, x, baseline in OCR_PAGE_LINES[:3]:
+        records.append(line_record(page.text(x * 0.6, baseline, text, font=font, pt=pt), text))
+    for text, font, pt, x, baseline in OCR_VERTICAL_COLUMNS:
+        pitch = 1.15 * page.px(pt)
+        glyphs = [g for k, ch in enumerate(text)
+                  for g in page.text(x, baseline + k * pitch, ch, font=font, pt=pt)]
+        records.append(line_record(glyphs, text))
+    img = page.image
+    check_close("page_vertical", int_box(ms.union_box([r["box"] for r in records])),
+                ink_bbox(img))
+    img.save(out / "page_vertical.png", optimize=True)
+    return {
+        "file": "page_vertical.png",
+        "kind": "page",
+        "font": sorted({ms.FONT_LABELS[f] for _, f, _, _, _ in OCR_VERTICAL_COLUMNS}),
+        "dpi": 200,
+        "width": img.width,
+        "height": img.height,
+        "mode": img.mode,
+        "noise_sigma": 0,
+        "blur_radius": 0,
+        "transform": {"vertical_columns": len(OCR_VERTICAL_COLUMNS)},
+        "source": None,
+        "lines": [record_json(r, with_poly=False) for r in records],
     }
 
 

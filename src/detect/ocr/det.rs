@@ -21,9 +21,22 @@ const UNCLIP_RATIO: f32 = 1.6;
 const MIN_SIDE: f32 = 3.0;
 
 /// Size policy: the page is scaled so that its long side is at most this many pixels (never
-/// enlarged), then each side is rounded to a multiple of 32. At 200 DPI an A4 page becomes
-/// 1120 x 1600, where 10.5 pt text is still about 20 pixels high.
+/// enlarged), then padded with white on the right and bottom to multiples of 32 and at least
+/// [`MIN_INPUT_SIDE`] (padding, not stretching, keeps small images and thin strips in proportion).
+/// At 200 DPI an A4 page becomes 1131 x 1600 in a 1152 x 1600 input, where 10.5 pt text is still
+/// about 20 pixels high.
 pub const MAX_SIDE: u32 = 1600;
+/// Smallest input side: a one-line image gets white space above and below it, as on a page.
+pub const MIN_INPUT_SIDE: u32 = 96;
+
+/// How a page is fitted into the model input.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Fit {
+    /// The scaled page's size.
+    pub scaled: (u32, u32),
+    /// The input size: the scaled page plus padding.
+    pub input: (u32, u32),
+}
 
 /// A detected text region before recognition.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,17 +49,25 @@ pub struct TextBox {
 
 /// Finds text regions on a page.
 pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
-    let (w, h) = model_size(page.width(), page.height());
-    let resized = imageops::resize(page, w, h, imageops::FilterType::Triangle);
-    let input = to_tensor(&resized);
+    let fit = fit(page.width(), page.height());
+    let (w, h) = fit.scaled;
+    let mut canvas = RgbImage::from_pixel(fit.input.0, fit.input.1, image::Rgb([255, 255, 255]));
+    imageops::replace(
+        &mut canvas,
+        &imageops::resize(page, w, h, imageops::FilterType::Triangle),
+        0,
+        0,
+    );
+    let input = to_tensor(&canvas);
     let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
     let prob = outputs[0].try_extract_array::<f32>()?;
+    let (iw, ih) = fit.input;
     let map = prob
-        .to_shape((h as usize, w as usize))
+        .to_shape((ih as usize, iw as usize))
         .map_err(|e| crate::error::Error::Inference(e.to_string()))?;
     let sx = page.width() as f32 / w as f32;
     let sy = page.height() as f32 / h as f32;
-    let boxes = boxes_from_map(&map.view(), w, h)
+    let boxes = boxes_from_map(&map.view(), iw, ih)
         .into_iter()
         .map(|b| TextBox {
             quad: b.quad.map(|[x, y]| [x * sx, y * sy]),
@@ -56,11 +77,16 @@ pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
     Ok(boxes)
 }
 
-/// The model input size for a page: long side at most [`MAX_SIDE`], multiples of 32.
-pub fn model_size(width: u32, height: u32) -> (u32, u32) {
+/// How a page of this size is fitted into the model input (see [`MAX_SIDE`]).
+pub fn fit(width: u32, height: u32) -> Fit {
     let scale = (MAX_SIDE as f32 / width.max(height) as f32).min(1.0);
-    let round32 = |v: u32| ((v as f32 * scale / 32.0).round() as u32).max(1) * 32;
-    (round32(width), round32(height))
+    let scaled = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+    let padded = |v: u32| v.div_ceil(32).max(MIN_INPUT_SIDE.div_ceil(32)) * 32;
+    let (w, h) = (scaled(width), scaled(height));
+    Fit {
+        scaled: (w, h),
+        input: (padded(w), padded(h)),
+    }
 }
 
 /// PP-OCR input: BGR, (px/255 - 0.5)/0.5, NCHW.
@@ -183,11 +209,16 @@ mod tests {
     use crate::geometry::Rect;
 
     #[test]
-    fn model_size_keeps_multiples_of_32_and_never_enlarges() {
-        assert_eq!(model_size(1654, 2339), (1120, 1600));
-        assert_eq!(model_size(320, 96), (320, 96));
-        let (w, h) = model_size(5000, 100);
-        assert!(w <= 1600 && w % 32 == 0 && h % 32 == 0 && h >= 32);
+    fn fit_shrinks_long_pages_and_pads_to_multiples_of_32() {
+        let a4 = fit(1654, 2339);
+        assert_eq!(a4.scaled, (1131, 1600));
+        assert_eq!(a4.input, (1152, 1600));
+        let line = fit(423, 44);
+        assert_eq!(line.scaled, (423, 44));
+        assert_eq!(line.input, (448, 96));
+        let strip = fit(5000, 100);
+        assert_eq!(strip.scaled, (1600, 32));
+        assert_eq!(strip.input, (1600, 96));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! hints), handwritten signatures, unit seals and the eyes of every face.
 
 pub mod labels;
+pub mod rings;
 pub mod seals;
 pub mod terms;
 pub mod text;

@@ -40,15 +40,28 @@ impl Ocr {
 
     /// Finds and reads every text line on `page`.
     pub fn read(&mut self, page: &RgbImage) -> Result<Vec<TextLine>> {
-        let boxes = det::detect(&mut self.detector, page)?;
-        let mut quads: Vec<Quad> = boxes.iter().map(|b| b.quad).collect();
+        let mut quads: Vec<Quad> = self.detect(page)?.iter().map(|b| b.quad).collect();
         self.settle_orientation(page, &mut quads)?;
-        let decoded = rec::recognize(&mut self.recognizer, &self.alphabet, page, &quads)?;
+        let decoded = self.recognize(page, &quads)?;
         Ok(quads
             .into_iter()
             .zip(decoded)
             .map(|(quad, chars)| line_from(quad, chars))
             .collect())
+    }
+
+    /// Text detection alone: the line boxes of `page`, not yet oriented.
+    pub fn detect(&mut self, page: &RgbImage) -> Result<Vec<det::TextBox>> {
+        det::detect(&mut self.detector, page)
+    }
+
+    /// Recognition alone: the characters of each quad, read from its first corner to its second.
+    pub fn recognize(
+        &mut self,
+        page: &RgbImage,
+        quads: &[Quad],
+    ) -> Result<Vec<Vec<rec::DecodedChar>>> {
+        rec::recognize(&mut self.recognizer, &self.alphabet, page, quads)
     }
 
     /// Flips lines that read better turned by 180 degrees, deciding once for horizontal and once
@@ -68,18 +81,8 @@ impl Ocr {
                 .map(|&i| quads[i])
                 .collect();
             let flipped: Vec<Quad> = sample.iter().map(turned_180).collect();
-            let upright = mean_confidence(&rec::recognize(
-                &mut self.recognizer,
-                &self.alphabet,
-                page,
-                &sample,
-            )?);
-            let turned = mean_confidence(&rec::recognize(
-                &mut self.recognizer,
-                &self.alphabet,
-                page,
-                &flipped,
-            )?);
+            let upright = mean_confidence(&self.recognize(page, &sample)?);
+            let turned = mean_confidence(&self.recognize(page, &flipped)?);
             if turned > upright {
                 for &i in &group {
                     quads[i] = turned_180(&quads[i]);

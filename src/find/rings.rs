@@ -1,0 +1,338 @@
+//! Finding round seals on a page: red rings by their colour, and dark rings by their shape (a
+//! greyscale scan or photocopy keeps the seal's outline but loses its red).
+//!
+//! Both searches run on the page shrunk to about [`WORKING_SIDE`] pixels across: seals are large.
+
+use image::{GrayImage, Luma, RgbImage};
+use imageproc::region_labelling::{connected_components, Connectivity};
+
+use crate::geometry::Rect;
+
+/// The page is examined shrunk so that its shorter side is about this many pixels.
+const WORKING_SIDE: u32 = 400;
+/// Smallest seal diameter, as a fraction of the page's shorter side (a 3 cm seal on A4 is 0.14).
+const MIN_DIAMETER: f32 = 0.06;
+/// Largest seal diameter, as a fraction of the page's shorter side (a 4.5 cm seal on A4 is 0.21).
+const MAX_DIAMETER: f32 = 0.24;
+/// Luminance below which a pixel is ink.
+const INK: u8 = 170;
+/// Angles sampled round a ring.
+const ANGLES: usize = 90;
+
+/// Seals on the page, in page pixels: red rings, and dark rings where no red ring is.
+pub fn candidates(page: &RgbImage) -> Vec<Rect> {
+    let step = (page.width().min(page.height()) / WORKING_SIDE).max(1);
+    let mut seals = red_rings(page, step);
+    for ring in ink_rings(page, step) {
+        if !seals.iter().any(|s| s.overlaps(&ring)) {
+            seals.push(ring);
+        }
+    }
+    seals
+}
+
+/// Whether a pixel is seal red.
+fn is_red(p: [u8; 3]) -> bool {
+    let [r, g, b] = p.map(i32::from);
+    r > 120 && r - g > 60 && r - b > 50
+}
+
+/// The page shrunk by `step`, each pixel set when any page pixel of its block passes `test`
+/// (so that thin strokes survive the shrinking).
+fn shrunk(page: &RgbImage, step: u32, test: impl Fn([u8; 3]) -> bool) -> GrayImage {
+    let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
+    GrayImage::from_fn(w, h, |x, y| {
+        let hit = (0..step).any(|dy| {
+            (0..step).any(|dx| {
+                let (px, py) = (x * step + dx, y * step + dy);
+                px < page.width() && py < page.height() && test(page.get_pixel(px, py).0)
+            })
+        });
+        Luma([u8::from(hit) * 255])
+    })
+}
+
+/// A circle in shrunk-page pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Circle {
+    cx: f32,
+    cy: f32,
+    r: f32,
+}
+
+impl Circle {
+    /// The circle's bounding box in page pixels, for a page shrunk by `step`.
+    fn page_box(&self, step: u32) -> Rect {
+        let s = step as f32;
+        Rect::new(
+            (self.cx - self.r) * s,
+            (self.cy - self.r) * s,
+            (self.cx + self.r) * s,
+            (self.cy + self.r) * s,
+        )
+    }
+
+    /// The fraction of angles at which `mask` is set somewhere between the radii `r0..=r1`.
+    fn coverage(&self, mask: &GrayImage, r0: f32, r1: f32) -> f32 {
+        let hits = (0..ANGLES)
+            .filter(|k| {
+                let t = *k as f32 * std::f32::consts::TAU / ANGLES as f32;
+                let mut r = r0;
+                while r <= r1 {
+                    if is_set(mask, self.cx + r * t.cos(), self.cy + r * t.sin()) {
+                        return true;
+                    }
+                    r += 0.5;
+                }
+                false
+            })
+            .count();
+        hits as f32 / ANGLES as f32
+    }
+}
+
+fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
+    let (x, y) = (x.round() as i64, y.round() as i64);
+    x >= 0
+        && y >= 0
+        && (x as u32) < mask.width()
+        && (y as u32) < mask.height()
+        && mask.get_pixel(x as u32, y as u32).0[0] > 0
+}
+
+/// Red rings: connected red regions of seal size that are round and hollow.
+fn red_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
+    let red = shrunk(page, step, is_red);
+    let (w, h) = red.dimensions();
+    let closed = imageproc::morphology::close(&red, imageproc::distance_transform::Norm::LInf, 2);
+    let labels = connected_components(&closed, Connectivity::Eight, Luma([0u8]));
+    let mut boxes: Vec<Rect> = Vec::new();
+    for (x, y, l) in labels.enumerate_pixels() {
+        let id = l.0[0] as usize;
+        if id == 0 {
+            continue;
+        }
+        if boxes.len() < id {
+            boxes.resize(id, Rect::new(f32::MAX, f32::MAX, f32::MIN, f32::MIN));
+        }
+        let b = &mut boxes[id - 1];
+        *b = Rect::new(
+            b.x0.min(x as f32),
+            b.y0.min(y as f32),
+            b.x1.max(x as f32 + 1.0),
+            b.y1.max(y as f32 + 1.0),
+        );
+    }
+    let min_side = MIN_DIAMETER * w.min(h) as f32;
+    boxes
+        .into_iter()
+        .filter(|b| b.width() >= min_side && b.height() >= min_side)
+        .filter(|b| (0.75..1.33).contains(&(b.width() / b.height())))
+        .filter(|b| is_hollow_ring(&red, b))
+        .map(|b| {
+            let [cx, cy] = b.center();
+            Circle {
+                cx,
+                cy,
+                r: (b.width() + b.height()) / 4.0,
+            }
+            .page_box(step)
+        })
+        .collect()
+}
+
+/// A seal has red all round its rim and is mostly paper inside (not a solid red blob).
+fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
+    let [cx, cy] = b.center();
+    let circle = Circle {
+        cx,
+        cy,
+        r: (b.width() + b.height()) / 4.0,
+    };
+    let rim = circle.coverage(red, 0.85 * circle.r, circle.r);
+    let mut inside = 0;
+    let mut total = 0;
+    for y in b.y0 as u32..b.y1 as u32 {
+        for x in b.x0 as u32..b.x1 as u32 {
+            let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+            if dx * dx + dy * dy <= (0.8 * circle.r).powi(2) {
+                total += 1;
+                inside += usize::from(red.get_pixel(x, y).0[0] > 0);
+            }
+        }
+    }
+    rim >= 0.7 && (inside as f32) < 0.6 * total.max(1) as f32
+}
+
+/// Dark rings of seal size: circles found by letting the ink's edges vote for centres along
+/// their gradient (a Hough transform), kept when ink runs all round the circle and paper lies
+/// just outside it.
+fn ink_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
+    let ink = shrunk(page, step, |[r, g, b]| {
+        (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000 < u32::from(INK)
+    });
+    let (w, h) = ink.dimensions();
+    let short = w.min(h) as f32;
+    let (r_min, r_max) = (
+        (MIN_DIAMETER * short / 2.0).floor().max(4.0) as usize,
+        (MAX_DIAMETER * short / 2.0).ceil() as usize,
+    );
+    if r_max <= r_min {
+        return Vec::new();
+    }
+    // Smoothing first makes the gradient point straight across the ring's line.
+    let smooth = imageproc::filter::gaussian_blur_f32(&ink, 1.5);
+    let gx = imageproc::gradients::horizontal_sobel(&smooth);
+    let gy = imageproc::gradients::vertical_sobel(&smooth);
+    let radii = r_max - r_min + 1;
+    let (wu, hu) = (w as usize, h as usize);
+    let mut votes = vec![0u16; radii * wu * hu];
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (
+                f32::from(gx.get_pixel(x, y).0[0]),
+                f32::from(gy.get_pixel(x, y).0[0]),
+            );
+            let norm = (dx * dx + dy * dy).sqrt();
+            if norm < 128.0 {
+                continue;
+            }
+            let (ux, uy) = (dx / norm, dy / norm);
+            for k in 0..radii {
+                let r = (r_min + k) as f32;
+                for sign in [-1.0, 1.0] {
+                    let (cx, cy) = (
+                        (x as f32 + sign * r * ux).round(),
+                        (y as f32 + sign * r * uy).round(),
+                    );
+                    if cx >= 0.0 && cy >= 0.0 && (cx as usize) < wu && (cy as usize) < hu {
+                        let cell = &mut votes[(k * hu + cy as usize) * wu + cx as usize];
+                        *cell = cell.saturating_add(1);
+                    }
+                }
+            }
+        }
+    }
+    // Peaks: cells with votes from a good part of a full circle, strongest first.
+    let mut peaks: Vec<(u32, Circle)> = Vec::new();
+    for k in 0..radii {
+        let r = (r_min + k) as f32;
+        let needed = (1.2 * std::f32::consts::PI * r) as u32;
+        for y in 1..hu - 1 {
+            for x in 1..wu - 1 {
+                // A circle's votes spread over the 3 x 3 cells round its centre.
+                if u32::from(votes[(k * hu + y) * wu + x]) * 6 < needed {
+                    continue;
+                }
+                let sum: u32 = (y - 1..=y + 1)
+                    .flat_map(|yy| (x - 1..=x + 1).map(move |xx| (yy, xx)))
+                    .map(|(yy, xx)| u32::from(votes[(k * hu + yy) * wu + xx]))
+                    .sum();
+                if sum >= needed {
+                    let circle = Circle {
+                        cx: x as f32,
+                        cy: y as f32,
+                        r,
+                    };
+                    peaks.push((sum * 100 / needed, circle));
+                }
+            }
+        }
+    }
+    peaks.sort_by(|a, b| b.0.cmp(&a.0));
+    let mut rings: Vec<Circle> = Vec::new();
+    for (_, circle) in peaks {
+        let taken = rings
+            .iter()
+            .any(|c| (c.cx - circle.cx).hypot(c.cy - circle.cy) < c.r.max(circle.r));
+        if !taken && is_outlined_ring(&ink, &circle) {
+            rings.push(outer_edge(&ink, circle));
+        }
+    }
+    rings.iter().map(|c| c.page_box(step)).collect()
+}
+
+/// The circle grown to the outer edge of its ring's line (votes may come from the inner edge).
+fn outer_edge(ink: &GrayImage, circle: Circle) -> Circle {
+    let mut r = circle.r;
+    while r < circle.r + 4.0 && circle.coverage(ink, r + 0.5, r + 1.0) >= 0.85 {
+        r += 0.5;
+    }
+    Circle {
+        r: r + 0.5,
+        ..circle
+    }
+}
+
+/// A seal's outline: ink all round the circle, mostly paper just outside it.
+fn is_outlined_ring(ink: &GrayImage, circle: &Circle) -> bool {
+    let r = circle.r;
+    circle.coverage(ink, r - 1.5, r + 1.5) >= 0.85
+        && circle.coverage(ink, 1.15 * r + 1.0, 1.15 * r + 2.0) <= 0.35
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A page with a seal: a ring of `colour` with a hatched middle standing for its text.
+    pub(crate) fn page_with_ring(cx: f32, cy: f32, r: f32, colour: [u8; 3]) -> RgbImage {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([250, 250, 245]));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
+            if (r - 8.0..=r).contains(&d) || (d < 0.6 * r && (x / 6 + y / 9) % 5 == 0) {
+                *p = image::Rgb(colour);
+            }
+        }
+        page
+    }
+
+    const SEAL_RED: [u8; 3] = [220, 40, 40];
+    const SEAL_GREY: [u8; 3] = [120, 120, 120];
+
+    fn assert_found_at(seals: &[Rect], cx: f32, cy: f32, r: f32) {
+        assert_eq!(seals.len(), 1, "{seals:?}");
+        let s = seals[0];
+        assert!(
+            (s.center()[0] - cx).abs() < 10.0 && (s.center()[1] - cy).abs() < 10.0,
+            "{s:?}"
+        );
+        assert!((s.width() - 2.0 * r).abs() < 20.0, "{s:?}");
+    }
+
+    #[test]
+    fn red_ring_is_found_where_it_is() {
+        let seals = candidates(&page_with_ring(600.0, 800.0, 150.0, SEAL_RED));
+        assert_found_at(&seals, 600.0, 800.0, 150.0);
+    }
+
+    #[test]
+    fn grey_ring_of_a_greyscale_scan_is_found_where_it_is() {
+        let seals = candidates(&page_with_ring(500.0, 900.0, 130.0, SEAL_GREY));
+        assert_found_at(&seals, 500.0, 900.0, 130.0);
+    }
+
+    #[test]
+    fn solid_red_blob_is_not_a_seal() {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([255, 255, 255]));
+        for y in 300..600 {
+            for x in 300..600 {
+                page.put_pixel(x, y, image::Rgb([200, 30, 30]));
+            }
+        }
+        assert!(candidates(&page).is_empty());
+    }
+
+    #[test]
+    fn lines_of_text_and_a_table_are_not_seals() {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([255, 255, 255]));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let text = (200..1400).contains(&y) && (y % 60) < 28 && (x / 7 + y / 5) % 3 == 0;
+            let table = (x % 300) < 3 || (y % 200) < 3;
+            if text || table {
+                *p = image::Rgb([20, 20, 20]);
+            }
+        }
+        assert!(candidates(&page).is_empty());
+    }
+}

@@ -239,7 +239,7 @@ fn ink_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
             }
         }
     }
-    peaks.sort_by(|a, b| b.0.cmp(&a.0));
+    peaks.sort_by_key(|p| std::cmp::Reverse(p.0));
     let mut rings: Vec<Circle> = Vec::new();
     for (_, circle) in peaks {
         let taken = rings

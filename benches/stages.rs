@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use blindfold::detect::face::FaceDetector;
 use blindfold::detect::ocr::Ocr;
-use blindfold::detect::Detections;
+use blindfold::detect::{Detector, ModelDetector};
 use blindfold::find::{FindOptions, Target};
 use blindfold::intake::roster::Applicant;
 use blindfold::intake::FileKind;
@@ -115,12 +115,12 @@ fn faces(c: &mut Criterion) {
 }
 
 fn find_and_mask(c: &mut Criterion) {
-    let mut ocr = Ocr::new(&models(), THREADS).expect("OCR models");
+    let mut detector = ModelDetector::new(&models(), THREADS).expect("models");
     let page = text_page();
-    let detections = Detections {
-        lines: ocr.read(&page.pixels).expect("read"),
-        faces: Vec::new(),
-    };
+    let detections = detector.detect(&page.pixels).expect("detect");
+    c.bench_function("find seal candidates on the A4 page", |b| {
+        b.iter(|| blindfold::detect::seals::candidates(&page.pixels))
+    });
     let target = Target::for_applicant(&applicant());
     let options = FindOptions::default();
     c.bench_function("find regions on the A4 page", |b| {

@@ -5,6 +5,7 @@
 
 pub mod face;
 pub mod ocr;
+pub mod seals;
 
 use image::RgbImage;
 
@@ -73,6 +74,8 @@ pub struct Detections {
     pub lines: Vec<TextLine>,
     /// Faces.
     pub faces: Vec<Face>,
+    /// Round seals and their ring text.
+    pub seals: Vec<seals::Seal>,
 }
 
 /// Something that finds text and faces on a page image.
@@ -99,9 +102,17 @@ impl ModelDetector {
 
 impl Detector for ModelDetector {
     fn detect(&mut self, page: &RgbImage) -> Result<Detections> {
+        let seals = seals::candidates(page)
+            .into_iter()
+            .map(|rect| {
+                let ring_text = self.ocr.read_strip(&seals::unwrap_ring_text(page, &rect))?;
+                Ok(seals::Seal { rect, ring_text })
+            })
+            .collect::<Result<_>>()?;
         Ok(Detections {
             lines: self.ocr.read(page)?,
             faces: self.faces.detect(page)?,
+            seals,
         })
     }
 }

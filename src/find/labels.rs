@@ -261,6 +261,7 @@ mod tests {
         let detections = Detections {
             lines: vec![line_at("姓名：王明 性别：女", 100.0, 100.0, 30.0)],
             faces: vec![],
+            seals: vec![],
         };
         let findings = find_all(&white(), &detections, Some(&t), &FindOptions::default());
         assert_eq!(findings.regions.len(), 1, "{findings:?}");
@@ -281,6 +282,7 @@ mod tests {
             &Detections {
                 lines,
                 faces: vec![],
+                seals: vec![],
             },
             Some(&t),
             &FindOptions::default(),
@@ -306,6 +308,7 @@ mod tests {
             &Detections {
                 lines: vec![line],
                 faces: vec![],
+                seals: vec![],
             },
             Some(&t),
             &FindOptions::default(),
@@ -331,6 +334,7 @@ mod tests {
             &Detections {
                 lines,
                 faces: vec![],
+                seals: vec![],
             },
             Some(&t),
             &FindOptions::default(),
@@ -352,6 +356,7 @@ mod tests {
             &Detections {
                 lines,
                 faces: vec![],
+                seals: vec![],
             },
             Some(&t),
             &FindOptions::default(),
@@ -368,6 +373,7 @@ mod tests {
             &Detections {
                 lines,
                 faces: vec![],
+                seals: vec![],
             },
             Some(&t),
             &FindOptions::default(),

@@ -2,7 +2,6 @@
 //! hints), handwritten signatures, unit seals and the eyes of every face.
 
 pub mod labels;
-pub mod rings;
 pub mod seals;
 pub mod terms;
 pub mod text;
@@ -129,12 +128,9 @@ pub fn find(
         .filter(|r| r.kind == Kind::Unit)
         .map(|r| r.rect)
         .collect();
-    findings.regions.extend(seals::find(
-        page,
-        &lines,
-        &detections.faces,
-        &text_unit_boxes,
-    ));
+    findings
+        .regions
+        .extend(seals::find(detections, &lines, target, &text_unit_boxes));
     for face in &detections.faces {
         findings.regions.push(face_region(face, options.cover_face));
     }
@@ -400,6 +396,7 @@ pub(crate) mod tests {
         let detections = Detections {
             lines,
             faces: vec![],
+            seals: vec![],
         };
         find(&page, &detections, Some(t), &FindOptions::default()).regions
     }

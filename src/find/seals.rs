@@ -1,12 +1,11 @@
-//! Red official seals (公章): round red rings carrying a unit's name. A seal is masked as the
-//! applicant's unit unless the text around it shows it belongs to an issuing authority or a
-//! school; when in doubt it is masked.
+//! Official seals (公章): round rings carrying a unit's name. A seal is masked as the applicant's
+//! unit unless its ring text, or failing that the text around it, shows that it belongs to an
+//! issuing authority or a school; when in doubt it is masked.
 
-use image::RgbImage;
-
-use super::rings::candidates;
+use super::terms::{Target, Term};
+use super::text::{find_approx, Normalized};
 use super::{Evidence, Kind, Line, Region};
-use crate::detect::Face;
+use crate::detect::Detections;
 use crate::geometry::Rect;
 
 /// Words showing that a seal belongs to an issuer, not to the applicant's unit.
@@ -30,28 +29,38 @@ const AUTHORITY_WORDS: &[&str] = &[
     "委员会办公室",
 ];
 
-/// Finds seals to mask.
-pub fn find(page: &RgbImage, lines: &[Line], faces: &[Face], unit_boxes: &[Rect]) -> Vec<Region> {
+/// Finds seals to mask and the unit lines stamped over by them.
+pub fn find(
+    detections: &Detections,
+    lines: &[Line],
+    target: Option<&Target>,
+    unit_boxes: &[Rect],
+) -> Vec<Region> {
     let mut regions = Vec::new();
-    for seal in candidates(page) {
-        let on_a_face = faces.iter().any(|f| {
+    for seal in &detections.seals {
+        let rect = seal.rect;
+        let on_a_face = detections.faces.iter().any(|f| {
             f.bbox
                 .padded(f.bbox.width() * 0.3, f.bbox.height() * 0.3)
-                .overlaps(&seal)
+                .overlaps(&rect)
         });
-        if on_a_face || !belongs_to_applicant(&seal, lines, unit_boxes) {
+        let applicants = match owner_by_ring_text(&seal.ring_text, target) {
+            Some(owner) => owner == Owner::Applicant,
+            None => belongs_to_applicant(&rect, lines, unit_boxes),
+        };
+        if on_a_face || !applicants {
             continue;
         }
         regions.push(Region {
             kind: Kind::Unit,
             evidence: Evidence::Seal,
-            rect: seal.padded(seal.width() * 0.04, seal.height() * 0.04),
+            rect: rect.padded(rect.width() * 0.04, rect.height() * 0.04),
         });
-        // The signer line stamped over by the seal is the unit's name, mostly unreadable to OCR.
-        for line in lines
-            .iter()
-            .filter(|l| crosses(&seal, &l.bbox) && !is_date(l))
-        {
+        // The signer line stamped over by the seal is the unit's name, mostly unreadable to OCR
+        // (boxes as tall as a good part of the seal are the seal's own strokes, not a line).
+        for line in lines.iter().filter(|l| {
+            crosses(&rect, &l.bbox) && !is_date(l) && l.bbox.height() < 0.3 * rect.height()
+        }) {
             let h = line.bbox.height();
             regions.push(Region {
                 kind: Kind::Unit,
@@ -61,6 +70,39 @@ pub fn find(page: &RgbImage, lines: &[Line], faces: &[Face], unit_boxes: &[Rect]
         }
     }
     regions
+}
+
+/// Who a seal belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Applicant,
+    Authority,
+}
+
+/// The owner named by a seal's ring text, if the text tells: an issuing authority's words (unless
+/// the applicant's unit itself holds them, as in 新疆医科大学第一附属医院), or the applicant's
+/// unit, matched loosely since ring text reads poorly.
+fn owner_by_ring_text(ring_text: &str, target: Option<&Target>) -> Option<Owner> {
+    let ring = Normalized::new(ring_text.chars());
+    let units: Vec<&Term> = target
+        .map(|t| t.terms.iter().filter(|t| t.kind == Kind::Unit).collect())
+        .unwrap_or_default();
+    let authority = AUTHORITY_WORDS.iter().any(|word| {
+        let word: Vec<char> = word.chars().collect();
+        let in_unit = units
+            .iter()
+            .any(|u| u.chars.windows(word.len()).any(|w| w == word.as_slice()));
+        let errors = usize::from(word.len() >= 4);
+        !in_unit && !find_approx(&ring.chars, &word, errors).is_empty()
+    });
+    if authority {
+        return Some(Owner::Authority);
+    }
+    let applicant = units.iter().any(|u| {
+        let errors = u.max_errors.max(u.chars.len() / 4);
+        !find_approx(&ring.chars, &u.chars, errors).is_empty()
+    });
+    applicant.then_some(Owner::Applicant)
 }
 
 /// Whether a text line runs through the seal's middle band, or is a piece of such a line
@@ -91,34 +133,100 @@ fn is_date(line: &Line) -> bool {
     digits * 2 >= line.norm.len()
 }
 
-/// A seal is the applicant's unless authority text is near it and no unit text is.
+/// Whose seal it is, from the text around it: the applicant's unit or an issuing authority.
+/// Text on or right beside the seal decides first, then text further around; without any such
+/// text the seal is masked (when in doubt, mask).
 fn belongs_to_applicant(seal: &Rect, lines: &[Line], unit_boxes: &[Rect]) -> bool {
-    let near = seal.padded(seal.width(), seal.height() * 0.6);
-    if unit_boxes.iter().any(|u| u.overlaps(&near)) {
-        return true;
+    let (w, h) = (seal.width(), seal.height());
+    for area in [seal.padded(0.1 * w, 0.1 * h), seal.padded(w, 0.6 * h)] {
+        if unit_boxes.iter().any(|u| u.overlaps(&area)) {
+            return true;
+        }
+        let authority = lines.iter().filter(|l| l.bbox.overlaps(&area)).any(|l| {
+            let text: String = l.norm.chars.iter().collect();
+            AUTHORITY_WORDS.iter().any(|w| text.contains(w))
+        });
+        if authority {
+            return false;
+        }
     }
-    let authority_nearby = lines.iter().filter(|l| l.bbox.overlaps(&near)).any(|l| {
-        let text: String = l.norm.chars.iter().collect();
-        AUTHORITY_WORDS.iter().any(|w| text.contains(w))
-    });
-    !authority_nearby
+    true
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::{line_at, target};
     use super::*;
+    use crate::detect::seals::Seal;
+
+    /// A page's detections holding one seal of radius 150 centred at (600, 800).
+    fn seal_with_ring_text(ring_text: &str) -> Detections {
+        Detections {
+            seals: vec![Seal {
+                rect: Rect::new(450.0, 650.0, 750.0, 950.0),
+                ring_text: ring_text.into(),
+            }],
+            ..Detections::default()
+        }
+    }
 
     #[test]
     fn authority_seal_stays_visible() {
-        let page = crate::find::rings::tests::page_with_ring(600.0, 800.0, 150.0, [220, 40, 40]);
-        let text = super::super::tests::line_at(
-            "新疆维吾尔自治区人力资源和社会保障厅",
-            300.0,
-            700.0,
-            30.0,
-        );
+        let text = line_at("新疆维吾尔自治区人力资源和社会保障厅", 300.0, 700.0, 30.0);
         let lines = vec![Line::new(&text)];
-        assert!(find(&page, &lines, &[], &[]).is_empty());
-        assert_eq!(find(&page, &[], &[], &[]).len(), 1);
+        let seal = seal_with_ring_text("");
+        assert!(find(&seal, &lines, None, &[]).is_empty());
+        assert_eq!(find(&seal, &[], None, &[]).len(), 1, "in doubt, mask");
+    }
+
+    #[test]
+    fn authority_text_on_the_seal_outweighs_unit_text_further_away() {
+        let signer = line_at("巴音郭楞蒙古自治州卫生健康委员会", 400.0, 790.0, 30.0);
+        let lines = vec![Line::new(&signer)];
+        let seal = seal_with_ring_text("");
+        let unit_line_above = Rect::new(200.0, 540.0, 600.0, 580.0);
+        assert!(find(&seal, &lines, None, &[unit_line_above]).is_empty());
+        let unit_on_seal = Rect::new(450.0, 780.0, 750.0, 820.0);
+        assert!(!find(&seal, &lines, None, &[unit_on_seal]).is_empty());
+    }
+
+    #[test]
+    fn ring_text_tells_whose_seal_it_is_despite_misreads() {
+        let t = target("杨婧怡", "且末县人民医院", &[]);
+        let owner = |ring: &str| owner_by_ring_text(ring, Some(&t));
+        assert_eq!(owner("月末县人民医院心"), Some(Owner::Applicant));
+        assert_eq!(owner("始新票医科科大学"), Some(Owner::Authority));
+        assert_eq!(
+            owner("巴郭楞蒙古自治州卫生健康委会"),
+            Some(Owner::Authority)
+        );
+        assert_eq!(owner("若羌县人民医院"), None, "another county's hospital");
+        assert_eq!(owner("口口"), None);
+    }
+
+    #[test]
+    fn a_unit_that_is_part_of_a_university_is_not_taken_for_an_authority() {
+        let t = target("杨婧怡", "新疆医科大学第一附属医院", &[]);
+        assert_eq!(
+            owner_by_ring_text("新疆医科大学第一附属医院", Some(&t)),
+            Some(Owner::Applicant)
+        );
+    }
+
+    #[test]
+    fn the_applicants_seal_and_the_unit_line_it_stamps_over_are_masked() {
+        let t = target("杨婧怡", "且末县人民医院", &[]);
+        let signer = line_at("且末县人民医院", 520.0, 790.0, 30.0);
+        let piece_beside = line_at("且末", 400.0, 790.0, 30.0);
+        let lines = vec![Line::new(&signer), Line::new(&piece_beside)];
+        let regions = find(
+            &seal_with_ring_text("且末县人民医院"),
+            &lines,
+            Some(&t),
+            &[],
+        );
+        assert_eq!(regions.len(), 3, "{regions:?}");
+        assert!(regions.iter().all(|r| r.kind == Kind::Unit));
+        assert!(regions.iter().any(|r| r.rect.x0 <= 400.0));
     }
 }

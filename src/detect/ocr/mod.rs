@@ -50,6 +50,14 @@ impl Ocr {
             .collect())
     }
 
+    /// Reads an image that holds one line of text filling it (such as a seal's unwrapped ring).
+    pub fn read_strip(&mut self, strip: &RgbImage) -> Result<String> {
+        let (w, h) = (strip.width() as f32, strip.height() as f32);
+        let quad = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]];
+        let chars = self.recognize(strip, &[quad])?;
+        Ok(chars.iter().flatten().map(|c| c.ch).collect())
+    }
+
     /// Text detection alone: the line boxes of `page`, not yet oriented.
     pub fn detect(&mut self, page: &RgbImage) -> Result<Vec<det::TextBox>> {
         det::detect(&mut self.detector, page)

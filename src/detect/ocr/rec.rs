@@ -155,7 +155,7 @@ fn sample_strip(page: &RgbImage, quad: &Quad, width: usize, input: &mut Array4<f
 }
 
 /// Bilinear sample; outside the page reads as white paper.
-fn bilinear(page: &RgbImage, x: f32, y: f32) -> [f32; 3] {
+pub(crate) fn bilinear(page: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     let (w, h) = (page.width() as i64, page.height() as i64);
     let (x0, y0) = (x.floor() as i64, y.floor() as i64);
     let (ax, ay) = (x - x0 as f32, y - y0 as f32);

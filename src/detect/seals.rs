@@ -1,5 +1,6 @@
-//! Finding round seals on a page: red rings by their colour, and dark rings by their shape (a
-//! greyscale scan or photocopy keeps the seal's outline but loses its red).
+//! Round seals (公章) on a page: red rings found by their colour, dark rings by their shape (a
+//! greyscale scan or photocopy keeps the seal's outline but loses its red), and the text along
+//! the ring unwrapped into a straight strip for the recognizer.
 //!
 //! Both searches run on the page shrunk to about [`WORKING_SIDE`] pixels across: seals are large.
 
@@ -18,6 +19,44 @@ const MAX_DIAMETER: f32 = 0.24;
 const INK: u8 = 170;
 /// Angles sampled round a ring.
 const ANGLES: usize = 90;
+
+/// A seal found on a page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Seal {
+    /// The box round the seal's ring, in page pixels.
+    pub rect: Rect,
+    /// The text along the ring as recognized (often the unit's or an authority's name; may be
+    /// empty or garbled when the seal is faint or overprinted).
+    pub ring_text: String,
+}
+
+/// Where the ring text sits, as fractions of the seal's radius: from just inside the ring's line
+/// to the inner edge of the characters.
+const RING_TEXT_BAND: (f32, f32) = (0.95, 0.55);
+/// The ring text starts at about 8 o'clock and runs clockwise over the top to about 4 o'clock:
+/// angles (degrees, y pointing down) at which the unwrapping starts and ends.
+const RING_TEXT_ARC: (f32, f32) = (115.0, 425.0);
+
+/// The ring text of a seal unwrapped into a straight strip: characters upright, read left to
+/// right, as the recognizer expects a line.
+pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
+    let [cx, cy] = seal.center();
+    let r = (seal.width() + seal.height()) / 4.0;
+    let (outer, inner) = (RING_TEXT_BAND.0 * r, RING_TEXT_BAND.1 * r);
+    let (start, end) = (RING_TEXT_ARC.0.to_radians(), RING_TEXT_ARC.1.to_radians());
+    let height = (outer - inner).max(8.0);
+    let width = ((end - start) * (outer + inner) / 2.0).max(8.0);
+    RgbImage::from_fn(width as u32, height as u32, |u, v| {
+        let angle = start + (u as f32 + 0.5) / width * (end - start);
+        let radius = outer - (v as f32 + 0.5) / height * (outer - inner);
+        let rgb = crate::detect::ocr::rec::bilinear(
+            page,
+            cx + radius * angle.cos() - 0.5,
+            cy + radius * angle.sin() - 0.5,
+        );
+        image::Rgb(rgb.map(|c| c.round() as u8))
+    })
+}
 
 /// Seals on the page, in page pixels: red rings, and dark rings where no red ring is.
 pub fn candidates(page: &RgbImage) -> Vec<Rect> {

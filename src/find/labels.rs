@@ -103,7 +103,9 @@ fn labels_in<'l>(line: &Line) -> Vec<(&'l Label, usize)> {
         for (byte_pos, _) in text.match_indices(l.text) {
             let start = text[..byte_pos].chars().count();
             let mut end = start + l.text.chars().count();
-            if found.iter().any(|&(_, s, e)| start < e && s < end) {
+            if found.iter().any(|&(_, s, e)| start < e && s < end)
+                || broken_by_punctuation(line, start, end)
+            {
                 continue;
             }
             for suffix in LABEL_SUFFIXES {
@@ -116,6 +118,15 @@ fn labels_in<'l>(line: &Line) -> Vec<(&'l Label, usize)> {
         }
     }
     found.into_iter().map(|(l, _, end)| (l, end)).collect()
+}
+
+/// Whether punctuation sits inside normalized characters `start..end` (申报、单位 is two words of
+/// a sentence, not the label 申报单位; spaces inside a label, as in 姓  名, are fine).
+fn broken_by_punctuation(line: &Line, start: usize, end: usize) -> bool {
+    let (first, last) = (line.norm.origin[start], line.norm.origin[end - 1]);
+    line.line.glyphs[first..=last]
+        .iter()
+        .any(|g| !g.ch.is_whitespace() && !g.ch.is_alphanumeric())
 }
 
 /// The value following a label in the same line: up to a stop word, a wide gap, a digit after a
@@ -379,5 +390,29 @@ mod tests {
             &FindOptions::default(),
         );
         assert!(findings.regions.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn words_of_a_sentence_split_by_punctuation_are_not_a_label() {
+        let t = target("张婧", "和静县中医医院", &[]);
+        let lines = vec![line_at(
+            "经个人申报、单位推荐，现将张婧同志申报临床医学检验技术专业",
+            100.0,
+            100.0,
+            30.0,
+        )];
+        let findings = find_all(
+            &white(),
+            &Detections {
+                lines,
+                ..Detections::default()
+            },
+            Some(&t),
+            &FindOptions::default(),
+        );
+        assert!(
+            findings.regions.iter().all(|r| r.kind == Kind::Name),
+            "{findings:?}"
+        );
     }
 }

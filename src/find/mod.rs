@@ -128,9 +128,13 @@ pub fn find(
         .filter(|r| r.kind == Kind::Unit)
         .map(|r| r.rect)
         .collect();
-    findings
-        .regions
-        .extend(seals::find(detections, &lines, target, &text_unit_boxes));
+    findings.regions.extend(seals::find(
+        page,
+        detections,
+        &lines,
+        target,
+        &text_unit_boxes,
+    ));
     for face in &detections.faces {
         findings.regions.push(face_region(face, options.cover_face));
     }

@@ -2,6 +2,8 @@
 //! unit unless its ring text, or failing that the text around it, shows that it belongs to an
 //! issuing authority or a school; when in doubt it is masked.
 
+use image::RgbImage;
+
 use super::terms::{Target, Term};
 use super::text::{find_approx, Normalized};
 use super::{Evidence, Kind, Line, Region};
@@ -31,6 +33,7 @@ const AUTHORITY_WORDS: &[&str] = &[
 
 /// Finds seals to mask and the unit lines stamped over by them.
 pub fn find(
+    page: &RgbImage,
     detections: &Detections,
     lines: &[Line],
     target: Option<&Target>,
@@ -68,8 +71,80 @@ pub fn find(
                 rect: line.bbox.padded(0.2 * h, 0.1 * h),
             });
         }
+        let dates: Vec<Rect> = lines
+            .iter()
+            .filter(|l| is_date(l))
+            .map(|l| l.bbox)
+            .collect();
+        regions.extend(
+            [Side::Left, Side::Right]
+                .into_iter()
+                .filter_map(|side| ink_running_out(page, &rect, side, &dates))
+                .map(|rect| Region {
+                    kind: Kind::Unit,
+                    evidence: Evidence::Seal,
+                    rect,
+                }),
+        );
     }
     regions
+}
+
+/// A side of a seal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Left,
+    Right,
+}
+
+/// Luminance below which a pixel is printed ink.
+const DARK: u8 = 110;
+
+/// Text that runs out of the seal's middle on one side: the signer line under the seal is often
+/// wider than the seal, and OCR rarely finds its ends. Ink touching the seal's edge at mid height
+/// is followed outward until a gap wider than a character's spacing; dates are left alone.
+fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> Option<Rect> {
+    let (w, h) = (page.width() as i64, page.height() as i64);
+    let is_dark = |x: i64, y: i64| {
+        (0..w).contains(&x) && (0..h).contains(&y) && {
+            let [r, g, b] = page.get_pixel(x as u32, y as u32).0.map(u32::from);
+            (r * 299 + g * 587 + b * 114) / 1000 < u32::from(DARK)
+        }
+    };
+    // Probe a few pixels off the box: the ring's own line may reach its edge.
+    let (edge, step) = match side {
+        Side::Left => (seal.x0 as i64 - 4, -1),
+        Side::Right => (seal.x1 as i64 + 3, 1),
+    };
+    let band = (seal.y0 + 0.3 * seal.height()) as i64..(seal.y1 - 0.3 * seal.height()) as i64;
+    let rows: Vec<i64> = band
+        .filter(|&y| (0..12).any(|k| is_dark(edge + step * k, y)))
+        .collect();
+    let (&top, &bottom) = (rows.first()?, rows.last()?);
+    let text_height = (bottom - top + 1) as f32;
+    if rows.len() < 5 || text_height > 0.4 * seal.height() {
+        return None;
+    }
+    let max_gap = (0.6 * text_height) as i64;
+    let max_reach = (1.5 * seal.width()) as i64;
+    let (mut x, mut last_ink, mut gap) = (edge, edge, 0);
+    while gap <= max_gap && (x - edge).abs() <= max_reach {
+        if (top..=bottom).any(|y| is_dark(x, y)) {
+            last_ink = x;
+            gap = 0;
+        } else {
+            gap += 1;
+        }
+        x += step;
+    }
+    let (x0, x1) = match side {
+        Side::Left => (last_ink as f32, seal.x0),
+        Side::Right => (seal.x1, last_ink as f32 + 1.0),
+    };
+    let pad = 0.2 * text_height;
+    let run = Rect::new(x0, top as f32, x1, bottom as f32 + 1.0).padded(pad, pad);
+    let on_a_date = dates.iter().any(|d| d.overlaps(&run));
+    (run.width() > 2.0 * pad && !on_a_date).then_some(run)
 }
 
 /// Who a seal belongs to.
@@ -159,6 +234,10 @@ mod tests {
     use super::*;
     use crate::detect::seals::Seal;
 
+    fn paper() -> RgbImage {
+        RgbImage::from_pixel(1200, 1600, image::Rgb([250, 250, 250]))
+    }
+
     /// A page's detections holding one seal of radius 150 centred at (600, 800).
     fn seal_with_ring_text(ring_text: &str) -> Detections {
         Detections {
@@ -175,8 +254,12 @@ mod tests {
         let text = line_at("新疆维吾尔自治区人力资源和社会保障厅", 300.0, 700.0, 30.0);
         let lines = vec![Line::new(&text)];
         let seal = seal_with_ring_text("");
-        assert!(find(&seal, &lines, None, &[]).is_empty());
-        assert_eq!(find(&seal, &[], None, &[]).len(), 1, "in doubt, mask");
+        assert!(find(&paper(), &seal, &lines, None, &[]).is_empty());
+        assert_eq!(
+            find(&paper(), &seal, &[], None, &[]).len(),
+            1,
+            "in doubt, mask"
+        );
     }
 
     #[test]
@@ -185,9 +268,9 @@ mod tests {
         let lines = vec![Line::new(&signer)];
         let seal = seal_with_ring_text("");
         let unit_line_above = Rect::new(200.0, 540.0, 600.0, 580.0);
-        assert!(find(&seal, &lines, None, &[unit_line_above]).is_empty());
+        assert!(find(&paper(), &seal, &lines, None, &[unit_line_above]).is_empty());
         let unit_on_seal = Rect::new(450.0, 780.0, 750.0, 820.0);
-        assert!(!find(&seal, &lines, None, &[unit_on_seal]).is_empty());
+        assert!(!find(&paper(), &seal, &lines, None, &[unit_on_seal]).is_empty());
     }
 
     #[test]
@@ -220,6 +303,7 @@ mod tests {
         let piece_beside = line_at("且末", 400.0, 790.0, 30.0);
         let lines = vec![Line::new(&signer), Line::new(&piece_beside)];
         let regions = find(
+            &paper(),
             &seal_with_ring_text("且末县人民医院"),
             &lines,
             Some(&t),
@@ -228,5 +312,26 @@ mod tests {
         assert_eq!(regions.len(), 3, "{regions:?}");
         assert!(regions.iter().all(|r| r.kind == Kind::Unit));
         assert!(regions.iter().any(|r| r.rect.x0 <= 400.0));
+    }
+
+    #[test]
+    fn signer_text_running_out_of_the_seal_is_masked_up_to_its_end() {
+        let mut page = paper();
+        // "characters" 30 px high, 30 px wide, 8 px apart, from x = 330 to 600 (inside the seal).
+        for x in 330..600u32 {
+            for y in 785..815u32 {
+                if (x - 330) % 38 < 30 {
+                    page.put_pixel(x, y, image::Rgb([20, 20, 20]));
+                }
+            }
+        }
+        let regions = find(&page, &seal_with_ring_text(""), &[], None, &[]);
+        let run = regions
+            .iter()
+            .find(|r| r.rect.x0 < 400.0)
+            .expect("the text left of the seal is masked");
+        assert!(run.rect.x0 <= 330.0 && run.rect.x0 > 310.0, "{run:?}");
+        assert!(run.rect.y0 <= 785.0 && run.rect.y1 >= 815.0, "{run:?}");
+        assert_eq!(regions.len(), 2, "nothing on the right: {regions:?}");
     }
 }

@@ -146,7 +146,7 @@ import numpy as np  # noqa: E402
 from fontTools.pens.boundsPen import BoundsPen  # noqa: E402
 from fontTools.ttLib import TTFont  # noqa: E402
 from fpdf import FPDF  # noqa: E402
-from PIL import Image, ImageDraw, ImageFilter, ImageFont  # noqa: E402
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont  # noqa: E402
 
 # --------------------------------------------------------------------------
 # Constants
@@ -292,7 +292,7 @@ class Region:
     """A truth region: what must (or may) be masked on a page."""
 
     kind: str
-    """``name``, ``unit``, ``eyes`` or ``other_name``."""
+    """``name``, ``unit``, ``eyes``, ``other_name`` or ``authority_seal`` (must stay visible)."""
     text: str | None
     poly: list[tuple[float, float]]
     """Polygon in page pixels; a rectangle for upright text."""
@@ -507,6 +507,50 @@ class PageBase:
                 self.line(x, ys[r], x, ys[r + 1], width_px, color)
 
 
+SEAL_RED = (205, 30, 35)
+
+
+@dataclass
+class SealLayout:
+    """Where a round seal's ink goes, in page pixels."""
+
+    cx: float
+    cy: float
+    radius: float
+    ring_radius: float
+    ring_width: float
+    star: list[tuple[float, float]]
+    glyph_px: float
+    glyphs: list[tuple[str, float, float, float]]
+    """Ring text: character, baseline centre x, y and clockwise rotation in degrees."""
+
+
+def seal_layout(cx, cy, radius, ring_text) -> SealLayout:
+    """A seal as official ones look: a ring, a five-pointed star, and the ring text along the
+    upper arc (262 degrees), each glyph upright towards the rim."""
+    star = []
+    for k in range(10):
+        r = radius * (0.26 if k % 2 == 0 else 0.105)
+        a = math.pi / 2 + k * math.pi / 5
+        star.append((cx + r * math.cos(a), cy - r * math.sin(a)))
+    span = math.radians(262)
+    n = len(ring_text)
+    r_text = radius * 0.70
+    glyphs = []
+    for i, ch in enumerate(ring_text):
+        a = -span / 2 + span * (i + 0.5) / n  # 0 = top, clockwise positive
+        glyphs.append((ch, cx + r_text * math.sin(a), cy - r_text * math.cos(a), math.degrees(a)))
+    return SealLayout(cx, cy, radius, radius * 0.96, radius * 0.06, star, radius * 0.24, glyphs)
+
+
+def seal_region(cx, cy, radius, ring_text, kind) -> Region:
+    """The whole disc as one truth region (a 32-gon round the outer ring): ring text cannot be
+    boxed per line."""
+    poly = [(cx + radius * math.cos(2 * math.pi * k / 32),
+             cy + radius * math.sin(2 * math.pi * k / 32)) for k in range(32)]
+    return Region(kind, ring_text, poly, {"shape": "seal"})
+
+
 class RasterPage(PageBase):
     """A Pillow image page; glyph ink boxes are measured from Pillow's masks."""
 
@@ -561,6 +605,26 @@ class RasterPage(PageBase):
         eyes = [(x + ex * scale, y + ey * scale) for ex, ey in face.eyes]
         self.regions.append(eye_region(eyes, kind))
         return (x, y, x + width, y + height)
+
+    def seal(self, cx, cy, radius, ring_text, kind="unit", color=SEAL_RED):
+        """A round seal stamped over the page (ink multiplies with what is under it)."""
+        layout = seal_layout(cx, cy, radius, ring_text)
+        stamp = Image.new("RGB", self.image.size, (255, 255, 255))
+        draw = ImageDraw.Draw(stamp)
+        r, w = layout.ring_radius, layout.ring_width
+        draw.ellipse([cx - r - w / 2, cy - r - w / 2, cx + r + w / 2, cy + r + w / 2],
+                     outline=color, width=max(1, round(w)))
+        draw.polygon(layout.star, fill=color)
+        font = pil_font("serif", layout.glyph_px)
+        for ch, gx, gy, degrees in layout.glyphs:
+            size = round(layout.glyph_px * 2)
+            glyph = Image.new("L", (size, size), 0)
+            ImageDraw.Draw(glyph).text((size / 2, size / 2), ch, font=font, fill=255, anchor="ms")
+            glyph = glyph.rotate(-degrees, resample=Image.BICUBIC, center=(size / 2, size / 2))
+            stamp.paste(color, (round(gx - size / 2), round(gy - size / 2)), glyph)
+        self.image = ImageChops.multiply(self.image, stamp)
+        self.draw = ImageDraw.Draw(self.image)
+        self.regions.append(seal_region(cx, cy, radius, ring_text, kind))
 
 
 class VectorDoc:
@@ -651,50 +715,32 @@ class VectorPage(PageBase):
         self.pdf.rect(self._pt(x0), self._pt(y0), self._pt(x1 - x0), self._pt(y1 - y0), style)
 
     def seal(self, cx, cy, radius, ring_text, centre_text="", kind="unit",
-             color=(205, 30, 35)):
-        """A red round seal whose ring text is ``ring_text``.
-
-        The whole disc is recorded as one region of ``kind`` (its polygon is a
-        32-gon around the outer ring), as ring text cannot be boxed per line.
-        """
+             color=SEAL_RED):
+        """A red round seal whose ring text is ``ring_text`` (see :func:`seal_layout`)."""
         with self.pdf.local_context(blend_mode="Multiply"):
-            self._seal_marks(cx, cy, radius, ring_text, centre_text, color)
-        poly = [(cx + radius * math.cos(2 * math.pi * k / 32),
-                 cy + radius * math.sin(2 * math.pi * k / 32)) for k in range(32)]
-        self.regions.append(Region(kind, ring_text, poly, {"shape": "seal"}))
+            self._seal_marks(seal_layout(cx, cy, radius, ring_text), centre_text, color)
+        self.regions.append(seal_region(cx, cy, radius, ring_text, kind))
 
-    def _seal_marks(self, cx, cy, radius, ring_text, centre_text, color):
+    def _seal_marks(self, layout: "SealLayout", centre_text, color):
         """Ink of :meth:`seal`: ring, star, ring text and centre text."""
         pdf = self.pdf
         pdf.set_draw_color(*color)
         pdf.set_fill_color(*color)
-        pdf.set_line_width(self._pt(radius * 0.06))
-        pdf.circle(self._pt(cx), self._pt(cy), self._pt(radius * 0.96), style="D")
-        # five-pointed star in the centre
-        star = []
-        for k in range(10):
-            r = radius * (0.26 if k % 2 == 0 else 0.105)
-            a = math.pi / 2 + k * math.pi / 5
-            star.append((self._pt(cx + r * math.cos(a)), self._pt(cy - r * math.sin(a))))
-        pdf.polygon(star, style="F")
-        # ring text along the upper arc, each glyph rotated to face outwards
-        pt = (radius * 0.24) / PX_PER_PT  # glyphs 0.24 radius high, in points
+        pdf.set_line_width(self._pt(layout.ring_width))
+        pdf.circle(self._pt(layout.cx), self._pt(layout.cy), self._pt(layout.ring_radius), style="D")
+        pdf.polygon([(self._pt(x), self._pt(y)) for x, y in layout.star], style="F")
+        pt = layout.glyph_px / PX_PER_PT
         self.doc.use_font("serif", pt)
         pdf.set_text_color(*color)
-        span = math.radians(262)
-        n = len(ring_text)
-        r_text = radius * 0.70
-        for i, ch in enumerate(ring_text):
-            a = -span / 2 + span * (i + 0.5) / n  # 0 = top, clockwise positive
-            gx = cx + r_text * math.sin(a)
-            gy = cy - r_text * math.cos(a)
+        for ch, gx, gy, degrees in layout.glyphs:
             w = pdf.get_string_width(ch)
-            with pdf.rotation(-math.degrees(a), self._pt(gx), self._pt(gy)):
+            with pdf.rotation(-degrees, self._pt(gx), self._pt(gy)):
                 pdf.text(self._pt(gx) - w / 2, self._pt(gy), ch)
         if centre_text:
             self.doc.use_font("serif", pt * 0.75)
             w = pdf.get_string_width(centre_text)
-            pdf.text(self._pt(cx) - w / 2, self._pt(cy + radius * 0.60), centre_text)
+            pdf.text(self._pt(layout.cx) - w / 2, self._pt(layout.cy + layout.radius * 0.60),
+                     centre_text)
         pdf.set_text_color(0, 0, 0)
 
 
@@ -1129,6 +1175,7 @@ def annual_assessment(app: Applicant, face: FacePhoto) -> RasterPage:
     page.text(xs[0] + 24, top3 + 88, "考核等次", font="serif", pt=pt)
     page.text(xs[1] + 30, top3 + 88, "优  秀", font="serif", pt=pt)
     page.text(xs[3], top3 + 88, "单位（盖章）  2024年1月20日", font="serif", pt=pt)
+    page.seal(xs[3] + 190, top3 + 70, 150, app.unit)
     return page
 
 
@@ -1209,6 +1256,9 @@ def title_certificate(app: Applicant, face: FacePhoto) -> RasterPage:
     page.text((x0 + x1) / 2, y1 - 150, "新疆维吾尔自治区人力资源和社会保障厅", font="serif",
               pt=13, align="center")
     page.text((x0 + x1) / 2, y1 - 80, "二〇一二年七月制", font="serif", pt=12, align="center")
+    # The issuer's seal identifies the authority, not the applicant: it stays visible.
+    page.seal((x0 + x1) / 2 + 200, y1 - 190, 165, "新疆维吾尔自治区人力资源和社会保障厅",
+              kind="authority_seal")
     return page
 
 

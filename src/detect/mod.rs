@@ -102,17 +102,10 @@ impl ModelDetector {
 
 impl Detector for ModelDetector {
     fn detect(&mut self, page: &RgbImage) -> Result<Detections> {
-        let seals = seals::candidates(page)
-            .into_iter()
-            .map(|rect| {
-                let ring_text = self.ocr.read_strip(&seals::unwrap_ring_text(page, &rect))?;
-                Ok(seals::Seal { rect, ring_text })
-            })
-            .collect::<Result<_>>()?;
         Ok(Detections {
             lines: self.ocr.read(page)?,
             faces: self.faces.detect(page)?,
-            seals,
+            seals: seals::find(page, &mut self.ocr)?,
         })
     }
 }

@@ -7,6 +7,8 @@
 use image::{GrayImage, Luma, RgbImage};
 use imageproc::region_labelling::{connected_components, Connectivity};
 
+use super::ocr::Ocr;
+use crate::error::Result;
 use crate::geometry::Rect;
 
 /// The page is examined shrunk so that its shorter side is about this many pixels.
@@ -56,6 +58,39 @@ pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
         );
         image::Rgb(rgb.map(|c| c.round() as u8))
     })
+}
+
+/// The seals of a page with their ring text read. Rings whose text band is blank (an emblem,
+/// a drawn circle) are not seals.
+pub fn find(page: &RgbImage, ocr: &mut Ocr) -> Result<Vec<Seal>> {
+    let mut seals = Vec::new();
+    for rect in candidates(page) {
+        let strip = unwrap_ring_text(page, &rect);
+        if is_blank(&strip) {
+            continue;
+        }
+        let ring_text = ocr.read_strip(&strip)?;
+        seals.push(Seal { rect, ring_text });
+    }
+    Ok(seals)
+}
+
+/// Whether an unwrapped ring band holds (almost) no ink: red or dark pixels under 3 percent of
+/// its inner three fifths (the outer rows may catch the ring's own line).
+fn is_blank(strip: &RgbImage) -> bool {
+    let first_row = strip.height() * 2 / 5;
+    let (mut inked, mut total) = (0usize, 0usize);
+    for (_, y, p) in strip.enumerate_pixels() {
+        if y >= first_row {
+            total += 1;
+            inked += usize::from(is_red(p.0) || luminance(p.0) < INK);
+        }
+    }
+    (inked as f32) < 0.03 * total as f32
+}
+
+fn luminance([r, g, b]: [u8; 3]) -> u8 {
+    ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
 }
 
 /// Seals on the page, in page pixels: red rings, and dark rings where no red ring is.
@@ -170,12 +205,12 @@ fn red_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
         .filter(|b| is_hollow_ring(&red, b))
         .map(|b| {
             let [cx, cy] = b.center();
-            Circle {
+            let circle = Circle {
                 cx,
                 cy,
                 r: (b.width() + b.height()) / 4.0,
-            }
-            .page_box(step)
+            };
+            outer_edge(&red, circle).page_box(step)
         })
         .collect()
 }
@@ -207,9 +242,7 @@ fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
 /// their gradient (a Hough transform), kept when ink runs all round the circle and paper lies
 /// just outside it.
 fn ink_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
-    let ink = shrunk(page, step, |[r, g, b]| {
-        (u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000 < u32::from(INK)
-    });
+    let ink = shrunk(page, step, |p| luminance(p) < INK);
     let (w, h) = ink.dimensions();
     let short = w.min(h) as f32;
     let (r_min, r_max) = (
@@ -291,16 +324,14 @@ fn ink_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
     rings.iter().map(|c| c.page_box(step)).collect()
 }
 
-/// The circle grown to the outer edge of its ring's line (votes may come from the inner edge).
-fn outer_edge(ink: &GrayImage, circle: Circle) -> Circle {
-    let mut r = circle.r;
-    while r < circle.r + 4.0 && circle.coverage(ink, r + 0.5, r + 1.0) >= 0.85 {
-        r += 0.5;
+/// The circle moved onto the outer edge of its ring's line: Hough votes may come from the
+/// line's inner edge, and a box found by colour is a little too large after shrinking.
+fn outer_edge(mask: &GrayImage, circle: Circle) -> Circle {
+    let mut r = circle.r + 4.0;
+    while r > circle.r - 4.0 && circle.coverage(mask, r - 1.0, r) < 0.85 {
+        r -= 0.5;
     }
-    Circle {
-        r: r + 0.5,
-        ..circle
-    }
+    Circle { r: r + 0.5, ..circle }
 }
 
 /// A seal's outline: ink all round the circle, mostly paper just outside it.
@@ -373,5 +404,27 @@ pub(crate) mod tests {
             }
         }
         assert!(candidates(&page).is_empty());
+    }
+
+    #[test]
+    fn an_empty_ring_band_is_blank_and_a_seal_with_text_is_not() {
+        let seal = Rect::new(450.0, 650.0, 750.0, 950.0);
+        // A ring with a small star in the middle and nothing along the rim.
+        let mut emblem = page_with_ring(600.0, 800.0, 150.0, SEAL_RED);
+        for (x, y, p) in emblem.enumerate_pixels_mut() {
+            let d = ((x as f32 - 600.0).powi(2) + (y as f32 - 800.0).powi(2)).sqrt();
+            if (40.0..140.0).contains(&d) {
+                *p = image::Rgb([250, 250, 245]);
+            }
+        }
+        assert!(is_blank(&unwrap_ring_text(&emblem, &seal)));
+        let mut stamped = emblem.clone();
+        for (x, y, p) in stamped.enumerate_pixels_mut() {
+            let d = ((x as f32 - 600.0).powi(2) + (y as f32 - 800.0).powi(2)).sqrt();
+            if (100.0..130.0).contains(&d) && (x / 7 + y / 7) % 2 == 0 {
+                *p = image::Rgb(SEAL_RED);
+            }
+        }
+        assert!(!is_blank(&unwrap_ring_text(&stamped, &seal)));
     }
 }

@@ -105,6 +105,7 @@ fn labels_in<'l>(line: &Line) -> Vec<(&'l Label, usize)> {
             let mut end = start + l.text.chars().count();
             if found.iter().any(|&(_, s, e)| start < e && s < end)
                 || broken_by_punctuation(line, start, end)
+                || ends_a_clause(line, end)
             {
                 continue;
             }
@@ -129,6 +130,15 @@ fn broken_by_punctuation(line: &Line, start: usize, end: usize) -> bool {
         .any(|g| !g.ch.is_whitespace() && !g.ch.is_alphanumeric())
 }
 
+/// Whether the label at normalized characters `..end` is followed by clause punctuation: a word
+/// of running text (请署真实姓名。), not a field.
+fn ends_a_clause(line: &Line, end: usize) -> bool {
+    line.line
+        .glyphs
+        .get(line.norm.origin[end - 1] + 1)
+        .is_some_and(|g| "。，,；;、！？".contains(g.ch))
+}
+
 /// The value following a label in the same line: up to a stop word, a wide gap, a digit after a
 /// name (the date beside a signature) or the label's `max_len`.
 fn value_in_line(line: &Line, from: usize, label: &Label) -> Option<(usize, usize)> {
@@ -139,7 +149,8 @@ fn value_in_line(line: &Line, from: usize, label: &Label) -> Option<(usize, usiz
     while end < chars.len() && end - from < max_len {
         let rest: String = chars[end..].iter().collect();
         let digit_after_name = kind == Kind::Name && chars[end].is_ascii_digit();
-        if end > from && (digit_after_name || STOP_WORDS.iter().any(|w| rest.starts_with(w))) {
+        // A field name where the value should be (the next header cell of a table) ends it too.
+        if digit_after_name || STOP_WORDS.iter().any(|w| rest.starts_with(w)) {
             break;
         }
         if end > from {
@@ -414,5 +425,30 @@ mod tests {
             findings.regions.iter().all(|r| r.kind == Kind::Name),
             "{findings:?}"
         );
+    }
+
+    #[test]
+    fn header_cells_and_words_of_a_sentence_are_not_values() {
+        let t = target("李建国", "巴州人民医院", &[]);
+        let lines = vec![
+            line_at("姓名", 100.0, 100.0, 30.0),
+            line_at("科室", 300.0, 100.0, 30.0),
+            line_at(
+                "如有异议，请署真实姓名。联系电话：0996-2012345",
+                100.0,
+                300.0,
+                30.0,
+            ),
+        ];
+        let findings = find_all(
+            &white(),
+            &Detections {
+                lines,
+                ..Detections::default()
+            },
+            Some(&t),
+            &FindOptions::default(),
+        );
+        assert!(findings.regions.is_empty(), "{findings:?}");
     }
 }

@@ -331,7 +331,10 @@ fn outer_edge(mask: &GrayImage, circle: Circle) -> Circle {
     while r > circle.r - 4.0 && circle.coverage(mask, r - 1.0, r) < 0.85 {
         r -= 0.5;
     }
-    Circle { r: r + 0.5, ..circle }
+    Circle {
+        r: r + 0.5,
+        ..circle
+    }
 }
 
 /// A seal's outline: ink all round the circle, mostly paper just outside it.

@@ -31,6 +31,10 @@ const AUTHORITY_WORDS: &[&str] = &[
     "委员会办公室",
 ];
 
+/// Words of diplomas and degree certificates: their seals are the school's, never the unit's
+/// (unless the ring text names the unit).
+const SCHOOL_DOCUMENT_WORDS: &[&str] = &["毕业证书", "学位证书", "准予毕业", "学士学位", "硕士学位"];
+
 /// Finds seals to mask and the unit lines stamped over by them.
 pub fn find(
     page: &RgbImage,
@@ -40,6 +44,10 @@ pub fn find(
     unit_boxes: &[Rect],
 ) -> Vec<Region> {
     let mut regions = Vec::new();
+    let school_document = lines.iter().any(|l| {
+        let text: String = l.norm.chars.iter().collect();
+        SCHOOL_DOCUMENT_WORDS.iter().any(|w| text.contains(w))
+    });
     for seal in &detections.seals {
         let rect = seal.rect;
         let on_a_face = detections.faces.iter().any(|f| {
@@ -49,6 +57,7 @@ pub fn find(
         });
         let applicants = match owner_by_ring_text(&seal.ring_text, target) {
             Some(owner) => owner == Owner::Applicant,
+            None if school_document => false,
             None => belongs_to_applicant(&rect, lines, unit_boxes),
         };
         if on_a_face || !applicants {
@@ -333,5 +342,16 @@ mod tests {
         assert!(run.rect.x0 <= 330.0 && run.rect.x0 > 310.0, "{run:?}");
         assert!(run.rect.y0 <= 785.0 && run.rect.y1 >= 815.0, "{run:?}");
         assert_eq!(regions.len(), 2, "nothing on the right: {regions:?}");
+    }
+
+    #[test]
+    fn an_unreadable_seal_on_a_diploma_is_the_schools() {
+        let t = target("杨婧怡", "且末县人民医院", &[]);
+        let title = line_at("毕业证书", 400.0, 100.0, 60.0);
+        let lines = vec![Line::new(&title)];
+        let seal = seal_with_ring_text("燕疆第二医院");
+        assert!(find(&paper(), &seal, &lines, Some(&t), &[]).is_empty());
+        let own = seal_with_ring_text("且末县人民医院");
+        assert!(!find(&paper(), &own, &lines, Some(&t), &[]).is_empty());
     }
 }

@@ -33,7 +33,8 @@ const AUTHORITY_WORDS: &[&str] = &[
 
 /// Words of diplomas and degree certificates: their seals are the school's, never the unit's
 /// (unless the ring text names the unit).
-const SCHOOL_DOCUMENT_WORDS: &[&str] = &["毕业证书", "学位证书", "准予毕业", "学士学位", "硕士学位"];
+const SCHOOL_DOCUMENT_WORDS: &[&str] =
+    &["毕业证书", "学位证书", "准予毕业", "学士学位", "硕士学位"];
 
 /// Finds seals to mask and the unit lines stamped over by them.
 pub fn find(

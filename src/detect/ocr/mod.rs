@@ -18,6 +18,8 @@ use crate::geometry::{distance, sub_quad, Quad};
 pub const MIN_LINE_CONFIDENCE: f32 = 0.6;
 /// How many of the longest lines of each direction are read both ways to settle orientation.
 const ORIENTATION_SAMPLE: usize = 4;
+/// Mean confidence above which a sample of lines is taken to be the right way up.
+const CONFIDENT_READING: f32 = 0.9;
 
 /// Text detection and recognition sessions plus the recognizer's alphabet.
 pub struct Ocr {
@@ -41,8 +43,8 @@ impl Ocr {
     /// Finds and reads every text line on `page`.
     pub fn read(&mut self, page: &RgbImage) -> Result<Vec<TextLine>> {
         let mut quads: Vec<Quad> = self.detect(page)?.iter().map(|b| b.quad).collect();
-        self.settle_orientation(page, &mut quads)?;
-        let decoded = self.recognize(page, &quads)?;
+        let mut decoded = self.recognize(page, &quads)?;
+        self.settle_orientation(page, &mut quads, &mut decoded)?;
         Ok(quads
             .into_iter()
             .zip(decoded)
@@ -72,29 +74,37 @@ impl Ocr {
         rec::recognize(&mut self.recognizer, &self.alphabet, page, quads)
     }
 
-    /// Flips lines that read better turned by 180 degrees, deciding once for horizontal and once
-    /// for vertical lines from a sample of the longest ones.
-    fn settle_orientation(&mut self, page: &RgbImage, quads: &mut [Quad]) -> Result<()> {
+    /// Turns lines by 180 degrees where they read better that way (pages scanned upside down,
+    /// or sideways the other way round), deciding once for the horizontal and once for the
+    /// vertical lines from the longest ones. Lines that already read confidently are left alone,
+    /// so an upright page costs no extra recognition.
+    fn settle_orientation(
+        &mut self,
+        page: &RgbImage,
+        quads: &mut [Quad],
+        decoded: &mut [Vec<rec::DecodedChar>],
+    ) -> Result<()> {
         for vertical in [false, true] {
             let mut group: Vec<usize> = (0..quads.len())
                 .filter(|&i| is_vertical(&quads[i]) == vertical)
                 .collect();
-            if group.is_empty() {
+            group.sort_by(|&a, &b| length(&quads[b]).total_cmp(&length(&quads[a])));
+            let sample = &group[..group.len().min(ORIENTATION_SAMPLE)];
+            let as_found: Vec<Vec<rec::DecodedChar>> =
+                sample.iter().map(|&i| decoded[i].clone()).collect();
+            let upright = mean_confidence(&as_found);
+            if sample.is_empty() || upright >= CONFIDENT_READING {
                 continue;
             }
-            group.sort_by(|&a, &b| length(&quads[b]).total_cmp(&length(&quads[a])));
-            let sample: Vec<Quad> = group
-                .iter()
-                .take(ORIENTATION_SAMPLE)
-                .map(|&i| quads[i])
-                .collect();
-            let flipped: Vec<Quad> = sample.iter().map(turned_180).collect();
-            let upright = mean_confidence(&self.recognize(page, &sample)?);
-            let turned = mean_confidence(&self.recognize(page, &flipped)?);
-            if turned > upright {
-                for &i in &group {
-                    quads[i] = turned_180(&quads[i]);
-                }
+            let flipped: Vec<Quad> = sample.iter().map(|&i| turned_180(&quads[i])).collect();
+            if mean_confidence(&self.recognize(page, &flipped)?) <= upright {
+                continue;
+            }
+            let turned: Vec<Quad> = group.iter().map(|&i| turned_180(&quads[i])).collect();
+            let reread = self.recognize(page, &turned)?;
+            for ((&i, quad), chars) in group.iter().zip(turned).zip(reread) {
+                quads[i] = quad;
+                decoded[i] = chars;
             }
         }
         Ok(())

@@ -15,9 +15,9 @@ use crate::error::{Error, Result};
 use crate::geometry::{Point, Rect};
 
 /// Long side of the page as the face model first sees it.
-pub const SEARCH_SIDE: u32 = 1024;
+pub const SEARCH_SIDE: u32 = 1280;
 /// Candidates of the first look scoring below this are ignored.
-const SEARCH_THRESHOLD: f32 = 0.5;
+const SEARCH_THRESHOLD: f32 = 0.3;
 /// Faces are kept when the full-resolution look scores them at least this.
 const SCORE_THRESHOLD: f32 = 0.7;
 /// The crop of the second look: the candidate's box grown by this many times its size on each

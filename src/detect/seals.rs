@@ -19,6 +19,8 @@ const MIN_DIAMETER: f32 = 0.06;
 const MAX_DIAMETER: f32 = 0.24;
 /// Luminance below which a pixel is ink.
 const INK: u8 = 170;
+/// Share of coloured pixels above which a page counts as a colour scan.
+const COLOURED_SHARE: f64 = 0.002;
 /// Angles sampled round a ring.
 const ANGLES: usize = 90;
 
@@ -93,16 +95,17 @@ fn luminance([r, g, b]: [u8; 3]) -> u8 {
     ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
 }
 
-/// Seals on the page, in page pixels: red rings, and dark rings where no red ring is.
+/// Seals on the page, in page pixels: red rings, or on a colourless page dark rings.
 pub fn candidates(page: &RgbImage) -> Vec<Rect> {
     let step = (page.width().min(page.height()) / WORKING_SIDE).max(1);
-    let mut seals = red_rings(page, step);
-    for ring in ink_rings(page, step) {
-        if !seals.iter().any(|s| s.overlaps(&ring)) {
-            seals.push(ring);
-        }
+    let (red, ink, has_colour) = shrunk_masks(page, step);
+    let seals = red_rings(&red, step);
+    // A page that kept its colours shows its seals in red; only colourless scans need the
+    // (slower) search by shape.
+    if has_colour || !seals.is_empty() {
+        return seals;
     }
-    seals
+    ink_rings(&ink, step)
 }
 
 /// Whether a pixel is seal red.
@@ -111,19 +114,32 @@ fn is_red(p: [u8; 3]) -> bool {
     r > 120 && r - g > 60 && r - b > 50
 }
 
-/// The page shrunk by `step`, each pixel set when any page pixel of its block passes `test`
-/// (so that thin strokes survive the shrinking).
-fn shrunk(page: &RgbImage, step: u32, test: impl Fn([u8; 3]) -> bool) -> GrayImage {
+/// The page shrunk by `step` into two masks, red and ink (a pixel is set when any page pixel of
+/// its block is red, or dark, so that thin strokes survive the shrinking), and whether the page
+/// has colour at all. One pass over the page.
+fn shrunk_masks(page: &RgbImage, step: u32) -> (GrayImage, GrayImage, bool) {
     let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
-    GrayImage::from_fn(w, h, |x, y| {
-        let hit = (0..step).any(|dy| {
-            (0..step).any(|dx| {
-                let (px, py) = (x * step + dx, y * step + dy);
-                px < page.width() && py < page.height() && test(page.get_pixel(px, py).0)
-            })
-        });
-        Luma([u8::from(hit) * 255])
-    })
+    let (mut red, mut ink) = (GrayImage::new(w, h), GrayImage::new(w, h));
+    let mut coloured = 0usize;
+    let width = w as usize;
+    for (y, row) in page.rows().enumerate() {
+        let base = (y / step as usize) * width;
+        for (x, p) in row.enumerate() {
+            let cell = base + x / step as usize;
+            let [r, g, b] = p.0;
+            if r.max(g).max(b) - r.min(g).min(b) > 40 {
+                coloured += 1;
+                if is_red(p.0) {
+                    red.as_mut()[cell] = 255;
+                }
+            }
+            if luminance(p.0) < INK {
+                ink.as_mut()[cell] = 255;
+            }
+        }
+    }
+    let has_colour = coloured as f64 > COLOURED_SHARE * f64::from(page.width() * page.height());
+    (red, ink, has_colour)
 }
 
 /// A circle in shrunk-page pixels.
@@ -175,8 +191,7 @@ fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
 }
 
 /// Red rings: connected red regions of seal size that are round and hollow.
-fn red_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
-    let red = shrunk(page, step, is_red);
+fn red_rings(red: &GrayImage, step: u32) -> Vec<Rect> {
     let (w, h) = red.dimensions();
     let closed = imageproc::morphology::close(&red, imageproc::distance_transform::Norm::LInf, 2);
     let labels = connected_components(&closed, Connectivity::Eight, Luma([0u8]));
@@ -241,8 +256,7 @@ fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
 /// Dark rings of seal size: circles found by letting the ink's edges vote for centres along
 /// their gradient (a Hough transform), kept when ink runs all round the circle and paper lies
 /// just outside it.
-fn ink_rings(page: &RgbImage, step: u32) -> Vec<Rect> {
-    let ink = shrunk(page, step, |p| luminance(p) < INK);
+fn ink_rings(ink: &GrayImage, step: u32) -> Vec<Rect> {
     let (w, h) = ink.dimensions();
     let short = w.min(h) as f32;
     let (r_min, r_max) = (

@@ -193,7 +193,7 @@ fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
 /// Red rings: connected red regions of seal size that are round and hollow.
 fn red_rings(red: &GrayImage, step: u32) -> Vec<Rect> {
     let (w, h) = red.dimensions();
-    let closed = imageproc::morphology::close(&red, imageproc::distance_transform::Norm::LInf, 2);
+    let closed = imageproc::morphology::close(red, imageproc::distance_transform::Norm::LInf, 2);
     let labels = connected_components(&closed, Connectivity::Eight, Luma([0u8]));
     let mut boxes: Vec<Rect> = Vec::new();
     for (x, y, l) in labels.enumerate_pixels() {
@@ -217,7 +217,7 @@ fn red_rings(red: &GrayImage, step: u32) -> Vec<Rect> {
         .into_iter()
         .filter(|b| b.width() >= min_side && b.height() >= min_side)
         .filter(|b| (0.75..1.33).contains(&(b.width() / b.height())))
-        .filter(|b| is_hollow_ring(&red, b))
+        .filter(|b| is_hollow_ring(red, b))
         .map(|b| {
             let [cx, cy] = b.center();
             let circle = Circle {
@@ -225,7 +225,7 @@ fn red_rings(red: &GrayImage, step: u32) -> Vec<Rect> {
                 cy,
                 r: (b.width() + b.height()) / 4.0,
             };
-            outer_edge(&red, circle).page_box(step)
+            outer_edge(red, circle).page_box(step)
         })
         .collect()
 }
@@ -267,7 +267,7 @@ fn ink_rings(ink: &GrayImage, step: u32) -> Vec<Rect> {
         return Vec::new();
     }
     // Smoothing first makes the gradient point straight across the ring's line.
-    let smooth = imageproc::filter::gaussian_blur_f32(&ink, 1.5);
+    let smooth = imageproc::filter::gaussian_blur_f32(ink, 1.5);
     let gx = imageproc::gradients::horizontal_sobel(&smooth);
     let gy = imageproc::gradients::vertical_sobel(&smooth);
     let radii = r_max - r_min + 1;
@@ -331,8 +331,8 @@ fn ink_rings(ink: &GrayImage, step: u32) -> Vec<Rect> {
         let taken = rings
             .iter()
             .any(|c| (c.cx - circle.cx).hypot(c.cy - circle.cy) < c.r.max(circle.r));
-        if !taken && is_outlined_ring(&ink, &circle) {
-            rings.push(outer_edge(&ink, circle));
+        if !taken && is_outlined_ring(ink, &circle) {
+            rings.push(outer_edge(ink, circle));
         }
     }
     rings.iter().map(|c| c.page_box(step)).collect()

@@ -44,6 +44,28 @@ fn truth() -> serde_json::Value {
         .unwrap()
 }
 
+/// The manifest line of a truth page.
+fn line_for<'a>(
+    lines: &'a [serde_json::Value],
+    file: &serde_json::Value,
+    page: &serde_json::Value,
+) -> &'a serde_json::Value {
+    lines
+        .iter()
+        .find(|l| l["source"] == file["source"] && l["page"] == page["page"])
+        .unwrap_or_else(|| panic!("no manifest line for {} p{}", file["source"], page["page"]))
+}
+
+/// A region's `bbox` as numbers.
+fn bbox(region: &serde_json::Value) -> Vec<f64> {
+    region["bbox"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect()
+}
+
 #[test]
 fn manifest_has_exactly_one_line_per_page() {
     let lines = manifest(&samples_run().out);
@@ -118,10 +140,7 @@ fn names_units_and_eyes_of_the_truth_are_covered() {
     let (mut covered, mut total, mut missed) = (0, 0, Vec::new());
     for file in truth()["files"].as_array().unwrap() {
         for page in file["pages"].as_array().unwrap() {
-            let line = lines
-                .iter()
-                .find(|l| l["source"] == file["source"] && l["page"] == page["page"])
-                .expect("line");
+            let line = line_for(&lines, file, page);
             let pixels = &output_pages(&run.out, line)[page["page"].as_u64().unwrap() as usize - 1];
             for region in page["regions"].as_array().unwrap() {
                 let is_seal = region["shape"] == "seal";
@@ -156,21 +175,10 @@ fn names_units_and_eyes_of_the_truth_are_covered() {
 #[test]
 fn nothing_is_masked_far_from_what_must_be_masked() {
     let lines = manifest(&samples_run().out);
-    let bbox = |v: &serde_json::Value| -> Vec<f64> {
-        v["bbox"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect()
-    };
     let mut strays = Vec::new();
     for file in truth()["files"].as_array().unwrap() {
         for page in file["pages"].as_array().unwrap() {
-            let line = lines
-                .iter()
-                .find(|l| l["source"] == file["source"] && l["page"] == page["page"])
-                .expect("line");
+            let line = line_for(&lines, file, page);
             let wanted: Vec<Vec<f64>> = page["regions"]
                 .as_array()
                 .unwrap()
@@ -203,10 +211,7 @@ fn verdicts_match_the_truth() {
     let lines = manifest(&samples_run().out);
     for file in truth()["files"].as_array().unwrap() {
         for page in file["pages"].as_array().unwrap() {
-            let line = lines
-                .iter()
-                .find(|l| l["source"] == file["source"] && l["page"] == page["page"])
-                .unwrap();
+            let line = line_for(&lines, file, page);
             assert_eq!(
                 line["masking_required"], page["masking_required"],
                 "{}",
@@ -317,18 +322,10 @@ fn seals_of_the_unit_are_masked_and_authority_seals_stay_visible() {
     let mut checked = 0;
     for file in truth()["files"].as_array().unwrap() {
         for page in file["pages"].as_array().unwrap() {
-            let line = lines
-                .iter()
-                .find(|l| l["source"] == file["source"] && l["page"] == page["page"])
-                .expect("line");
+            let line = line_for(&lines, file, page);
             let masked = |x: f64, y: f64| {
                 line["regions"].as_array().unwrap().iter().any(|r| {
-                    let b: Vec<f64> = r["bbox"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|v| v.as_f64().unwrap())
-                        .collect();
+                    let b = bbox(r);
                     (b[0]..=b[2]).contains(&x) && (b[1]..=b[3]).contains(&y)
                 })
             };
@@ -338,12 +335,7 @@ fn seals_of_the_unit_are_masked_and_authority_seals_stay_visible() {
                 .iter()
                 .filter(|r| r["shape"] == "seal")
             {
-                let b: Vec<f64> = seal["bbox"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_f64().unwrap())
-                    .collect();
+                let b = bbox(seal);
                 let (cx, cy, r) = (
                     (b[0] + b[2]) / 2.0,
                     (b[1] + b[3]) / 2.0,

@@ -273,6 +273,19 @@ mod tests {
     use super::*;
     use crate::detect::Detections;
 
+    /// Everything found on `page` with these OCR lines and no faces or seals.
+    fn findings_on(
+        page: &RgbImage,
+        lines: Vec<crate::detect::TextLine>,
+        t: &crate::find::Target,
+    ) -> Findings {
+        let detections = Detections {
+            lines,
+            ..Detections::default()
+        };
+        find_all(page, &detections, Some(t), &FindOptions::default())
+    }
+
     fn white() -> RgbImage {
         RgbImage::from_pixel(1200, 800, image::Rgb([255, 255, 255]))
     }
@@ -280,12 +293,8 @@ mod tests {
     #[test]
     fn value_after_a_name_label_is_masked_even_when_misread() {
         let t = target("王玥", "和静县中医医院", &[]);
-        let detections = Detections {
-            lines: vec![line_at("姓名：王明 性别：女", 100.0, 100.0, 30.0)],
-            faces: vec![],
-            seals: vec![],
-        };
-        let findings = find_all(&white(), &detections, Some(&t), &FindOptions::default());
+        let lines = vec![line_at("姓名：王明 性别：女", 100.0, 100.0, 30.0)];
+        let findings = findings_on(&white(), lines, &t);
         assert_eq!(findings.regions.len(), 1, "{findings:?}");
         let r = findings.regions[0].rect;
         assert_eq!(findings.regions[0].evidence, Evidence::Label);
@@ -299,16 +308,7 @@ mod tests {
             line_at("工作单位", 100.0, 100.0, 30.0),
             line_at("和硕县人民医院", 260.0, 100.0, 30.0),
         ];
-        let findings = find_all(
-            &white(),
-            &Detections {
-                lines,
-                faces: vec![],
-                seals: vec![],
-            },
-            Some(&t),
-            &FindOptions::default(),
-        );
+        let findings = findings_on(&white(), lines, &t);
         assert!(
             findings
                 .regions
@@ -325,16 +325,7 @@ mod tests {
         for g in &mut line.glyphs[3..] {
             g.confidence = 0.2;
         }
-        let findings = find_all(
-            &white(),
-            &Detections {
-                lines: vec![line],
-                faces: vec![],
-                seals: vec![],
-            },
-            Some(&t),
-            &FindOptions::default(),
-        );
+        let findings = findings_on(&white(), vec![line], &t);
         assert!(!findings.review.is_empty());
         assert_eq!(findings.regions.len(), 1);
     }
@@ -351,16 +342,7 @@ mod tests {
             }
         }
         let lines = vec![line_at("承诺人（签字）：", 100.0, 100.0, 30.0)];
-        let findings = find_all(
-            &page,
-            &Detections {
-                lines,
-                faces: vec![],
-                seals: vec![],
-            },
-            Some(&t),
-            &FindOptions::default(),
-        );
+        let findings = findings_on(&page, lines, &t);
         let sig = findings
             .regions
             .iter()
@@ -373,16 +355,7 @@ mod tests {
     fn empty_signature_field_masks_nothing() {
         let t = target("王玥", "和静县中医医院", &[]);
         let lines = vec![line_at("承诺人（签字）：", 100.0, 100.0, 30.0)];
-        let findings = find_all(
-            &white(),
-            &Detections {
-                lines,
-                faces: vec![],
-                seals: vec![],
-            },
-            Some(&t),
-            &FindOptions::default(),
-        );
+        let findings = findings_on(&white(), lines, &t);
         assert!(findings.regions.is_empty(), "{findings:?}");
     }
 
@@ -390,16 +363,7 @@ mod tests {
     fn head_of_unit_signature_is_not_a_label() {
         let t = target("王玥", "和静县中医医院", &[]);
         let lines = vec![line_at("单位负责人签字：李强", 100.0, 100.0, 30.0)];
-        let findings = find_all(
-            &white(),
-            &Detections {
-                lines,
-                faces: vec![],
-                seals: vec![],
-            },
-            Some(&t),
-            &FindOptions::default(),
-        );
+        let findings = findings_on(&white(), lines, &t);
         assert!(findings.regions.is_empty(), "{findings:?}");
     }
 
@@ -412,15 +376,7 @@ mod tests {
             100.0,
             30.0,
         )];
-        let findings = find_all(
-            &white(),
-            &Detections {
-                lines,
-                ..Detections::default()
-            },
-            Some(&t),
-            &FindOptions::default(),
-        );
+        let findings = findings_on(&white(), lines, &t);
         assert!(
             findings.regions.iter().all(|r| r.kind == Kind::Name),
             "{findings:?}"
@@ -440,15 +396,7 @@ mod tests {
                 30.0,
             ),
         ];
-        let findings = find_all(
-            &white(),
-            &Detections {
-                lines,
-                ..Detections::default()
-            },
-            Some(&t),
-            &FindOptions::default(),
-        );
+        let findings = findings_on(&white(), lines, &t);
         assert!(findings.regions.is_empty(), "{findings:?}");
     }
 }

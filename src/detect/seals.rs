@@ -91,7 +91,8 @@ fn is_blank(strip: &RgbImage) -> bool {
     (inked as f32) < 0.03 * total as f32
 }
 
-fn luminance([r, g, b]: [u8; 3]) -> u8 {
+/// ITU-R 601 luminance of a pixel.
+pub(crate) fn luminance([r, g, b]: [u8; 3]) -> u8 {
     ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
 }
 

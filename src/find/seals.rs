@@ -7,6 +7,7 @@ use image::RgbImage;
 use super::terms::{Target, Term};
 use super::text::{find_approx, Normalized};
 use super::{Evidence, Kind, Line, Region};
+use crate::detect::seals::luminance;
 use crate::detect::Detections;
 use crate::geometry::Rect;
 
@@ -49,6 +50,11 @@ pub fn find(
         let text: String = l.norm.chars.iter().collect();
         SCHOOL_DOCUMENT_WORDS.iter().any(|w| text.contains(w))
     });
+    let dates: Vec<Rect> = lines
+        .iter()
+        .filter(|l| is_date(l))
+        .map(|l| l.bbox)
+        .collect();
     for seal in &detections.seals {
         let rect = seal.rect;
         let on_a_face = detections.faces.iter().any(|f| {
@@ -81,11 +87,6 @@ pub fn find(
                 rect: line.bbox.padded(0.2 * h, 0.1 * h),
             });
         }
-        let dates: Vec<Rect> = lines
-            .iter()
-            .filter(|l| is_date(l))
-            .map(|l| l.bbox)
-            .collect();
         regions.extend(
             [Side::Left, Side::Right]
                 .into_iter()
@@ -116,10 +117,9 @@ const DARK: u8 = 110;
 fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> Option<Rect> {
     let (w, h) = (page.width() as i64, page.height() as i64);
     let is_dark = |x: i64, y: i64| {
-        (0..w).contains(&x) && (0..h).contains(&y) && {
-            let [r, g, b] = page.get_pixel(x as u32, y as u32).0.map(u32::from);
-            (r * 299 + g * 587 + b * 114) / 1000 < u32::from(DARK)
-        }
+        (0..w).contains(&x)
+            && (0..h).contains(&y)
+            && luminance(page.get_pixel(x as u32, y as u32).0) < DARK
     };
     // Probe a few pixels off the box: the ring's own line may reach its edge.
     let (edge, step) = match side {

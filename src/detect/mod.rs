@@ -139,6 +139,12 @@ pub(crate) fn session(path: &std::path::Path, threads: usize) -> Result<ort::ses
         .map_err(model_error)?
         .with_inter_threads(1)
         .map_err(model_error)?
+        // Page sizes vary: no arena or memory pattern that would keep the largest page's
+        // buffers for the whole run (they doubled peak memory).
+        .with_memory_pattern(false)
+        .map_err(model_error)?
+        .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(false).build()])
+        .map_err(model_error)?
         .commit_from_file(path)
         .map_err(|e| crate::error::Error::Model {
             name: path.display().to_string(),

@@ -2,7 +2,6 @@
 
 use std::io::Cursor;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat};
 
 use crate::error::{Error, Result};
@@ -30,15 +29,27 @@ fn pixels(page: &Page) -> DynamicImage {
     }
 }
 
-/// JPEG bytes of a page (no EXIF or other metadata is written).
+/// JPEG bytes of a page (4:2:0 chroma, no EXIF or other metadata is written).
 pub fn encode_jpeg(page: &Page, quality: u8) -> Result<Vec<u8>> {
+    let fail = |detail: String| Error::Encode {
+        what: "JPEG",
+        detail,
+    };
+    let (w, h) = page.pixels.dimensions();
+    let (w, h) = match (u16::try_from(w), u16::try_from(h)) {
+        (Ok(w), Ok(h)) => (w, h),
+        _ => return Err(fail(format!("{w}x{h} pixels is too large for JPEG"))),
+    };
     let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, quality)
-        .encode_image(&pixels(page))
-        .map_err(|e| Error::Encode {
-            what: "JPEG",
-            detail: e.to_string(),
-        })?;
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    let encoded = if page.greyscale {
+        let grey = image::imageops::grayscale(&page.pixels);
+        encoder.encode(grey.as_raw(), w, h, jpeg_encoder::ColorType::Luma)
+    } else {
+        encoder.encode(page.pixels.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
+    };
+    encoded.map_err(|e| fail(e.to_string()))?;
     Ok(out)
 }
 

@@ -1,0 +1,254 @@
+//! Whole-run throughput: runs the release binary on a set (an `intake/` folder and its
+//! `roster.csv`), then runs the detectors alone on the same pages, and prints pages/min, the
+//! model-only time, the overhead ratio (wall time of the run / model-only time) and the run's
+//! peak resident memory.
+//!
+//! ```sh
+//! cargo bench --bench throughput                               # the shipped samples
+//! cargo bench --bench throughput -- --set ../shared/eval/dev   # another set
+//! cargo bench --bench throughput -- --repeat 200 --no-model-only   # a 2,000-page intake
+//! ```
+//!
+//! Model-only time is the wall time of `Detector::detect` (OCR detection and recognition, the
+//! face model, seal search and ring reading) on pages already in memory, with as many workers
+//! and threads per session as the run uses: no file reading, rendering, decoding, finding,
+//! masking, encoding or writing. Pages are held in memory a chunk at a time.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use blindfold::detect::{Detector, ModelDetector};
+use blindfold::intake::{FileKind, Intake, Roster};
+use blindfold::pages::pdf::PdfFile;
+use blindfold::pages::{image_file, Page};
+
+/// Pages decoded ahead of each model-only round (about 12 MB each at 200 DPI).
+const CHUNK: usize = 64;
+/// Rendering resolution of PDF pages, as in a default run.
+const DPI: f32 = 200.0;
+
+struct Options {
+    set: PathBuf,
+    repeat: usize,
+    jobs: usize,
+    model_only: bool,
+}
+
+fn options() -> Options {
+    let mut options = Options {
+        set: Path::new(env!("CARGO_MANIFEST_DIR")).join("samples"),
+        repeat: 1,
+        jobs: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        model_only: true,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| panic!("{arg} needs a value"));
+        match arg.as_str() {
+            "--set" => options.set = PathBuf::from(value()),
+            "--repeat" => options.repeat = value().parse().expect("--repeat N"),
+            "--jobs" => options.jobs = value().parse().expect("--jobs N"),
+            "--no-model-only" => options.model_only = false,
+            // cargo passes `--bench`; criterion-style filters are ignored.
+            _ => {}
+        }
+    }
+    options
+}
+
+fn main() {
+    let options = options();
+    let work = tempfile::tempdir().expect("temporary folder");
+    let set = if options.repeat > 1 {
+        repeat_set(&options.set, options.repeat, work.path())
+    } else {
+        options.set.clone()
+    };
+    let run = run_binary(&set, &work.path().join("out"), options.jobs);
+    println!(
+        "set:            {} (x{})",
+        options.set.display(),
+        options.repeat
+    );
+    println!("workers:        {}", options.jobs);
+    println!("pages:          {}", run.pages);
+    println!("wall time:      {:.1} s", run.seconds);
+    println!(
+        "throughput:     {:.1} pages/min",
+        run.pages as f64 * 60.0 / run.seconds
+    );
+    println!("peak memory:    {:.0} MB (resident)", run.peak_rss_mb);
+    if options.model_only {
+        let (pages, seconds) = model_only(&set, options.jobs);
+        println!("model-only:     {seconds:.1} s ({pages} pages)");
+        println!("overhead ratio: {:.2}x", run.seconds / seconds);
+    }
+}
+
+/// What a run of the binary took.
+struct RunFigures {
+    pages: usize,
+    seconds: f64,
+    peak_rss_mb: f64,
+}
+
+fn run_binary(set: &Path, out: &Path, jobs: usize) -> RunFigures {
+    let started = Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_blindfold"))
+        .arg("run")
+        .arg(set.join("intake"))
+        .arg("--out")
+        .arg(out)
+        .arg("--roster")
+        .arg(set.join("roster.csv"))
+        .args(["--overwrite", "--jobs", &jobs.to_string()])
+        .stdin(Stdio::null())
+        .status()
+        .expect("run blindfold");
+    let seconds = started.elapsed().as_secs_f64();
+    assert!(
+        matches!(status.code(), Some(0 | 1)),
+        "blindfold failed: {status}"
+    );
+    let manifest = std::fs::read_to_string(out.join("manifest.jsonl")).expect("manifest");
+    let pages = manifest
+        .lines()
+        .filter(|line| !line.contains("\"page\":null"))
+        .count();
+    RunFigures {
+        pages,
+        seconds,
+        peak_rss_mb: children_peak_rss_kb() as f64 / 1024.0,
+    }
+}
+
+/// The largest resident set of any child process waited for (Linux reports kilobytes).
+fn children_peak_rss_kb() -> i64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given; RUSAGE_CHILDREN is a valid selector.
+    let usage = unsafe {
+        assert_eq!(
+            libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()),
+            0
+        );
+        usage.assume_init()
+    };
+    usage.ru_maxrss
+}
+
+/// A set made of `times` copies of every applicant folder (and roster row) of `set`.
+fn repeat_set(set: &Path, times: usize, work: &Path) -> PathBuf {
+    let repeated = work.join("set");
+    let mut reader = csv::Reader::from_path(set.join("roster.csv")).expect("roster");
+    let headers = reader.headers().expect("roster header").clone();
+    let folder_column = headers
+        .iter()
+        .position(|h| h == "folder")
+        .expect("a `folder` column");
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
+    let mut roster = csv::Writer::from_path(work.join("roster.csv")).expect("write roster");
+    roster.write_record(&headers).expect("write roster");
+    for copy in 1..=times {
+        for row in &rows {
+            let folder = format!("{}-{copy:04}", &row[folder_column]);
+            copy_dir(
+                &set.join("intake").join(&row[folder_column]),
+                &repeated.join("intake").join(&folder),
+            );
+            let fields = row.iter().enumerate().map(|(i, f)| {
+                if i == folder_column {
+                    folder.as_str()
+                } else {
+                    f
+                }
+            });
+            roster.write_record(fields).expect("write roster");
+        }
+    }
+    roster.flush().expect("write roster");
+    std::fs::rename(work.join("roster.csv"), repeated.join("roster.csv")).expect("move roster");
+    repeated
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create folder");
+    for entry in std::fs::read_dir(from).expect("read folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy file");
+        }
+    }
+}
+
+/// Runs the detectors alone on every page of the set; returns the page count and the seconds.
+fn model_only(set: &Path, jobs: usize) -> (usize, f64) {
+    blindfold::runtime::Runtime::locate(None)
+        .and_then(|runtime| runtime.load())
+        .expect("runtime (run scripts/fetch_runtime.py)");
+    let models = blindfold::models::Models::locate(None).expect("models");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads_each = (cores / jobs).max(1);
+    let mut detectors: Vec<ModelDetector> = (0..jobs)
+        .map(|_| ModelDetector::new(&models, threads_each).expect("detector"))
+        .collect();
+
+    let roster = Roster::from_path(&set.join("roster.csv")).expect("roster");
+    let intake = Intake::scan(&set.join("intake"), &roster).expect("intake");
+    let files = intake
+        .folders
+        .iter()
+        .flat_map(|folder| &folder.files)
+        .filter_map(|file| file.kind.as_ref().ok().map(|kind| (&file.path, *kind)));
+    let mut chunk = Vec::new();
+    let (mut pages, mut seconds) = (0, 0.0);
+    for (path, kind) in files {
+        chunk.extend(pages_of(path, kind));
+        if chunk.len() >= CHUNK {
+            pages += chunk.len();
+            seconds += detect_all(&mut detectors, std::mem::take(&mut chunk));
+        }
+    }
+    pages += chunk.len();
+    seconds += detect_all(&mut detectors, chunk);
+    (pages, seconds)
+}
+
+/// The pages of one file, as the run renders or decodes them (none when it cannot).
+fn pages_of(path: &Path, kind: FileKind) -> Vec<Page> {
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let limits = Default::default();
+    if !kind.is_pdf() {
+        return image_file::decode(&bytes, kind, &limits).unwrap_or_default();
+    }
+    let pdfium = blindfold::runtime::pdfium().expect("PDFium");
+    let Ok(pdf) = PdfFile::open(pdfium, bytes, &limits) else {
+        return Vec::new();
+    };
+    (1..=pdf.page_count())
+        .filter_map(|number| pdf.render(number, DPI, &limits).ok())
+        .collect()
+}
+
+/// Wall time of detecting every page, the workers taking pages in turn.
+fn detect_all(detectors: &mut [ModelDetector], pages: Vec<Page>) -> f64 {
+    let queue = Mutex::new(pages.into_iter());
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for detector in detectors.iter_mut() {
+            let queue = &queue;
+            scope.spawn(move || loop {
+                let next = queue.lock().expect("page queue").next();
+                let Some(page) = next else { break };
+                detector.detect(&page.pixels).expect("detection");
+            });
+        }
+    });
+    started.elapsed().as_secs_f64()
+}

@@ -17,13 +17,37 @@ pub struct Cli {
 /// blindfold's commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Mask a whole intake folder (one sub-folder per applicant) using the roster.
-    #[command(
-        after_help = "Example:\n  blindfold run intake/ --out masked/ --roster roster.csv\n\n\
-Outputs go to OUT/files/<code>/, the manifest to OUT/manifest.jsonl and the code → applicant key\n\
-to OUT/key.csv (keep it away from reviewers)."
-    )]
+    /// Committee staff: mask a whole intake folder (one sub-folder per applicant) using the roster.
+    #[command(after_help = "Examples:
+  blindfold run intake/ --out masked/ --roster roster.csv
+  blindfold run intake/ --out masked/ --roster roster.csv --overwrite --jobs 2
+  blindfold run intake/ --out preview/ --roster roster.csv --dry-run    # manifest only
+
+Outputs go to OUT/files/<code>/, the manifest to OUT/manifest.jsonl and the code -> applicant key
+to OUT/key.csv (keep it away from reviewers). Exit codes: 0 all processed, 1 some files or pages
+failed (see the manifest's error lines), 2 bad arguments or roster, 3 runtime or models missing,
+4 the run itself failed.")]
     Run(RunArgs),
+    /// Applicants: check your own scans before uploading them (no roster needed).
+    #[command(after_help = "Examples:
+  blindfold check 身份证.jpg 承诺书.pdf --name 王玥 --unit 巴音郭楞蒙古自治州人民医院
+  blindfold check my-scans/ --name 王玥 --unit 巴音郭楞蒙古自治州人民医院 --alias 巴州人民医院 --out checked/
+
+Prints for every page whether masking is needed (是否需要遮盖) and what was found, writes masked
+copies to OUT/files/ and previews with every region outlined and labelled to OUT/previews/.
+Messages are in Chinese when the locale is Chinese (LANG=zh_CN...), else English; --lang decides.")]
+    Check(CheckArgs),
+    /// Auditors: verify a run's outputs against its manifest and re-scan them for anything left.
+    #[command(after_help = "Examples:
+  blindfold audit masked/ --intake intake/ --roster roster.csv
+  blindfold audit masked/            # outputs and manifest only; names and units from key.csv
+
+Checks that every file and page of the intake has manifest lines (with --intake), that every output
+matches its SHA-256, that the pixels under every manifest region are masked, and re-scans every
+output page with the detectors for a residual name, unit or unmasked eyes. Writes OUT/audit.html
+(self-contained: thumbnails of the masked outputs only). Exit 0 when every check passes, 1 with
+the list of problems otherwise.")]
+    Audit(AuditArgs),
     /// Check that ONNX Runtime, PDFium and the models are present and intact.
     Doctor(EnvArgs),
 }
@@ -42,17 +66,9 @@ pub struct EnvArgs {
     pub jobs: Option<usize>,
 }
 
-/// Arguments of `blindfold run`.
+/// How pages are read, what is masked and how outputs are written (shared by run and check).
 #[derive(Debug, Args)]
-pub struct RunArgs {
-    /// The intake folder: one sub-folder per applicant, files nested at any depth.
-    pub intake: PathBuf,
-    /// Output folder (must not be inside the intake).
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
-    /// Roster CSV: folder,name,unit,aliases (or the official Chinese headers).
-    #[arg(long, value_name = "CSV")]
-    pub roster: PathBuf,
+pub struct MaskArgs {
     /// Resolution PDF pages are rendered at.
     #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(50..=600))]
     pub dpi: u32,
@@ -62,9 +78,6 @@ pub struct RunArgs {
     /// Mask colour as RRGGBB.
     #[arg(long, default_value = "000000", value_name = "RRGGBB")]
     pub mask_color: String,
-    /// Replace the results of an earlier run in a non-empty output folder.
-    #[arg(long)]
-    pub overwrite: bool,
     /// Cover whole faces instead of an eye bar.
     #[arg(long)]
     pub cover_face: bool,
@@ -77,6 +90,76 @@ pub struct RunArgs {
     /// Most pages accepted from one file.
     #[arg(long, default_value_t = 500)]
     pub max_pages: usize,
+    /// Runtime, models and threads.
+    #[command(flatten)]
+    pub env: EnvArgs,
+}
+
+/// Arguments of `blindfold run`.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The intake folder: one sub-folder per applicant, files nested at any depth.
+    pub intake: PathBuf,
+    /// Output folder (must not be inside the intake).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Roster CSV: folder,name,unit,aliases (or the official Chinese headers).
+    #[arg(long, value_name = "CSV")]
+    pub roster: PathBuf,
+    /// Replace the results of an earlier run in a non-empty output folder.
+    #[arg(long)]
+    pub overwrite: bool,
+    /// Detect and write the manifest (and key) only, no masked files.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Reading, masking and output options.
+    #[command(flatten)]
+    pub mask: MaskArgs,
+}
+
+/// Arguments of `blindfold check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (PDF, JPEG, PNG, TIFF, BMP, WebP).
+    #[arg(required = true, value_name = "FILE|DIR")]
+    pub paths: Vec<PathBuf>,
+    /// Your name as it appears on the documents.
+    #[arg(long)]
+    pub name: String,
+    /// Your work unit (工作单位).
+    #[arg(long)]
+    pub unit: String,
+    /// Another spelling of the unit, e.g. an abbreviation (repeatable).
+    #[arg(long = "alias", value_name = "ALIAS")]
+    pub aliases: Vec<String>,
+    /// Folder for the masked copies and previews (its earlier results are replaced).
+    #[arg(long, default_value = "blindfold-check", value_name = "DIR")]
+    pub out: PathBuf,
+    /// Language of the messages: zh or en (default: from the locale).
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+    /// Reading, masking and output options.
+    #[command(flatten)]
+    pub mask: MaskArgs,
+}
+
+/// Arguments of `blindfold audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The output folder of a run (holding manifest.jsonl, key.csv and files/).
+    pub out: PathBuf,
+    /// The run's intake: check that every file and page of it has manifest lines.
+    #[arg(long, value_name = "DIR")]
+    pub intake: Option<PathBuf>,
+    /// The run's roster: unit aliases for the re-scan (names and units come from key.csv).
+    #[arg(long, value_name = "CSV")]
+    pub roster: Option<PathBuf>,
+    /// The mask colour the run used, as RRGGBB.
+    #[arg(long, default_value = "000000", value_name = "RRGGBB")]
+    pub mask_color: String,
+    /// Where to write the HTML report (default: OUT/audit.html).
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
     /// Runtime, models and threads.
     #[command(flatten)]
     pub env: EnvArgs,

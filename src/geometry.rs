@@ -84,6 +84,11 @@ impl Rect {
         self.intersection(other).area() > 0.0
     }
 
+    /// Whether the point lies inside (edges included).
+    pub fn contains(&self, x: f32, y: f32) -> bool {
+        (self.x0..=self.x1).contains(&x) && (self.y0..=self.y1).contains(&y)
+    }
+
     /// Clamped to a `width` x `height` page and rounded outward to whole pixels.
     pub fn to_pixels(&self, width: u32, height: u32) -> [u32; 4] {
         let clamp = |v: f32, max: u32| v.clamp(0.0, max as f32);

@@ -6,6 +6,8 @@
 //! parallel over a whole intake. [`runtime`] and [`models`] locate and check the native libraries
 //! and model files.
 
+pub mod audit;
+pub mod check;
 pub mod detect;
 pub mod doctor;
 pub mod error;

@@ -4,6 +4,7 @@
 mod cli;
 
 use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -12,6 +13,7 @@ use std::time::Instant;
 use blindfold::detect::{Detector, ModelDetector};
 use blindfold::error::exit;
 use blindfold::find::FindOptions;
+use blindfold::intake::{Applicant, Intake};
 use blindfold::models::Models;
 use blindfold::pages::Limits;
 use blindfold::pipeline::{self, Progress, RunConfig, Summary};
@@ -49,6 +51,8 @@ fn try_main(cli: cli::Cli) -> Result<i32> {
             })
         }
         cli::Command::Run(args) => run(args),
+        cli::Command::Check(args) => check(args),
+        cli::Command::Audit(args) => audit(args),
     }
 }
 
@@ -81,35 +85,109 @@ fn detectors(env: &cli::EnvArgs) -> Result<Vec<Box<dyn Detector>>> {
     Ok(detectors)
 }
 
-fn run(args: cli::RunArgs) -> Result<i32> {
-    let mask_color = blindfold::mask::parse_color(&args.mask_color).map_err(Error::Usage)?;
-    let detectors = detectors(&args.env)?;
-    let config = RunConfig {
-        intake: args.intake,
-        out: args.out,
-        roster: args.roster,
-        dpi: args.dpi,
-        jpeg_quality: args.jpeg_quality,
-        mask_color,
-        overwrite: args.overwrite,
+/// The run configuration shared by `run` and `check`; the caller fills in the paths.
+fn run_config(mask: &cli::MaskArgs, out: PathBuf) -> Result<RunConfig> {
+    Ok(RunConfig {
+        intake: PathBuf::new(),
+        out,
+        roster: PathBuf::new(),
+        dpi: mask.dpi,
+        jpeg_quality: mask.jpeg_quality,
+        mask_color: blindfold::mask::parse_color(&mask.mask_color).map_err(Error::Usage)?,
+        overwrite: false,
         limits: Limits {
-            max_pixels: args.max_pixels.saturating_mul(1_000_000),
-            max_pages: args.max_pages,
+            max_pixels: mask.max_pixels.saturating_mul(1_000_000),
+            max_pages: mask.max_pages,
         },
         find: FindOptions {
-            cover_face: args.cover_face,
-            id_numbers: args.mask_id_numbers,
+            cover_face: mask.cover_face,
+            id_numbers: mask.mask_id_numbers,
         },
         models: Models::identifiers(),
+        dry_run: false,
+        previews: false,
+    })
+}
+
+fn run(args: cli::RunArgs) -> Result<i32> {
+    let config = RunConfig {
+        intake: args.intake,
+        roster: args.roster,
+        overwrite: args.overwrite,
+        dry_run: args.dry_run,
+        ..run_config(&args.mask, args.out)?
     };
+    let detectors = detectors(&args.mask.env)?;
     let progress = ProgressReport::new();
     let summary = pipeline::run(&config, detectors, &progress)?;
     progress.finish();
     print_summary(&config, &summary);
-    Ok(if summary.total.errors > 0 {
+    Ok(exit_code(&summary))
+}
+
+fn exit_code(summary: &Summary) -> i32 {
+    if summary.total.errors > 0 {
         exit::PARTIAL
     } else {
         exit::OK
+    }
+}
+
+fn check(args: cli::CheckArgs) -> Result<i32> {
+    let lang = blindfold::check::Lang::choose(args.lang.as_deref());
+    let config = RunConfig {
+        previews: true,
+        ..run_config(&args.mask, args.out)?
+    };
+    pipeline::ensure_apart(&args.paths, &config.out)?;
+    let applicant = Applicant {
+        folder: CHECK_CODE.into(),
+        name: args.name,
+        unit: args.unit,
+        aliases: args.aliases,
+        archive_no: None,
+        line: 0,
+    };
+    let intake = Intake::of_paths(&args.paths, applicant, CHECK_CODE)?;
+    std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
+    pipeline::clear_results(&config.out)?;
+    let detectors = detectors(&args.mask.env)?;
+    let progress = ProgressReport::new();
+    let summary = pipeline::process(&config, &intake, detectors, &progress)?;
+    progress.finish();
+    let lines = blindfold::write::manifest::read(&config.out.join("manifest.jsonl"))?;
+    print!("{}", blindfold::check::report(&lines, &config.out, lang));
+    Ok(exit_code(&summary))
+}
+
+/// The output folder name of an applicant's check (`OUT/files/check/`).
+const CHECK_CODE: &str = "check";
+
+fn audit(args: cli::AuditArgs) -> Result<i32> {
+    let mask_color = blindfold::mask::parse_color(&args.mask_color).map_err(Error::Usage)?;
+    let detectors = detectors(&args.env)?;
+    let report_path = args.report.unwrap_or_else(|| args.out.join("audit.html"));
+    let audit = blindfold::audit::Audit {
+        out: args.out,
+        intake: args.intake,
+        roster: args.roster,
+        mask_color,
+    };
+    let result = audit.run(detectors)?;
+    blindfold::write::write_atomic(&report_path, result.html().as_bytes())?;
+    for problem in &result.problems {
+        println!("{problem}");
+    }
+    eprintln!(
+        "blindfold audit: {} pages checked, {} problems; report: {}",
+        result.pages.len(),
+        result.problems.len(),
+        report_path.display()
+    );
+    Ok(if result.problems.is_empty() {
+        exit::OK
+    } else {
+        exit::PARTIAL
     })
 }
 
@@ -221,7 +299,11 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
             rows.join(", ")
         );
     }
-    eprintln!("outputs:  {}", config.out.join("files").display());
+    if config.dry_run {
+        eprintln!("outputs:  none (dry run)");
+    } else {
+        eprintln!("outputs:  {}", config.out.join("files").display());
+    }
     eprintln!("manifest: {}", config.out.join("manifest.jsonl").display());
     eprintln!(
         "key:      {} (code → applicant; keep it away from reviewers)",

@@ -45,6 +45,10 @@ pub struct RunConfig {
     pub find: FindOptions,
     /// Model identifiers recorded in the manifest.
     pub models: Vec<String>,
+    /// Detect and write the manifest only: no output files.
+    pub dry_run: bool,
+    /// Also write `previews/`: every masked page with its regions outlined, not painted.
+    pub previews: bool,
 }
 
 /// Counts of a finished run, overall and per applicant code.
@@ -134,21 +138,32 @@ enum Outcome {
     PdfPage(Arc<FileTask>, ManifestLine, PdfPage),
 }
 
-/// Runs the whole batch with one detector per worker.
+/// Runs the whole batch of an intake and its roster with one detector per worker.
 pub fn run(
     config: &RunConfig,
     detectors: Vec<Box<dyn Detector>>,
     progress: &dyn Progress,
 ) -> Result<Summary> {
-    let started = Instant::now();
     check_folders(config)?;
     let roster = Roster::from_path(&config.roster)?;
     let intake = Intake::scan(&config.intake, &roster)?;
     std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
     write_key(config, &intake)?;
+    process(config, &intake, detectors, progress)
+}
+
+/// Processes every file of an intake already scanned into `config.out` (manifest, outputs and
+/// previews; no key) with one detector per worker.
+pub fn process(
+    config: &RunConfig,
+    intake: &Intake,
+    detectors: Vec<Box<dyn Detector>>,
+    progress: &dyn Progress,
+) -> Result<Summary> {
+    let started = Instant::now();
     progress.start(intake.file_count());
 
-    let (tasks, early) = plan(&intake);
+    let (tasks, early) = plan(intake);
     let workers = detectors.len().max(1);
     let (job_tx, job_rx) = bounded::<Job>(workers * 2);
     let (out_tx, out_rx) = unbounded::<Outcome>();
@@ -168,7 +183,7 @@ pub fn run(
             let results = out_tx.clone();
             scope.spawn(move || {
                 for job in jobs {
-                    let outcome = process(config, detector.as_mut(), job);
+                    let outcome = work(config, detector.as_mut(), job);
                     if results.send(outcome).is_err() {
                         break;
                     }
@@ -183,7 +198,7 @@ pub fn run(
         Ok(())
     });
     result?;
-    writer.finish()?;
+    writer.finish();
     write::manifest::sort_in_place(&manifest_path)?;
 
     let mut summary = writer.summary;
@@ -211,12 +226,7 @@ fn check_folders(config: &RunConfig) -> Result<()> {
             config.intake.display()
         )));
     }
-    let out = absolute(&config.out);
-    if out.starts_with(&intake) || intake.starts_with(&out) {
-        return Err(Error::Usage(
-            "the output folder must not be inside the intake folder, nor contain it".into(),
-        ));
-    }
+    ensure_apart(std::slice::from_ref(&intake), &config.out)?;
     let non_empty = std::fs::read_dir(&config.out)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
@@ -227,17 +237,39 @@ fn check_folders(config: &RunConfig) -> Result<()> {
                 config.out.display()
             )));
         }
-        for name in ["files", "manifest.jsonl", "key.csv"] {
-            let path = config.out.join(name);
-            let removed = if path.is_dir() {
-                std::fs::remove_dir_all(&path)
-            } else {
-                std::fs::remove_file(&path)
-            };
-            if let Err(e) = removed {
-                if e.kind() != std::io::ErrorKind::NotFound {
-                    return Err(Error::io(path, e));
-                }
+        clear_results(&config.out)?;
+    }
+    Ok(())
+}
+
+/// Refuses an output folder inside one of the inputs, or holding one.
+pub fn ensure_apart(inputs: &[PathBuf], out: &Path) -> Result<()> {
+    let out = absolute(out);
+    for input in inputs {
+        let input = absolute(input);
+        if out.starts_with(&input) || input.starts_with(&out) {
+            return Err(Error::Usage(format!(
+                "the output folder {} must not be inside {}, nor contain it",
+                out.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Removes what an earlier run wrote into `out` (and nothing else).
+pub fn clear_results(out: &Path) -> Result<()> {
+    for name in ["files", "previews", "manifest.jsonl", "key.csv"] {
+        let path = out.join(name);
+        let removed = if path.is_dir() {
+            std::fs::remove_dir_all(&path)
+        } else {
+            std::fs::remove_file(&path)
+        };
+        if let Err(e) = removed {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                return Err(Error::io(path, e));
             }
         }
     }
@@ -461,7 +493,7 @@ fn page_line(
     ManifestLine {
         source: task.file.source.clone(),
         page: Some(number),
-        output: Some(task.output.clone()),
+        output: (!config.dry_run).then(|| task.output.clone()),
         width: Some(width),
         height: Some(height),
         masking_required: false,
@@ -480,11 +512,16 @@ fn page_line(
 }
 
 /// A worker's handling of one job.
-fn process(config: &RunConfig, detector: &mut dyn Detector, job: Job) -> Outcome {
+fn work(config: &RunConfig, detector: &mut dyn Detector, job: Job) -> Outcome {
     match job {
         Job::PdfPage(task, mut page) => {
             let line = analyse_and_mask(config, detector, &task, &mut page);
-            let pdf_page = match raster::encode_jpeg(&page, config.jpeg_quality) {
+            let encoded = if config.dry_run {
+                Ok(Vec::new())
+            } else {
+                raster::encode_jpeg(&page, config.jpeg_quality)
+            };
+            let pdf_page = match encoded {
                 Ok(jpeg) => PdfPage {
                     jpeg,
                     width: page.pixels.width(),
@@ -520,11 +557,15 @@ fn process_image(
         .iter_mut()
         .map(|page| analyse_and_mask(config, detector, task, page))
         .collect();
-    let encoded = raster::encode(&pages, task.kind, config.jpeg_quality)
-        .map_err(|e| (Some(sha.clone()), e.to_string()))?;
-    write::write_atomic(&config.out.join(&task.output), &encoded)
-        .map_err(|e| (Some(sha.clone()), e.to_string()))?;
-    let output_sha = sha256_bytes(&encoded);
+    let output_sha = if config.dry_run {
+        None
+    } else {
+        let encoded = raster::encode(&pages, task.kind, config.jpeg_quality)
+            .map_err(|e| (Some(sha.clone()), e.to_string()))?;
+        write::write_atomic(&config.out.join(&task.output), &encoded)
+            .map_err(|e| (Some(sha.clone()), e.to_string()))?;
+        Some(sha256_bytes(&encoded))
+    };
     let incomplete = pages::image_file::incompleteness(&bytes, task.kind);
     for line in &mut lines {
         if let Some(reason) = &incomplete {
@@ -532,7 +573,7 @@ fn process_image(
             line.review.push(reason.clone());
         }
         line.source_sha256 = Some(sha.clone());
-        line.output_sha256 = Some(output_sha.clone());
+        line.output_sha256.clone_from(&output_sha);
     }
     Ok(lines)
 }
@@ -555,16 +596,21 @@ fn analyse_and_mask(
                 task.target.as_deref(),
                 &config.find,
             );
-            crate::mask::paint(&mut page.pixels, &findings.regions, config.mask_color);
             line.regions = findings
                 .regions
                 .iter()
                 .map(|r| ManifestRegion::from_region(r, w, h))
                 .collect();
+            if config.previews {
+                if let Err(e) = write_preview(config, task, page, &line.regions) {
+                    line.review.push(format!("preview not written: {e}"));
+                }
+            }
+            crate::mask::paint(&mut page.pixels, &findings.regions, config.mask_color);
             line.masking_required = !line.regions.is_empty();
             if !findings.review.is_empty() {
                 line.status = Status::Review;
-                line.review = findings.review;
+                line.review.extend(findings.review);
             }
         }
         Err(e) => {
@@ -583,6 +629,27 @@ fn analyse_and_mask(
     line.seconds = started.elapsed().as_secs_f64();
     line
 }
+
+/// Writes the page with its regions outlined (before they are painted) to its preview path.
+fn write_preview(
+    config: &RunConfig,
+    task: &FileTask,
+    page: &Page,
+    regions: &[ManifestRegion],
+) -> Result<()> {
+    let mut preview = Page {
+        number: page.number,
+        pixels: page.pixels.clone(),
+        greyscale: false,
+    };
+    write::preview::outline(&mut preview.pixels, regions, 1.0, true);
+    let jpeg = raster::encode_jpeg(&preview, PREVIEW_QUALITY)?;
+    let path = write::preview::preview_path(&task.output, page.number);
+    write::write_atomic(&config.out.join(path), &jpeg)
+}
+
+/// JPEG quality of previews: enough to read the page and the tags.
+const PREVIEW_QUALITY: u8 = 80;
 
 /// A PDF being assembled from its pages.
 struct PdfAssembly {
@@ -654,12 +721,16 @@ impl<'a> Writer<'a> {
     fn write_pdf(&self, task: &FileTask, assembly: PdfAssembly) -> Result<Vec<ManifestLine>> {
         let (mut lines, pages): (Vec<ManifestLine>, Vec<PdfPage>) =
             assembly.pages.into_iter().flatten().unzip();
-        let bytes = write::pdf::build(&pages, self.config.dpi as f32)?;
-        write::write_atomic(&self.config.out.join(&task.output), &bytes)?;
-        let output_sha = sha256_bytes(&bytes);
+        let output_sha = if self.config.dry_run {
+            None
+        } else {
+            let bytes = write::pdf::build(&pages, self.config.dpi as f32)?;
+            write::write_atomic(&self.config.out.join(&task.output), &bytes)?;
+            Some(sha256_bytes(&bytes))
+        };
         for line in &mut lines {
             line.source_sha256 = Some(assembly.source_sha256.clone());
-            line.output_sha256 = Some(output_sha.clone());
+            line.output_sha256.clone_from(&output_sha);
         }
         Ok(lines)
     }
@@ -682,10 +753,9 @@ impl<'a> Writer<'a> {
         Ok(())
     }
 
-    fn finish(&mut self) -> Result<()> {
+    fn finish(&mut self) {
         let mut per: Vec<(String, Counts)> = self.per_applicant.drain().collect();
         per.sort_by(|a, b| a.0.cmp(&b.0));
         self.summary.per_applicant = per;
-        Ok(())
     }
 }

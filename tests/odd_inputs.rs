@@ -40,14 +40,7 @@ fn odd_and_bad_files_are_all_accounted_for() {
     )
     .unwrap();
     let out = dir.path().join("out");
-    let output = blindfold(&[
-        "run",
-        intake.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--roster",
-        roster.to_str().unwrap(),
-    ]);
+    let output = run_intake(&intake, &out, &roster, &[]);
     assert_eq!(
         output.status.code(),
         Some(1),

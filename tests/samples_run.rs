@@ -22,14 +22,7 @@ fn samples_run() -> &'static Run {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("out");
         let roster = root().join("samples/roster.csv");
-        let output = blindfold(&[
-            "run",
-            intake.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-            "--roster",
-            roster.to_str().unwrap(),
-        ]);
+        let output = run_intake(&intake, &out, &roster, &[]);
         assert!(output.status.success(), "run failed");
         Run {
             out,
@@ -110,12 +103,7 @@ fn manifest_sizes_are_output_pixels_and_regions_are_black() {
             "{line}"
         );
         for region in line["regions"].as_array().unwrap() {
-            let b: Vec<u32> = region["bbox"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_u64().unwrap() as u32)
-                .collect();
+            let b = region_bbox(region);
             // JPEG ringing may lighten the outermost pixels: look one pixel inside.
             let inner = [
                 b[0] + 1,

@@ -153,6 +153,31 @@ impl Intake {
         Ok(intake)
     }
 
+    /// One applicant's own files and folders, outside any intake (the applicant's check): every
+    /// file becomes part of one folder with the given code; sources are relative to the folder
+    /// holding each path.
+    pub fn of_paths(paths: &[PathBuf], applicant: Applicant, code: &str) -> Result<Intake> {
+        let mut files = Vec::new();
+        for path in paths {
+            let metadata = std::fs::symlink_metadata(path).map_err(|e| Error::io(path, e))?;
+            let parent = path.parent().unwrap_or(Path::new(""));
+            if metadata.is_dir() {
+                files.extend(walk_files(parent, path)?);
+            } else {
+                files.push(input_file(parent, path, metadata.is_symlink()));
+            }
+        }
+        Ok(Intake {
+            folders: vec![Folder {
+                code: code.to_string(),
+                name: applicant.folder.clone(),
+                applicant: Some(applicant),
+                files,
+            }],
+            ..Intake::default()
+        })
+    }
+
     /// Number of files, loose ones included.
     pub fn file_count(&self) -> usize {
         self.loose_files.len() + self.folders.iter().map(|f| f.files.len()).sum::<usize>()

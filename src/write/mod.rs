@@ -3,6 +3,7 @@
 
 pub mod manifest;
 pub mod pdf;
+pub mod preview;
 pub mod raster;
 
 use std::path::Path;

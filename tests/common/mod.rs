@@ -25,6 +25,20 @@ pub fn blindfold(args: &[&str]) -> Output {
     output
 }
 
+/// Runs `blindfold run INTAKE --out OUT --roster ROSTER` with any further arguments.
+pub fn run_intake(intake: &Path, out: &Path, roster: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "run",
+        intake.to_str().expect("UTF-8 path"),
+        "--out",
+        out.to_str().expect("UTF-8 path"),
+        "--roster",
+        roster.to_str().expect("UTF-8 path"),
+    ];
+    args.extend_from_slice(extra);
+    blindfold(&args)
+}
+
 /// Parses a manifest into JSON values.
 pub fn manifest(out: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(out.join("manifest.jsonl"))
@@ -61,6 +75,17 @@ pub fn output_pages(out: &Path, line: &serde_json::Value) -> Vec<image::RgbImage
             .map(|p| p.pixels)
             .collect()
     }
+}
+
+/// A manifest region's `bbox` in pixels.
+pub fn region_bbox(region: &serde_json::Value) -> [u32; 4] {
+    let numbers: Vec<u32> = region["bbox"]
+        .as_array()
+        .expect("bbox array")
+        .iter()
+        .map(|v| v.as_u64().expect("bbox number") as u32)
+        .collect();
+    numbers.try_into().expect("four numbers")
 }
 
 /// Fraction of pixels inside `bbox` with luminance at most 40 (the scorer's "masked").

@@ -157,10 +157,12 @@ fn entry(html: &mut String, index: usize, page: &AuditedPage) {
     let found: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
     let _ = write!(
         html,
-        "是否需要遮盖：{verdict} · {} · {}",
-        line_status(line.status),
-        escape(&found.join(", "))
+        "是否需要遮盖：{verdict} · {}",
+        line_status(line.status)
     );
+    if !found.is_empty() {
+        let _ = write!(html, " · {}", escape(&found.join(", ")));
+    }
     for note in line.review.iter().chain(&line.error) {
         let _ = write!(html, "<br>{}", escape(note));
     }

@@ -22,6 +22,7 @@ pub enum Command {
   blindfold run intake/ --out masked/ --roster roster.csv
   blindfold run intake/ --out masked/ --roster roster.csv --overwrite --jobs 2
   blindfold run intake/ --out preview/ --roster roster.csv --dry-run    # manifest only
+  blindfold run intake/ --out masked/ --roster roster.csv --resume      # after an interruption
 
 Outputs go to OUT/files/<code>/, the manifest to OUT/manifest.jsonl and the code -> applicant key
 to OUT/key.csv (keep it away from reviewers). Exit codes: 0 all processed, 1 some files or pages
@@ -109,6 +110,10 @@ pub struct RunArgs {
     /// Replace the results of an earlier run in a non-empty output folder.
     #[arg(long)]
     pub overwrite: bool,
+    /// Continue an interrupted run in OUT: files it finished (manifest lines present, source
+    /// unchanged, output intact) are kept, the rest is done.
+    #[arg(long, conflicts_with = "overwrite")]
+    pub resume: bool,
     /// Detect and write the manifest (and key) only, no masked files.
     #[arg(long)]
     pub dry_run: bool,

@@ -95,6 +95,7 @@ fn run_config(mask: &cli::MaskArgs, out: PathBuf) -> Result<RunConfig> {
         jpeg_quality: mask.jpeg_quality,
         mask_color: blindfold::mask::parse_color(&mask.mask_color).map_err(Error::Usage)?,
         overwrite: false,
+        resume: false,
         limits: Limits {
             max_pixels: mask.max_pixels.saturating_mul(1_000_000),
             max_pages: mask.max_pages,
@@ -114,6 +115,7 @@ fn run(args: cli::RunArgs) -> Result<i32> {
         intake: args.intake,
         roster: args.roster,
         overwrite: args.overwrite,
+        resume: args.resume,
         dry_run: args.dry_run,
         ..run_config(&args.mask, args.out)?
     };

@@ -2,7 +2,7 @@
 //! describes. The masked text itself never appears in it.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -123,34 +123,57 @@ impl ManifestLine {
     }
 }
 
-/// Appends manifest lines, each written whole and flushed.
+/// Appends manifest lines; the lines of one file go out in one write, so that a run killed at
+/// any point leaves whole files' lines (or none) behind.
 pub struct ManifestWriter {
     path: PathBuf,
-    file: BufWriter<File>,
+    file: File,
 }
 
 impl ManifestWriter {
     /// Creates (truncates) the manifest at `path`.
     pub fn create(path: &Path) -> Result<ManifestWriter> {
-        let file = File::create(path).map_err(|e| Error::io(path, e))?;
+        Self::open(
+            path,
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create(true)
+                .truncate(true),
+        )
+    }
+
+    /// Opens the manifest at `path` to add lines after those it has.
+    pub fn append(path: &Path) -> Result<ManifestWriter> {
+        Self::open(path, std::fs::OpenOptions::new().append(true).create(true))
+    }
+
+    fn open(path: &Path, options: &std::fs::OpenOptions) -> Result<ManifestWriter> {
+        let file = options.open(path).map_err(|e| Error::io(path, e))?;
         Ok(ManifestWriter {
             path: path.to_path_buf(),
-            file: BufWriter::new(file),
+            file,
         })
     }
 
-    /// Writes one line.
-    pub fn write(&mut self, line: &ManifestLine) -> Result<()> {
-        let mut text = serde_json::to_string(line).map_err(|e| Error::Encode {
-            what: "manifest",
-            detail: e.to_string(),
-        })?;
-        text.push('\n');
+    /// Writes the lines of one file.
+    pub fn write(&mut self, lines: &[ManifestLine]) -> Result<()> {
         self.file
-            .write_all(text.as_bytes())
-            .and_then(|_| self.file.flush())
+            .write_all(to_text(lines)?.as_bytes())
             .map_err(|e| Error::io(&self.path, e))
     }
+}
+
+/// Lines as manifest text: one JSON object per line.
+pub fn to_text(lines: &[ManifestLine]) -> Result<String> {
+    let mut text = String::new();
+    for line in lines {
+        text.push_str(&serde_json::to_string(line).map_err(|e| Error::Encode {
+            what: "manifest",
+            detail: e.to_string(),
+        })?);
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// Reads every line of a manifest.
@@ -170,15 +193,7 @@ pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
 pub fn sort_in_place(path: &Path) -> Result<()> {
     let mut lines = read(path)?;
     lines.sort_by(|a, b| a.source.cmp(&b.source).then(a.page.cmp(&b.page)));
-    let mut text = String::new();
-    for line in &lines {
-        text.push_str(&serde_json::to_string(line).map_err(|e| Error::Encode {
-            what: "manifest",
-            detail: e.to_string(),
-        })?);
-        text.push('\n');
-    }
-    super::write_atomic(path, text.as_bytes())
+    super::write_atomic(path, to_text(&lines)?.as_bytes())
 }
 
 #[cfg(test)]
@@ -216,10 +231,10 @@ mod tests {
         let path = dir.path().join("manifest.jsonl");
         let mut writer = ManifestWriter::create(&path).unwrap();
         writer
-            .write(&ManifestLine::file_error("b", None, None, "x".into()))
+            .write(&[ManifestLine::file_error("b", None, None, "x".into())])
             .unwrap();
         writer
-            .write(&ManifestLine::file_error("a", None, None, "y".into()))
+            .write(&[ManifestLine::file_error("a", None, None, "y".into())])
             .unwrap();
         drop(writer);
         sort_in_place(&path).unwrap();

@@ -13,6 +13,8 @@ use std::time::Instant;
 use crossbeam_channel::{bounded, unbounded, Sender};
 use image::Rgb;
 
+mod resume;
+
 use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::find::{self, FindOptions, Target};
@@ -39,6 +41,9 @@ pub struct RunConfig {
     pub mask_color: Rgb<u8>,
     /// Replace the contents of a non-empty output folder.
     pub overwrite: bool,
+    /// Continue an interrupted run in the output folder: files it finished (manifest lines
+    /// present, source unchanged, output intact) are kept, the rest is done.
+    pub resume: bool,
     /// Size limits for pages.
     pub limits: Limits,
     /// What to mask besides name, unit and eyes.
@@ -163,7 +168,7 @@ pub fn process(
     let started = Instant::now();
     progress.start(intake.file_count());
 
-    let (tasks, early) = plan(intake);
+    let (mut tasks, early) = plan(intake);
     let workers = detectors.len().max(1);
     let (job_tx, job_rx) = bounded::<Job>(workers * 2);
     let (out_tx, out_rx) = unbounded::<Outcome>();
@@ -171,7 +176,16 @@ pub fn process(
         out_tx.send(Outcome::FileFailed(line)).ok();
     }
     let manifest_path = config.out.join("manifest.jsonl");
-    let mut writer = Writer::new(config, &manifest_path, progress)?;
+    let mut writer = if config.resume {
+        let finished = resume_from(config, &mut tasks)?;
+        let mut writer = Writer::new(config, ManifestWriter::append(&manifest_path)?, progress);
+        for lines in finished {
+            writer.count(&lines);
+        }
+        writer
+    } else {
+        Writer::new(config, ManifestWriter::create(&manifest_path)?, progress)
+    };
 
     let result = std::thread::scope(|scope| -> Result<()> {
         let renderer_out = out_tx.clone();
@@ -230,16 +244,34 @@ fn check_folders(config: &RunConfig) -> Result<()> {
     let non_empty = std::fs::read_dir(&config.out)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
-    if non_empty {
+    if non_empty && !config.resume {
         if !config.overwrite {
             return Err(Error::Usage(format!(
-                "output folder {} is not empty (use --overwrite to replace its contents)",
+                "output folder {} is not empty (use --resume to continue the run in it, \
+                 --overwrite to replace its contents)",
                 config.out.display()
             )));
         }
         clear_results(&config.out)?;
     }
     Ok(())
+}
+
+/// Prepares an interrupted run's output folder to be continued: drops the tasks of the files it
+/// finished, leaves only their lines in the manifest and returns them, file by file.
+fn resume_from(config: &RunConfig, tasks: &mut Vec<FileTask>) -> Result<Vec<Vec<ManifestLine>>> {
+    resume::remove_temporary_files(&config.out);
+    let sources: HashMap<&str, &Path> = tasks
+        .iter()
+        .map(|t| (t.file.source.as_str(), t.file.path.as_path()))
+        .collect();
+    let finished = resume::finished(&config.out, &sources, config.dry_run)?;
+    drop(sources);
+    tasks.retain(|t| !finished.contains_key(&t.file.source));
+    let finished: Vec<Vec<ManifestLine>> = finished.into_values().collect();
+    let text = write::manifest::to_text(&finished.concat())?;
+    write::write_atomic(&config.out.join("manifest.jsonl"), text.as_bytes())?;
+    Ok(finished)
 }
 
 /// Refuses an output folder inside one of the inputs, or holding one.
@@ -671,17 +703,17 @@ struct Writer<'a> {
 impl<'a> Writer<'a> {
     fn new(
         config: &'a RunConfig,
-        manifest_path: &Path,
+        manifest: ManifestWriter,
         progress: &'a dyn Progress,
-    ) -> Result<Writer<'a>> {
-        Ok(Writer {
+    ) -> Writer<'a> {
+        Writer {
             config,
-            manifest: ManifestWriter::create(manifest_path)?,
+            manifest,
             pdfs: HashMap::new(),
             summary: Summary::default(),
             per_applicant: HashMap::new(),
             progress,
-        })
+        }
     }
 
     fn accept(&mut self, outcome: Outcome) -> Result<()> {
@@ -736,6 +768,13 @@ impl<'a> Writer<'a> {
     }
 
     fn file_done(&mut self, lines: Vec<ManifestLine>) -> Result<()> {
+        self.manifest.write(&lines)?;
+        self.count(&lines);
+        Ok(())
+    }
+
+    /// Adds a finished file's lines to the counts and the progress.
+    fn count(&mut self, lines: &[ManifestLine]) {
         let code = lines
             .first()
             .and_then(|l| l.applicant.clone())
@@ -743,14 +782,12 @@ impl<'a> Writer<'a> {
         let counts = self.per_applicant.entry(code).or_default();
         counts.files += 1;
         self.summary.total.files += 1;
-        for line in &lines {
-            self.manifest.write(line)?;
+        for line in lines {
             counts.add(line);
             self.summary.total.add(line);
         }
         self.progress
             .file_done(lines.iter().filter(|l| l.page.is_some()).count());
-        Ok(())
     }
 
     fn finish(&mut self) {

@@ -47,6 +47,7 @@ import json  # noqa: E402
 import math  # noqa: E402
 import shutil  # noqa: E402
 import struct  # noqa: E402
+import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
 from PIL import Image, ImageFilter, ImageOps  # noqa: E402
@@ -677,6 +678,21 @@ def simple_page_pdf(garble_xref=False) -> bytes:
     return build_pdf(objects, garble_xref=garble_xref)
 
 
+def png_bomb(width: int, height: int) -> bytes:
+    """A valid 1-bit greyscale PNG of ``width`` x ``height`` white pixels, streamed so
+    that the image never exists in memory."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    row = b"\0" + b"\xff" * ((width + 7) // 8)
+    packer = zlib.compressobj(9)
+    data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", data)
+            + chunk(b"IEND", b""))
+
+
 def make_bad(out: Path) -> dict:
     """Write the bad-file fixtures; returns ``expected.json``."""
     rng = np.random.default_rng(7)
@@ -744,6 +760,22 @@ def make_bad(out: Path) -> dict:
         "well-formed PDF whose page tree is empty (/Kids [] /Count 0): no page to account "
         "for, so the file needs an error line; PDFium refuses to load it (its error code "
         "then misleadingly says 'password'), other readers open it with 0 pages")
+
+    (out / "bomb.png").write_bytes(png_bomb(20000, 20000))
+    add("bomb.png", True, ["error"],
+        "decompression bomb: a 76 KB PNG of 20000 x 20000 pixels (400 megapixels, over the "
+        "default 100-megapixel page limit); must be refused from its header, not decoded")
+
+    huge = build_pdf([
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 14400 14400] >>",
+    ])
+    (out / "huge_page.pdf").write_bytes(huge)
+    add("huge_page.pdf", True, ["error"],
+        "one page of 200 x 200 inches (the largest PDF allows): 40000 x 40000 pixels at "
+        "200 DPI, over the page limit; the page gets an error line, the batch goes on",
+        pages=1)
 
     (out / "badxref.pdf").write_bytes(simple_page_pdf(garble_xref=True))
     add("badxref.pdf", False, ["ok", "review", "error"],

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::os::unix::ffi::OsStrExt;
+
 use common::*;
 
 fn expected(dir: &str) -> Vec<serde_json::Value> {
@@ -33,6 +35,13 @@ fn odd_and_bad_files_are_all_accounted_for() {
         }
     }
     std::fs::write(intake.join("stray.pdf"), b"%PDF-1.4 not in a folder").unwrap();
+    // A link out of the intake (never followed), a name that is not UTF-8, a 240-byte name.
+    let outside = root().join("samples/intake/03_李建国/推荐人选公示.pdf");
+    std::os::unix::fs::symlink(&outside, folder.join("link.pdf")).unwrap();
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"scan-\xff\xfe.png");
+    std::fs::copy(folder.join("meta/rgba.png"), folder.join(not_utf8)).unwrap();
+    let long_name = format!("{}.jpg", "很长的文件名".repeat(13));
+    std::fs::copy(folder.join("meta/with_exif.jpg"), folder.join(&long_name)).unwrap();
     let roster = dir.path().join("roster.csv");
     std::fs::write(
         &roster,
@@ -81,6 +90,22 @@ fn odd_and_bad_files_are_all_accounted_for() {
         "{encrypted}"
     );
     assert_eq!(line_for("stray.pdf")[0]["status"], "error");
+    for (source, needle) in [
+        ("2024ZC0117/bad/bomb.png", "exceeds the limit"),
+        ("2024ZC0117/bad/huge_page.pdf", "exceeds the limit"),
+        ("2024ZC0117/link.pdf", "symbolic link"),
+    ] {
+        let line = &line_for(source)[0];
+        assert!(line["error"].as_str().unwrap().contains(needle), "{line}");
+    }
+    for source in [
+        "2024ZC0117/scan-\u{FFFD}\u{FFFD}.png".to_string(),
+        format!("2024ZC0117/{long_name}"),
+    ] {
+        let line = &line_for(&source)[0];
+        assert_eq!(line["status"], "ok", "{line}");
+        assert!(out.join(line["output"].as_str().unwrap()).is_file());
+    }
 
     for file in expected("meta") {
         let source = format!("2024ZC0117/meta/{}", file["file"].as_str().unwrap());

@@ -91,6 +91,10 @@ pub struct MaskArgs {
     /// Most pages accepted from one file.
     #[arg(long, default_value_t = 500)]
     pub max_pages: usize,
+    /// Seconds one page's analysis may take before the page is withheld as an error (0: no
+    /// limit).
+    #[arg(long, default_value_t = 120.0, value_name = "SECONDS")]
+    pub page_time_limit: f64,
     /// Runtime, models and threads.
     #[command(flatten)]
     pub env: EnvArgs,

@@ -46,6 +46,12 @@ pub enum Error {
         /// The underlying I/O error.
         source: std::io::Error,
     },
+    /// A page's analysis ran past the per-page time limit.
+    #[error("analysis stopped after the per-page time limit of {seconds} s (--page-time-limit)")]
+    TimeLimit {
+        /// The limit, in seconds.
+        seconds: f64,
+    },
     /// An output could not be encoded.
     #[error("encoding {what} failed: {detail}")]
     Encode {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use blindfold::detect::{Detector, ModelDetector};
 use blindfold::error::exit;
@@ -66,8 +66,9 @@ fn jobs(env: &cli::EnvArgs) -> usize {
         .max(1)
 }
 
-/// Loads the runtime and models and creates one detector per worker.
-fn detectors(env: &cli::EnvArgs) -> Result<Vec<Box<dyn Detector>>> {
+/// Loads the runtime and models and creates one detector per worker, each giving up on a page
+/// after `time_limit`.
+fn detectors(env: &cli::EnvArgs, time_limit: Option<Duration>) -> Result<Vec<Box<dyn Detector>>> {
     let runtime = Runtime::locate(env.runtime_dir.as_deref())?;
     runtime.load()?;
     let models = Models::locate(env.models.as_deref())?;
@@ -79,7 +80,8 @@ fn detectors(env: &cli::EnvArgs) -> Result<Vec<Box<dyn Detector>>> {
     let threads_each = (cores / workers).max(1);
     let detectors = (0..workers)
         .map(|_| {
-            ModelDetector::new(&models, threads_each).map(|d| Box::new(d) as Box<dyn Detector>)
+            ModelDetector::new(&models, threads_each)
+                .map(|d| Box::new(d.with_time_limit(time_limit)) as Box<dyn Detector>)
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(detectors)
@@ -119,12 +121,23 @@ fn run(args: cli::RunArgs) -> Result<i32> {
         dry_run: args.dry_run,
         ..run_config(&args.mask, args.out)?
     };
-    let detectors = detectors(&args.mask.env)?;
+    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?)?;
     let progress = ProgressReport::new();
     let summary = pipeline::run(&config, detectors, &progress)?;
     progress.finish();
     print_summary(&config, &summary);
     Ok(exit_code(&summary))
+}
+
+/// The per-page time limit of `--page-time-limit` (None for 0).
+fn time_limit(mask: &cli::MaskArgs) -> Result<Option<Duration>> {
+    let seconds = mask.page_time_limit;
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(Error::Usage(format!(
+            "--page-time-limit must be a number of seconds >= 0, not {seconds}"
+        )));
+    }
+    Ok((seconds > 0.0).then(|| Duration::from_secs_f64(seconds)))
 }
 
 fn exit_code(summary: &Summary) -> i32 {
@@ -153,7 +166,7 @@ fn check(args: cli::CheckArgs) -> Result<i32> {
     let intake = Intake::of_paths(&args.paths, applicant, CHECK_CODE)?;
     std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
     pipeline::clear_results(&config.out)?;
-    let detectors = detectors(&args.mask.env)?;
+    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?)?;
     let progress = ProgressReport::new();
     let summary = pipeline::process(&config, &intake, detectors, &progress)?;
     progress.finish();
@@ -167,7 +180,7 @@ const CHECK_CODE: &str = "check";
 
 fn audit(args: cli::AuditArgs) -> Result<i32> {
     let mask_color = blindfold::mask::parse_color(&args.mask_color).map_err(Error::Usage)?;
-    let detectors = detectors(&args.env)?;
+    let detectors = detectors(&args.env, None)?;
     let report_path = args.report.unwrap_or_else(|| args.out.join("audit.html"));
     let audit = blindfold::audit::Audit {
         out: args.out,

@@ -143,3 +143,28 @@ fn odd_and_bad_files_are_all_accounted_for() {
         }
     }
 }
+
+#[test]
+fn pages_over_the_time_limit_are_withheld_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let output = run_intake(
+        &root().join("samples/intake"),
+        &out,
+        &root().join("samples/roster.csv"),
+        &["--page-time-limit", "0.001"],
+    );
+    assert_eq!(output.status.code(), Some(1), "pages failed: a partial run");
+    let lines = manifest(&out);
+    assert_eq!(lines.len(), 9, "every page still has its line");
+    for line in &lines {
+        assert_eq!(line["status"], "error", "{line}");
+        assert!(
+            line["error"].as_str().unwrap().contains("time limit"),
+            "{line}"
+        );
+        // Withheld: the output page exists and is painted over entirely.
+        let page = &output_pages(&out, line)[line["page"].as_u64().unwrap() as usize - 1];
+        assert!(dark_fraction(page, [0, 0, page.width(), page.height()]) > 0.99);
+    }
+}

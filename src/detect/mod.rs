@@ -9,7 +9,9 @@ pub mod seals;
 
 use image::RgbImage;
 
-use crate::error::Result;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Result};
 use crate::geometry::{Point, Quad, Rect};
 
 /// One recognized character and where it is on the page.
@@ -88,6 +90,7 @@ pub trait Detector: Send {
 pub struct ModelDetector {
     ocr: ocr::Ocr,
     faces: face::FaceDetector,
+    time_limit: Option<Duration>,
 }
 
 impl ModelDetector {
@@ -96,17 +99,57 @@ impl ModelDetector {
         Ok(ModelDetector {
             ocr: ocr::Ocr::new(models, threads)?,
             faces: face::FaceDetector::new(&models.face, threads)?,
+            time_limit: None,
         })
+    }
+
+    /// Gives up on a page (with [`Error::TimeLimit`]) once its detection has taken `limit`;
+    /// checked between stages, recognition batches and seals.
+    pub fn with_time_limit(mut self, limit: Option<Duration>) -> ModelDetector {
+        self.time_limit = limit;
+        self
     }
 }
 
 impl Detector for ModelDetector {
     fn detect(&mut self, page: &RgbImage) -> Result<Detections> {
+        let deadline = Deadline::after(self.time_limit);
+        self.ocr.set_deadline(deadline);
+        let lines = self.ocr.read(page)?;
+        deadline.check()?;
+        let faces = self.faces.detect(page)?;
+        deadline.check()?;
+        let seals = seals::find(page, &mut self.ocr)?;
         Ok(Detections {
-            lines: self.ocr.read(page)?,
-            faces: self.faces.detect(page)?,
-            seals: seals::find(page, &mut self.ocr)?,
+            lines,
+            faces,
+            seals,
         })
+    }
+}
+
+/// The moment a page's detection must stop by, if any.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Deadline {
+    at: Option<(Instant, Duration)>,
+}
+
+impl Deadline {
+    /// `limit` from now (no deadline without a limit).
+    pub fn after(limit: Option<Duration>) -> Deadline {
+        Deadline {
+            at: limit.map(|limit| (Instant::now() + limit, limit)),
+        }
+    }
+
+    /// An error once the deadline has passed.
+    pub fn check(&self) -> Result<()> {
+        match self.at {
+            Some((at, limit)) if Instant::now() >= at => Err(Error::TimeLimit {
+                seconds: limit.as_secs_f64(),
+            }),
+            _ => Ok(()),
+        }
     }
 }
 
@@ -150,4 +193,19 @@ pub(crate) fn session(path: &std::path::Path, threads: usize) -> Result<ort::ses
             name: path.display().to_string(),
             detail: e.to_string(),
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_pass_only_when_set() {
+        assert!(Deadline::default().check().is_ok());
+        assert!(Deadline::after(Some(Duration::from_secs(60)))
+            .check()
+            .is_ok());
+        let passed = Deadline::after(Some(Duration::ZERO));
+        assert!(matches!(passed.check(), Err(Error::TimeLimit { .. })));
+    }
 }

@@ -10,7 +10,7 @@ pub mod rec;
 use image::RgbImage;
 use ort::session::Session;
 
-use super::{Glyph, TextLine};
+use super::{Deadline, Glyph, TextLine};
 use crate::error::{Error, Result};
 use crate::geometry::{distance, sub_quad, Quad};
 
@@ -26,6 +26,7 @@ pub struct Ocr {
     detector: Session,
     recognizer: Session,
     alphabet: rec::Alphabet,
+    deadline: Deadline,
 }
 
 impl Ocr {
@@ -37,7 +38,13 @@ impl Ocr {
             detector: super::session(&models.ocr_det, threads)?,
             recognizer: super::session(&models.ocr_rec, threads)?,
             alphabet: rec::Alphabet::from_dict(&dict)?,
+            deadline: Deadline::default(),
         })
+    }
+
+    /// Recognition stops with an error between batches once `deadline` has passed.
+    pub fn set_deadline(&mut self, deadline: Deadline) {
+        self.deadline = deadline;
     }
 
     /// Finds and reads every text line on `page`.
@@ -71,7 +78,13 @@ impl Ocr {
         page: &RgbImage,
         quads: &[Quad],
     ) -> Result<Vec<Vec<rec::DecodedChar>>> {
-        rec::recognize(&mut self.recognizer, &self.alphabet, page, quads)
+        rec::recognize(
+            &mut self.recognizer,
+            &self.alphabet,
+            page,
+            quads,
+            self.deadline,
+        )
     }
 
     /// Turns lines by 180 degrees where they read better that way (pages scanned upside down,

@@ -80,12 +80,14 @@ pub fn recognize(
     alphabet: &Alphabet,
     page: &RgbImage,
     quads: &[Quad],
+    deadline: crate::detect::Deadline,
 ) -> Result<Vec<Vec<DecodedChar>>> {
     let widths: Vec<usize> = quads.iter().map(strip_width).collect();
     let mut order: Vec<usize> = (0..quads.len()).collect();
     order.sort_by_key(|&i| widths[i]);
     let mut results = vec![Vec::new(); quads.len()];
     for chunk in order.chunks(BATCH) {
+        deadline.check()?;
         let batch_width = chunk
             .iter()
             .map(|&i| widths[i])

@@ -62,6 +62,9 @@ const EDGE_INSET: u32 = 3;
 /// Share of a region found again by the re-scan that must be mask-coloured for it to count as
 /// covered (the re-scan's boxes are estimates: eyes under a bar, text padding).
 const RESCAN_MASKED_SHARE: f64 = 0.5;
+/// The same for a signature region: the area beside a signature label where handwriting is
+/// looked for, several times the size of the handwriting, so any real mask in it counts.
+const RESCAN_MASKED_SHARE_SIGNATURE: f64 = 0.1;
 /// Long side of the report's thumbnails, in pixels.
 const THUMBNAIL_SIDE: u32 = 360;
 
@@ -330,7 +333,11 @@ fn residuals(
         .filter_map(|region| {
             let bbox = region.rect.to_pixels(pixels.width(), pixels.height());
             let share = masked_share(pixels, bbox, color)?;
-            (share < RESCAN_MASKED_SHARE).then(|| {
+            let needed = match region.evidence {
+                Evidence::Signature => RESCAN_MASKED_SHARE_SIGNATURE,
+                _ => RESCAN_MASKED_SHARE,
+            };
+            (share < needed).then(|| {
                 format!(
                     "re-scan found an unmasked {} at {bbox:?}",
                     region.kind.as_str()

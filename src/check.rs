@@ -1,6 +1,5 @@
 //! The applicant's check: a per-page report of what would be masked, in Chinese or English.
 
-use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -111,11 +110,8 @@ fn page_report(line: &ManifestLine, lang: Lang) -> String {
             Lang::En => format!("page {page}: could not be processed, withheld: {error}"),
         };
     }
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for region in &line.regions {
-        *counts.entry(region.kind.as_str()).or_default() += 1;
-    }
-    let found: Vec<String> = counts
+    let found: Vec<String> = line
+        .region_counts()
         .iter()
         .map(|(kind, n)| match lang {
             Lang::Zh => format!("{} {n} 处", lang.kind(kind)),

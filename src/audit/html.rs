@@ -112,11 +112,7 @@ impl AuditResult {
 /// The filter values a page answers to.
 fn filter_values(page: &AuditedPage) -> Vec<&'static str> {
     let line = &page.line;
-    let mut values = vec![match line.status {
-        Status::Ok => "ok",
-        Status::Review => "review",
-        Status::Error => "error",
-    }];
+    let mut values = vec![line.status.as_str()];
     if line.status != Status::Error {
         values.push(if line.masking_required {
             "masked"
@@ -149,17 +145,13 @@ fn entry(html: &mut String, index: usize, page: &AuditedPage) {
         );
     }
     let _ = write!(html, "<figcaption><b>{}</b><br>", escape(&page_label(line)));
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for region in &line.regions {
-        *kinds.entry(region.kind.as_str()).or_default() += 1;
-    }
     let verdict = if line.masking_required { "是" } else { "否" };
-    let found: Vec<String> = kinds.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
-    let _ = write!(
-        html,
-        "是否需要遮盖：{verdict} · {}",
-        line_status(line.status)
-    );
+    let found: Vec<String> = line
+        .region_counts()
+        .iter()
+        .map(|(k, n)| format!("{k} ×{n}"))
+        .collect();
+    let _ = write!(html, "是否需要遮盖：{verdict} · {}", line.status.as_str());
     if !found.is_empty() {
         let _ = write!(html, " · {}", escape(&found.join(", ")));
     }
@@ -181,14 +173,6 @@ fn page_label(line: &crate::write::manifest::ManifestLine) -> String {
     match (&line.output, line.page) {
         (Some(output), Some(page)) => format!("{output} p{page}"),
         _ => "file not processed".to_string(),
-    }
-}
-
-fn line_status(status: Status) -> &'static str {
-    match status {
-        Status::Ok => "ok",
-        Status::Review => "review",
-        Status::Error => "error",
     }
 }
 

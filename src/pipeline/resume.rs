@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::error::{Error, Result};
-use crate::models::{sha256_bytes, sha256_file};
+use crate::models::sha256_file;
 use crate::write::manifest::ManifestLine;
 
 /// The manifest lines of every file an earlier run into `out` finished, by source: files whose
@@ -72,7 +72,7 @@ fn verifies(out: &Path, input: &Path, lines: &[ManifestLine], dry_run: bool) -> 
         return false;
     }
     let source_unchanged =
-        std::fs::read(input).is_ok_and(|bytes| Some(sha256_bytes(&bytes)) == first.source_sha256);
+        sha256_file(input).is_ok_and(|actual| Some(actual) == first.source_sha256);
     let output_intact = match (&first.output, &first.output_sha256) {
         (Some(output), Some(sha)) => {
             !dry_run && sha256_file(&out.join(output)).is_ok_and(|actual| actual == *sha)
@@ -99,6 +99,7 @@ pub fn remove_temporary_files(out: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::models::sha256_bytes;
 
     fn line(source: &str, page: usize) -> String {
         let mut line = ManifestLine::file_error(source, None, None, String::new());

@@ -23,6 +23,17 @@ pub enum Status {
     Error,
 }
 
+impl Status {
+    /// The manifest's name for the status.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Review => "review",
+            Status::Error => "error",
+        }
+    }
+}
+
 /// One masked region as written to the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestRegion {
@@ -94,6 +105,15 @@ pub struct ManifestLine {
 }
 
 impl ManifestLine {
+    /// How many regions of each kind the page has, by kind name.
+    pub fn region_counts(&self) -> std::collections::BTreeMap<&str, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        for region in &self.regions {
+            *counts.entry(region.kind.as_str()).or_default() += 1;
+        }
+        counts
+    }
+
     /// A line for a file that could not be processed at all.
     pub fn file_error(
         source: &str,

@@ -11,8 +11,9 @@ use blindfold::detect::{Detector, ModelDetector};
 use blindfold::find::{FindOptions, Target};
 use blindfold::intake::roster::Applicant;
 use blindfold::intake::FileKind;
-use blindfold::pages::pdf::PdfFile;
-use blindfold::pages::Page;
+use blindfold::pages::{Document, Page};
+use blindfold::write::manifest::ManifestRegion;
+use blindfold::write::render::{self, Masks, OutputOptions};
 use blindfold::write::{pdf, raster};
 use criterion::{criterion_group, criterion_main, Criterion};
 
@@ -21,7 +22,7 @@ const TEXT_PAGE: &str = "samples/intake/03_李建国/推荐人选公示.pdf";
 /// The page timed by the face bench: an ID card with its photo.
 const PHOTO_PAGE: &str = "samples/intake/01_阿依古丽·买买提/阿依古丽·买买提-身份证正面.jpg";
 /// Rendering resolution, as in a run.
-const DPI: f32 = 200.0;
+const DPI: u32 = blindfold::pages::DEFAULT_DPI;
 /// Threads per ONNX Runtime session: the whole machine, as a one-worker run would use.
 const THREADS: usize = 2;
 
@@ -36,19 +37,21 @@ fn models() -> blindfold::models::Models {
     blindfold::models::Models::locate(None).expect("models")
 }
 
+/// The first page of a sample file, as a run reads it.
+fn first_page(path: &str) -> Page {
+    let limits = Default::default();
+    Document::read(&sample(path), DPI, &limits)
+        .expect("open sample")
+        .page(1, &limits)
+        .expect("first page")
+}
+
 fn text_page() -> Page {
-    let bytes = std::fs::read(sample(TEXT_PAGE)).expect("sample PDF");
-    let pdfium = blindfold::runtime::pdfium().expect("PDFium");
-    let file = PdfFile::open(pdfium, bytes, &Default::default()).expect("open sample");
-    file.render(1, DPI, &Default::default()).expect("render")
+    first_page(TEXT_PAGE)
 }
 
 fn photo_page() -> Page {
-    let bytes = std::fs::read(sample(PHOTO_PAGE)).expect("sample photo");
-    let kind = FileKind::sniff(&bytes).expect("JPEG");
-    blindfold::pages::image_file::decode(&bytes, kind, &Default::default())
-        .expect("decode")
-        .remove(0)
+    first_page(PHOTO_PAGE)
 }
 
 fn applicant() -> Applicant {
@@ -64,11 +67,10 @@ fn applicant() -> Applicant {
 
 fn render(c: &mut Criterion) {
     models();
-    let bytes = std::fs::read(sample(TEXT_PAGE)).expect("sample PDF");
-    let pdfium = blindfold::runtime::pdfium().expect("PDFium");
-    let file = PdfFile::open(pdfium, bytes, &Default::default()).expect("open sample");
+    let limits = Default::default();
+    let mut document = Document::read(&sample(TEXT_PAGE), DPI, &limits).expect("open sample");
     c.bench_function("render A4 page at 200 dpi", |b| {
-        b.iter(|| file.render(1, DPI, &Default::default()).expect("render"))
+        b.iter(|| document.page(1, &limits).expect("render"))
     });
 }
 
@@ -126,11 +128,21 @@ fn find_and_mask(c: &mut Criterion) {
     c.bench_function("find regions on the A4 page", |b| {
         b.iter(|| blindfold::find::find(&page.pixels, &detections, Some(&target), &options))
     });
-    let regions = blindfold::find::find(&page.pixels, &detections, Some(&target), &options).regions;
-    c.bench_function("paint masks on the A4 page", |b| {
-        b.iter_batched_ref(
-            || page.pixels.clone(),
-            |pixels| blindfold::mask::paint(pixels, &regions, image::Rgb([0, 0, 0])),
+    let (w, h) = page.pixels.dimensions();
+    let regions: Vec<ManifestRegion> =
+        blindfold::find::find(&page.pixels, &detections, Some(&target), &options)
+            .regions
+            .iter()
+            .map(|r| ManifestRegion::from_region(r, w, h))
+            .collect();
+    let masks = Masks {
+        regions: &regions,
+        withheld: false,
+    };
+    c.bench_function("mask, encode and check the A4 page as a PDF page", |b| {
+        b.iter_batched(
+            || page.clone(),
+            |page| render::pdf_page(page, masks, &OutputOptions::default()).expect("render"),
             criterion::BatchSize::LargeInput,
         )
     });
@@ -155,7 +167,7 @@ fn encode(c: &mut Criterion) {
         greyscale: page.greyscale,
     };
     group.bench_function("PDF of 5 JPEG pages", |b| {
-        b.iter(|| pdf::build(&vec![pdf_page.clone(); 5], DPI).expect("PDF"))
+        b.iter(|| pdf::build(&vec![pdf_page.clone(); 5], DPI as f32).expect("PDF"))
     });
     group.finish();
 }

@@ -20,14 +20,17 @@ use std::sync::Mutex;
 use std::time::Instant;
 
 use blindfold::detect::{Detector, ModelDetector};
-use blindfold::intake::{FileKind, Intake, Roster};
-use blindfold::pages::pdf::PdfFile;
-use blindfold::pages::{image_file, Page};
+use blindfold::intake::{Intake, Roster};
+use blindfold::pages::{Document, Page};
+
+#[path = "../tests/common/files.rs"]
+mod files;
+use files::copy_dir;
 
 /// Pages decoded ahead of each model-only round (about 12 MB each at 200 DPI).
 const CHUNK: usize = 64;
 /// Rendering resolution of PDF pages, as in a default run.
-const DPI: f32 = 200.0;
+const DPI: u32 = blindfold::pages::DEFAULT_DPI;
 
 struct Options {
     set: PathBuf,
@@ -172,30 +175,13 @@ fn repeat_set(set: &Path, times: usize, work: &Path) -> PathBuf {
     repeated
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create folder");
-    for entry in std::fs::read_dir(from).expect("read folder") {
-        let entry = entry.expect("folder entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy file");
-        }
-    }
-}
-
 /// Runs the detectors alone on every page of the set; returns the page count and the seconds.
 fn model_only(set: &Path, jobs: usize) -> (usize, f64) {
     blindfold::runtime::Runtime::locate(None)
         .and_then(|runtime| runtime.load())
         .expect("runtime (run scripts/fetch_runtime.py)");
     let models = blindfold::models::Models::locate(None).expect("models");
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let threads_each = (cores / jobs).max(1);
-    let mut detectors: Vec<ModelDetector> = (0..jobs)
-        .map(|_| ModelDetector::new(&models, threads_each).expect("detector"))
-        .collect();
+    let mut detectors = ModelDetector::pool(&models, jobs, None).expect("detectors");
 
     let roster = Roster::from_path(&set.join("roster.csv")).expect("roster");
     let intake = Intake::scan(&set.join("intake"), &roster).expect("intake");
@@ -203,11 +189,11 @@ fn model_only(set: &Path, jobs: usize) -> (usize, f64) {
         .folders
         .iter()
         .flat_map(|folder| &folder.files)
-        .filter_map(|file| file.kind.as_ref().ok().map(|kind| (&file.path, *kind)));
+        .filter(|file| file.kind.is_ok());
     let mut chunk = Vec::new();
     let (mut pages, mut seconds) = (0, 0.0);
-    for (path, kind) in files {
-        chunk.extend(pages_of(path, kind));
+    for file in files {
+        chunk.extend(pages_of(&file.path));
         if chunk.len() >= CHUNK {
             pages += chunk.len();
             seconds += detect_all(&mut detectors, std::mem::take(&mut chunk));
@@ -219,25 +205,15 @@ fn model_only(set: &Path, jobs: usize) -> (usize, f64) {
 }
 
 /// The pages of one file, as the run renders or decodes them (none when it cannot).
-fn pages_of(path: &Path, kind: FileKind) -> Vec<Page> {
-    let Ok(bytes) = std::fs::read(path) else {
-        return Vec::new();
-    };
+fn pages_of(path: &Path) -> Vec<Page> {
     let limits = Default::default();
-    if !kind.is_pdf() {
-        return image_file::decode(&bytes, kind, &limits).unwrap_or_default();
-    }
-    let pdfium = blindfold::runtime::pdfium().expect("PDFium");
-    let Ok(pdf) = PdfFile::open(pdfium, bytes, &limits) else {
-        return Vec::new();
-    };
-    (1..=pdf.page_count())
-        .filter_map(|number| pdf.render(number, DPI, &limits).ok())
-        .collect()
+    Document::read(path, DPI, &limits)
+        .map(|document| document.pages(limits).filter_map(Result::ok).collect())
+        .unwrap_or_default()
 }
 
 /// Wall time of detecting every page, the workers taking pages in turn.
-fn detect_all(detectors: &mut [ModelDetector], pages: Vec<Page>) -> f64 {
+fn detect_all(detectors: &mut [Box<dyn Detector>], pages: Vec<Page>) -> f64 {
     let queue = Mutex::new(pages.into_iter());
     let started = Instant::now();
     std::thread::scope(|scope| {

@@ -1,10 +1,61 @@
-//! The applicant's check: a per-page report of what would be masked, in Chinese or English.
+//! The applicant's check: their own files masked without a roster, with previews, and a
+//! per-page report of what would be masked, in Chinese or English.
 
 use std::fmt::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use crate::write::manifest::{ManifestLine, Status};
+use crate::detect::Detector;
+use crate::error::{ErrorKind, Result};
+use crate::find::Kind;
+use crate::intake::{Applicant, Intake};
+use crate::pipeline::{self, Progress, RunConfig, Summary};
+use crate::write::manifest::{self, ManifestLine, Status};
 use crate::write::preview::preview_path;
+
+/// What an applicant checks: their files and folders, and who they are.
+#[derive(Debug, Clone)]
+pub struct CheckRequest {
+    /// Files and folders to check.
+    pub paths: Vec<PathBuf>,
+    /// The applicant's name.
+    pub name: String,
+    /// The applicant's work unit.
+    pub unit: String,
+    /// Other spellings of the unit.
+    pub aliases: Vec<String>,
+}
+
+/// The code naming a check's outputs (`OUT/files/check/`).
+pub const CHECK_CODE: &str = "check";
+
+/// Checks the request's files into `config.out` (its earlier results are replaced): masked
+/// copies, previews and the manifest. Returns the counts and the manifest lines.
+pub fn run(
+    request: &CheckRequest,
+    config: &RunConfig,
+    detectors: Vec<Box<dyn Detector>>,
+    progress: &dyn Progress,
+) -> Result<(Summary, Vec<ManifestLine>)> {
+    let config = RunConfig {
+        previews: true,
+        ..config.clone()
+    };
+    pipeline::ensure_apart(&request.paths, &config.out)?;
+    let applicant = Applicant {
+        folder: CHECK_CODE.into(),
+        name: request.name.clone(),
+        unit: request.unit.clone(),
+        aliases: request.aliases.clone(),
+        archive_no: None,
+        line: 0,
+    };
+    let intake = Intake::of_paths(&request.paths, applicant, CHECK_CODE)?;
+    std::fs::create_dir_all(&config.out).map_err(|e| crate::Error::io(&config.out, e))?;
+    pipeline::clear_results(&config.out)?;
+    let summary = pipeline::process(&config, &intake, detectors, progress)?;
+    let lines = manifest::read(&config.out.join("manifest.jsonl"))?;
+    Ok((summary, lines))
+}
 
 /// The language of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,16 +79,44 @@ impl Lang {
         }
     }
 
-    fn kind(self, kind: &str) -> &str {
+    fn kind(self, kind: Kind) -> &'static str {
         match (self, kind) {
-            (Lang::Zh, "name") => "姓名",
-            (Lang::Zh, "unit") => "工作单位",
-            (Lang::Zh, "eyes") => "眼睛",
-            (Lang::Zh, "face") => "面部",
-            (Lang::Zh, "id_number") => "身份证号",
-            (Lang::En, "id_number") => "ID number",
-            (_, other) => other,
+            (Lang::Zh, Kind::Name) => "姓名",
+            (Lang::Zh, Kind::Unit) => "工作单位",
+            (Lang::Zh, Kind::Eyes) => "眼睛",
+            (Lang::Zh, Kind::Face) => "面部",
+            (Lang::Zh, Kind::IdNumber) => "身份证号",
+            (Lang::En, Kind::IdNumber) => "ID number",
+            (Lang::En, other) => other.as_str(),
         }
+    }
+
+    /// Why a file or page failed, in plain words with what to do. English keeps the manifest's
+    /// message, which has the details.
+    fn error(self, line: &ManifestLine) -> String {
+        let english = line.error.clone().unwrap_or_default();
+        let (Lang::Zh, Some(kind)) = (self, line.error_kind) else {
+            return english;
+        };
+        match kind {
+            ErrorKind::Unreadable => "文件无法读取（请检查文件是否被其他程序占用或没有读取权限）",
+            ErrorKind::Empty => "文件是空的（0 字节），请重新导出或扫描",
+            ErrorKind::Unsupported => "不是 PDF 或支持的图片格式（JPEG、PNG、TIFF、BMP、WebP）",
+            ErrorKind::Symlink => "这是一个快捷方式（符号链接），请直接提供文件本身",
+            ErrorKind::OutsideFolder => "文件不在任何申报人的文件夹中",
+            ErrorKind::Encrypted => "PDF 已加密，需要密码才能打开，请提供未加密的版本",
+            ErrorKind::DamagedPdf => "PDF 文件已损坏或无法打开，请重新导出",
+            ErrorKind::NoPages => "PDF 没有任何页面",
+            ErrorKind::TooManyPages => "页数超过上限（--max-pages），请拆分文件",
+            ErrorKind::PageSize => "页面尺寸为零或超过像素上限（--max-pixels），请降低扫描分辨率",
+            ErrorKind::Undecodable => "图片无法解码（文件可能不完整），请重新扫描或导出",
+            ErrorKind::Unrenderable => "PDF 页面无法显示，已整页遮盖",
+            ErrorKind::NoPdfium => "缺少 PDFium，无法打开 PDF（运行 blindfold doctor 查看）",
+            ErrorKind::Analysis => "识别失败，已整页遮盖，请人工检查",
+            ErrorKind::TimeLimit => "识别超时（--page-time-limit），已整页遮盖，请人工检查",
+            ErrorKind::Output => "遮盖后的文件无法写出或校验失败",
+        }
+        .to_string()
     }
 }
 
@@ -97,14 +176,14 @@ pub fn report(lines: &[ManifestLine], out: &Path, lang: Lang) -> String {
 /// One page's line: its verdict (是否需要遮盖) and the regions found by kind.
 fn page_report(line: &ManifestLine, lang: Lang) -> String {
     let Some(page) = line.page else {
-        let error = line.error.as_deref().unwrap_or_default();
+        let error = lang.error(line);
         return match lang {
             Lang::Zh => format!("无法处理：{error}"),
             Lang::En => format!("could not be processed: {error}"),
         };
     };
     if line.status == Status::Error {
-        let error = line.error.as_deref().unwrap_or_default();
+        let error = lang.error(line);
         return match lang {
             Lang::Zh => format!("第 {page} 页：无法处理，已整页遮盖：{error}"),
             Lang::En => format!("page {page}: could not be processed, withheld: {error}"),
@@ -114,8 +193,8 @@ fn page_report(line: &ManifestLine, lang: Lang) -> String {
         .region_counts()
         .iter()
         .map(|(kind, n)| match lang {
-            Lang::Zh => format!("{} {n} 处", lang.kind(kind)),
-            Lang::En => format!("{} x{n}", lang.kind(kind)),
+            Lang::Zh => format!("{} {n} 处", lang.kind(*kind)),
+            Lang::En => format!("{} x{n}", lang.kind(*kind)),
         })
         .collect();
     match (lang, line.masking_required) {
@@ -129,20 +208,24 @@ fn page_report(line: &ManifestLine, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::PageError;
+    use crate::find::Evidence;
     use crate::write::manifest::ManifestRegion;
 
-    fn page(number: usize, kinds: &[&str]) -> ManifestLine {
-        let mut line = ManifestLine::file_error("承诺书.pdf", Some("check"), None, String::new());
+    fn page(number: usize, kinds: &[Kind]) -> ManifestLine {
+        let mut line =
+            ManifestLine::file_error("承诺书.pdf", Some("check"), None, &PageError::Empty);
         line.page = Some(number);
         line.status = Status::Ok;
         line.error = None;
+        line.error_kind = None;
         line.output = Some("files/check/001.pdf".into());
         line.regions = kinds
             .iter()
-            .map(|kind| ManifestRegion {
-                kind: kind.to_string(),
+            .map(|&kind| ManifestRegion {
+                kind,
                 bbox: [0, 0, 10, 10],
-                evidence: "roster".into(),
+                evidence: Evidence::Roster,
             })
             .collect();
         line.masking_required = !kinds.is_empty();
@@ -151,7 +234,7 @@ mod tests {
 
     #[test]
     fn chinese_report_gives_the_verdict_and_counts() {
-        let lines = [page(1, &["name", "unit", "unit"]), page(2, &[])];
+        let lines = [page(1, &[Kind::Name, Kind::Unit, Kind::Unit]), page(2, &[])];
         let text = report(&lines, Path::new("out"), Lang::Zh);
         assert!(text.contains("承诺书.pdf → out/files/check/001.pdf"));
         assert!(text.contains("第 1 页：是否需要遮盖：是（姓名 1 处，工作单位 2 处）"));
@@ -162,11 +245,15 @@ mod tests {
 
     #[test]
     fn english_report_names_errors() {
-        let failed = ManifestLine::file_error("x.png", None, None, "empty file (0 bytes)".into());
-        let text = report(&[page(1, &["eyes"]), failed], Path::new("out"), Lang::En);
+        let failed = ManifestLine::file_error("x.png", None, None, &PageError::Empty);
+        let lines = [page(1, &[Kind::Eyes]), failed];
+        let text = report(&lines, Path::new("out"), Lang::En);
         assert!(text.contains("page 1: masking needed: yes (eyes x1)"));
         assert!(text.contains("could not be processed: empty file (0 bytes)"));
         assert!(text.contains("1 could not be processed"));
+        let chinese = report(&lines, Path::new("out"), Lang::Zh);
+        assert!(chinese.contains("无法处理：文件是空的"), "{chinese}");
+        assert!(!chinese.contains("empty file"), "{chinese}");
     }
 
     #[test]

@@ -71,7 +71,7 @@ pub struct EnvArgs {
 #[derive(Debug, Args)]
 pub struct MaskArgs {
     /// Resolution PDF pages are rendered at.
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(50..=600))]
+    #[arg(long, default_value_t = blindfold::pages::DEFAULT_DPI, value_parser = clap::value_parser!(u32).range(50..=600))]
     pub dpi: u32,
     /// JPEG quality of JPEG outputs and PDF pages.
     #[arg(long, default_value_t = 90, value_parser = clap::value_parser!(u8).range(30..=100))]
@@ -163,9 +163,9 @@ pub struct AuditArgs {
     /// The run's roster: unit aliases for the re-scan (names and units come from key.csv).
     #[arg(long, value_name = "CSV")]
     pub roster: Option<PathBuf>,
-    /// The mask colour the run used, as RRGGBB.
-    #[arg(long, default_value = "000000", value_name = "RRGGBB")]
-    pub mask_color: String,
+    /// The mask colour the run used, as RRGGBB (default: the one its run.json records).
+    #[arg(long, value_name = "RRGGBB")]
+    pub mask_color: Option<String>,
     /// Where to write the HTML report (default: OUT/audit.html).
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,

@@ -32,9 +32,19 @@ pub enum Error {
     /// A command-line argument or combination of them is unusable.
     #[error("{0}")]
     Usage(String),
-    /// An input file could not be turned into pages.
-    #[error("{0}")]
-    Input(String),
+    /// A file or page could not be processed.
+    #[error(transparent)]
+    Page(#[from] PageError),
+    /// A manifest line or the key file of a run could not be read.
+    #[error("{path} line {line}: {detail}")]
+    Record {
+        /// The manifest or key file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with it.
+        detail: String,
+    },
     /// Model inference failed on a page.
     #[error("inference failed: {0}")]
     Inference(String),
@@ -60,6 +70,156 @@ pub enum Error {
         /// Why it failed.
         detail: String,
     },
+}
+
+/// Why one input file or page could not be processed. The manifest records the English message
+/// as `error` and the [`ErrorKind`] as `error_kind`, which front ends show in the user's language.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PageError {
+    /// The file could not be read from disk.
+    #[error("cannot read: {0}")]
+    Unreadable(String),
+    /// The file has no bytes.
+    #[error("empty file (0 bytes)")]
+    Empty,
+    /// The file is neither a PDF nor a supported image.
+    #[error("not a PDF or a supported image (JPEG, PNG, TIFF, BMP, WebP)")]
+    Unsupported,
+    /// A symbolic link, which is reported rather than followed.
+    #[error("symbolic link: not followed")]
+    Symlink,
+    /// A file lying in the intake folder itself.
+    #[error("file is not inside an applicant folder")]
+    OutsideFolder,
+    /// A PDF that needs a password to open.
+    #[error("encrypted PDF: it needs a password to open (ask for an unprotected copy)")]
+    Encrypted,
+    /// A PDF whose structure cannot be read, or that PDFium could not open.
+    #[error("{0}")]
+    DamagedPdf(String),
+    /// A document without pages.
+    #[error("PDF has no pages")]
+    NoPages,
+    /// More pages than `--max-pages`.
+    #[error("{pages} pages, more than the limit of {max} (--max-pages)")]
+    TooManyPages {
+        /// Pages counted so far.
+        pages: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// A page without pixels.
+    #[error("page has no pixels ({width}x{height})")]
+    NoPixels {
+        /// Width in pixels.
+        width: u64,
+        /// Height in pixels.
+        height: u64,
+    },
+    /// A page larger than `--max-pixels`.
+    #[error("page of {width}x{height} pixels exceeds the limit of {max} pixels (--max-pixels)")]
+    TooLarge {
+        /// Width in pixels.
+        width: u64,
+        /// Height in pixels.
+        height: u64,
+        /// The limit, in pixels.
+        max: u64,
+    },
+    /// An image that cannot be decoded.
+    #[error("{0}")]
+    Undecodable(String),
+    /// A PDF page that cannot be rendered.
+    #[error("{0}")]
+    Unrenderable(String),
+    /// PDFium is not available to open PDFs.
+    #[error("{0}")]
+    NoPdfium(String),
+    /// The detectors failed on the page; it is withheld (painted over).
+    #[error("analysis failed, page withheld: {0}")]
+    Analysis(String),
+    /// The page's analysis ran past `--page-time-limit`; it is withheld.
+    #[error(
+        "analysis failed, page withheld: analysis stopped after the per-page time limit of \
+         {seconds} s (--page-time-limit)"
+    )]
+    TimeLimit {
+        /// The limit, in seconds.
+        seconds: f64,
+    },
+    /// The output could not be encoded, verified or written.
+    #[error("{0}")]
+    Output(String),
+}
+
+/// The kind of a [`PageError`], as the manifest's `error_kind` records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// See [`PageError::Unreadable`].
+    Unreadable,
+    /// See [`PageError::Empty`].
+    Empty,
+    /// See [`PageError::Unsupported`].
+    Unsupported,
+    /// See [`PageError::Symlink`].
+    Symlink,
+    /// See [`PageError::OutsideFolder`].
+    OutsideFolder,
+    /// See [`PageError::Encrypted`].
+    Encrypted,
+    /// See [`PageError::DamagedPdf`].
+    DamagedPdf,
+    /// See [`PageError::NoPages`].
+    NoPages,
+    /// See [`PageError::TooManyPages`].
+    TooManyPages,
+    /// See [`PageError::NoPixels`] and [`PageError::TooLarge`].
+    PageSize,
+    /// See [`PageError::Undecodable`].
+    Undecodable,
+    /// See [`PageError::Unrenderable`].
+    Unrenderable,
+    /// See [`PageError::NoPdfium`].
+    NoPdfium,
+    /// See [`PageError::Analysis`].
+    Analysis,
+    /// See [`PageError::TimeLimit`].
+    TimeLimit,
+    /// See [`PageError::Output`].
+    Output,
+}
+
+impl PageError {
+    /// The error's kind, for the manifest and for messages in the user's language.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            PageError::Unreadable(_) => ErrorKind::Unreadable,
+            PageError::Empty => ErrorKind::Empty,
+            PageError::Unsupported => ErrorKind::Unsupported,
+            PageError::Symlink => ErrorKind::Symlink,
+            PageError::OutsideFolder => ErrorKind::OutsideFolder,
+            PageError::Encrypted => ErrorKind::Encrypted,
+            PageError::DamagedPdf(_) => ErrorKind::DamagedPdf,
+            PageError::NoPages => ErrorKind::NoPages,
+            PageError::TooManyPages { .. } => ErrorKind::TooManyPages,
+            PageError::NoPixels { .. } | PageError::TooLarge { .. } => ErrorKind::PageSize,
+            PageError::Undecodable(_) => ErrorKind::Undecodable,
+            PageError::Unrenderable(_) => ErrorKind::Unrenderable,
+            PageError::NoPdfium(_) => ErrorKind::NoPdfium,
+            PageError::Analysis(_) => ErrorKind::Analysis,
+            PageError::TimeLimit { .. } => ErrorKind::TimeLimit,
+            PageError::Output(_) => ErrorKind::Output,
+        }
+    }
+
+    /// The error of a page whose detection failed.
+    pub fn analysis(error: &Error) -> PageError {
+        match error {
+            Error::TimeLimit { seconds } => PageError::TimeLimit { seconds: *seconds },
+            other => PageError::Analysis(other.to_string()),
+        }
+    }
 }
 
 /// Result alias used throughout the library.

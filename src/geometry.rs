@@ -39,6 +39,16 @@ impl Rect {
         r
     }
 
+    /// The rectangle's corners in reading order.
+    pub fn quad(&self) -> Quad {
+        [
+            [self.x0, self.y0],
+            [self.x1, self.y0],
+            [self.x1, self.y1],
+            [self.x0, self.y1],
+        ]
+    }
+
     /// Width (zero when empty).
     pub fn width(&self) -> f32 {
         (self.x1 - self.x0).max(0.0)

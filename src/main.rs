@@ -13,11 +13,11 @@ use std::time::{Duration, Instant};
 use blindfold::detect::{Detector, ModelDetector};
 use blindfold::error::exit;
 use blindfold::find::FindOptions;
-use blindfold::intake::{Applicant, Intake};
 use blindfold::models::Models;
 use blindfold::pages::Limits;
 use blindfold::pipeline::{self, Progress, RunConfig, Summary};
 use blindfold::runtime::Runtime;
+use blindfold::write::render::OutputOptions;
 use blindfold::{Error, Result};
 use clap::Parser;
 
@@ -73,31 +73,17 @@ fn detectors(env: &cli::EnvArgs, time_limit: Option<Duration>) -> Result<Vec<Box
     runtime.load()?;
     let models = Models::locate(env.models.as_deref())?;
     models.verify()?;
-    let workers = jobs(env);
-    let cores = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1);
-    let threads_each = (cores / workers).max(1);
-    let detectors = (0..workers)
-        .map(|_| {
-            ModelDetector::new(&models, threads_each)
-                .map(|d| Box::new(d.with_time_limit(time_limit)) as Box<dyn Detector>)
-        })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(detectors)
+    ModelDetector::pool(&models, jobs(env), time_limit)
 }
 
 /// The run configuration shared by `run` and `check`; the caller fills in the paths.
 fn run_config(mask: &cli::MaskArgs, out: PathBuf) -> Result<RunConfig> {
     Ok(RunConfig {
-        intake: PathBuf::new(),
-        out,
-        roster: PathBuf::new(),
-        dpi: mask.dpi,
-        jpeg_quality: mask.jpeg_quality,
-        mask_color: blindfold::mask::parse_color(&mask.mask_color).map_err(Error::Usage)?,
-        overwrite: false,
-        resume: false,
+        output: OutputOptions {
+            dpi: mask.dpi,
+            jpeg_quality: mask.jpeg_quality,
+            mask_color: blindfold::mask::parse_color(&mask.mask_color).map_err(Error::Usage)?,
+        },
         limits: Limits {
             max_pixels: mask.max_pixels.saturating_mul(1_000_000),
             max_pages: mask.max_pages,
@@ -107,8 +93,7 @@ fn run_config(mask: &cli::MaskArgs, out: PathBuf) -> Result<RunConfig> {
             id_numbers: mask.mask_id_numbers,
         },
         models: Models::identifiers(),
-        dry_run: false,
-        previews: false,
+        ..RunConfig::new(out)
     })
 }
 
@@ -150,36 +135,28 @@ fn exit_code(summary: &Summary) -> i32 {
 
 fn check(args: cli::CheckArgs) -> Result<i32> {
     let lang = blindfold::check::Lang::choose(args.lang.as_deref());
-    let config = RunConfig {
-        previews: true,
-        ..run_config(&args.mask, args.out)?
-    };
-    pipeline::ensure_apart(&args.paths, &config.out)?;
-    let applicant = Applicant {
-        folder: CHECK_CODE.into(),
+    let config = run_config(&args.mask, args.out)?;
+    let request = blindfold::check::CheckRequest {
+        paths: args.paths,
         name: args.name,
         unit: args.unit,
         aliases: args.aliases,
-        archive_no: None,
-        line: 0,
     };
-    let intake = Intake::of_paths(&args.paths, applicant, CHECK_CODE)?;
-    std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
-    pipeline::clear_results(&config.out)?;
     let detectors = detectors(&args.mask.env, time_limit(&args.mask)?)?;
     let progress = ProgressReport::new();
-    let summary = pipeline::process(&config, &intake, detectors, &progress)?;
+    let (summary, lines) = blindfold::check::run(&request, &config, detectors, &progress)?;
     progress.finish();
-    let lines = blindfold::write::manifest::read(&config.out.join("manifest.jsonl"))?;
     print!("{}", blindfold::check::report(&lines, &config.out, lang));
     Ok(exit_code(&summary))
 }
 
-/// The output folder name of an applicant's check (`OUT/files/check/`).
-const CHECK_CODE: &str = "check";
-
 fn audit(args: cli::AuditArgs) -> Result<i32> {
-    let mask_color = blindfold::mask::parse_color(&args.mask_color).map_err(Error::Usage)?;
+    let mask_color = args
+        .mask_color
+        .as_deref()
+        .map(blindfold::mask::parse_color)
+        .transpose()
+        .map_err(Error::Usage)?;
     let detectors = detectors(&args.env, None)?;
     let report_path = args.report.unwrap_or_else(|| args.out.join("audit.html"));
     let audit = blindfold::audit::Audit {
@@ -191,7 +168,7 @@ fn audit(args: cli::AuditArgs) -> Result<i32> {
     let result = audit.run(detectors)?;
     blindfold::write::write_atomic(&report_path, result.html().as_bytes())?;
     for problem in &result.problems {
-        println!("{problem}");
+        println!("{}", problem.for_staff());
     }
     eprintln!(
         "blindfold audit: {} pages checked, {} problems; report: {}",

@@ -5,7 +5,7 @@
 use std::sync::Once;
 
 use blindfold::intake::FileKind;
-use blindfold::pages::{image_file, pdf::PdfFile, Limits};
+use blindfold::pages::{Document, Limits};
 use libfuzzer_sys::fuzz_target;
 
 /// Small limits keep the fuzzer's memory in check; the checks themselves are what is tested.
@@ -14,7 +14,7 @@ const LIMITS: Limits = Limits {
     max_pages: 8,
 };
 /// Low resolution: rendering cost is PDFium's, not ours.
-const DPI: f32 = 20.0;
+const DPI: u32 = 20;
 
 fuzz_target!(|bytes: &[u8]| {
     static LOAD: Once = Once::new();
@@ -25,16 +25,9 @@ fuzz_target!(|bytes: &[u8]| {
     let Ok(kind) = FileKind::sniff(bytes) else {
         return;
     };
-    let pages = if kind.is_pdf() {
-        let pdfium = blindfold::runtime::pdfium().expect("PDFium");
-        match PdfFile::open(pdfium, bytes.to_vec(), &LIMITS) {
-            Ok(pdf) => (1..=pdf.page_count())
-                .filter_map(|n| pdf.render(n, DPI, &LIMITS).ok())
-                .collect(),
-            Err(_) => Vec::new(),
-        }
-    } else {
-        image_file::decode(bytes, kind, &LIMITS).unwrap_or_default()
+    let pages: Vec<_> = match Document::open(bytes.to_vec(), kind, DPI, &LIMITS) {
+        Ok(document) => document.pages(LIMITS).filter_map(Result::ok).collect(),
+        Err(_) => Vec::new(),
     };
     assert!(pages.len() <= LIMITS.max_pages);
     for page in pages {

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use base64::Engine;
 
-use super::{page_id, AuditResult, AuditedPage};
+use super::{AuditResult, AuditedPage};
 use crate::write::manifest::Status;
 
 const STYLE: &str = "
@@ -69,7 +69,7 @@ impl AuditResult {
         );
         html.push_str("<section id=\"findings\">\n<h2>Findings 问题</h2>\n<ul>\n");
         for problem in &self.problems {
-            let _ = writeln!(html, "<li>{}</li>", escape(problem));
+            let _ = writeln!(html, "<li>{}</li>", escape(&problem.public()));
         }
         if self.problems.is_empty() {
             html.push_str("<li>none 无</li>\n");
@@ -141,7 +141,7 @@ fn entry(html: &mut String, index: usize, page: &AuditedPage) {
         let _ = writeln!(
             html,
             "<img alt=\"{}\" src=\"data:image/jpeg;base64,{data}\">",
-            escape(&page_id(line))
+            escape(&page_label(line))
         );
     }
     let _ = write!(html, "<figcaption><b>{}</b><br>", escape(&page_label(line)));
@@ -149,7 +149,7 @@ fn entry(html: &mut String, index: usize, page: &AuditedPage) {
     let found: Vec<String> = line
         .region_counts()
         .iter()
-        .map(|(k, n)| format!("{k} ×{n}"))
+        .map(|(k, n)| format!("{} ×{n}", k.as_str()))
         .collect();
     let _ = write!(html, "是否需要遮盖：{verdict} · {}", line.status.as_str());
     if !found.is_empty() {
@@ -187,10 +187,16 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::Problem;
     use crate::write::manifest::ManifestLine;
 
     fn page(number: usize, masked: bool, problems: Vec<String>) -> AuditedPage {
-        let mut line = ManifestLine::file_error("a/b.pdf", Some("A001"), None, String::new());
+        let mut line = ManifestLine::file_error(
+            "a/b.pdf",
+            Some("A001"),
+            None,
+            &crate::error::PageError::Empty,
+        );
         line.page = Some(number);
         line.output = Some("files/A001/001.pdf".into());
         line.status = Status::Ok;
@@ -207,7 +213,11 @@ mod tests {
     fn one_entry_per_page_with_inline_images_only() {
         let result = AuditResult {
             pages: vec![page(1, true, vec![]), page(2, false, vec!["x <y>".into()])],
-            problems: vec!["files/A001/001.pdf page 2: x <y>".into()],
+            problems: vec![Problem {
+                place: "files/A001/001.pdf page 2".into(),
+                source: Some("a/b.pdf".into()),
+                what: "x <y>".into(),
+            }],
         };
         let html = result.html();
         assert_eq!(html.matches("<figure class=\"page").count(), 2);

@@ -5,31 +5,34 @@
 
 pub mod html;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
+use crossbeam_channel::bounded;
 use image::{Rgb, RgbImage};
 
 use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::find::{self, Evidence, FindOptions, Kind, Target};
 use crate::intake::{Applicant, FileKind, Intake, Roster};
+use crate::mask::{is_masked, masked_share};
 use crate::models::sha256_bytes;
-use crate::pages::{image_file, pdf::PdfFile, Limits};
+use crate::pages::{Document, Limits};
+use crate::pipeline::output_path;
+use crate::write::key::{self, KeyRow, RunSettings};
 use crate::write::manifest::{self, ManifestLine, ManifestRegion};
 
 /// What to audit.
 #[derive(Debug, Clone)]
 pub struct Audit {
-    /// The run's output folder (manifest.jsonl, key.csv, files/).
+    /// The run's output folder (manifest.jsonl, key.csv, run.json, files/).
     pub out: PathBuf,
     /// The run's intake, to check that the manifest accounts for all of it.
     pub intake: Option<PathBuf>,
     /// The run's roster, for unit aliases in the re-scan.
     pub roster: Option<PathBuf>,
-    /// The colour the run painted its masks in.
-    pub mask_color: Rgb<u8>,
+    /// The colour the run painted its masks in (default: the one in run.json).
+    pub mask_color: Option<Rgb<u8>>,
 }
 
 /// One manifest line after the audit: its problems and, for pages, a thumbnail of the output.
@@ -43,22 +46,43 @@ pub struct AuditedPage {
     pub problems: Vec<String>,
 }
 
+/// One thing wrong with a run. `place` names it by applicant code, output and page only, as the
+/// report shows it; `source` is the intake path (which may hold the applicant's name), for staff
+/// at the console only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Where: an output and page, or an applicant code and file number.
+    pub place: String,
+    /// The intake file concerned, when there is one.
+    pub source: Option<String>,
+    /// What is wrong.
+    pub what: String,
+}
+
+impl Problem {
+    /// The problem as the report shows it: no intake path, no name.
+    pub fn public(&self) -> String {
+        format!("{}: {}", self.place, self.what)
+    }
+
+    /// The problem for staff at the console, with the intake path.
+    pub fn for_staff(&self) -> String {
+        match &self.source {
+            Some(source) => format!("{} ({source}): {}", self.place, self.what),
+            None => self.public(),
+        }
+    }
+}
+
 /// The outcome of an audit.
 #[derive(Debug, Clone, Default)]
 pub struct AuditResult {
     /// Every manifest line, in manifest order.
     pub pages: Vec<AuditedPage>,
-    /// Every problem found, each naming its page or file; empty when the run passes.
-    pub problems: Vec<String>,
+    /// Every problem found; empty when the run passes.
+    pub problems: Vec<Problem>,
 }
 
-/// Share of a region's inner pixels that must have the mask colour.
-const MASKED_SHARE: f64 = 0.95;
-/// Largest channel difference from the mask colour still counted as mask (JPEG noise).
-const MASK_TOLERANCE: i16 = 48;
-/// Pixels left out along each edge of a region before its pixels are checked (JPEG ringing,
-/// resampling).
-const EDGE_INSET: u32 = 3;
 /// Share of a region found again by the re-scan that must be mask-coloured for it to count as
 /// covered (the re-scan's boxes are estimates: eyes under a bar, text padding).
 const RESCAN_MASKED_SHARE: f64 = 0.5;
@@ -68,8 +92,24 @@ const RESCAN_MASKED_SHARE_SIGNATURE: f64 = 0.1;
 /// Long side of the report's thumbnails, in pixels.
 const THUMBNAIL_SIDE: u32 = 360;
 
+/// What the run recorded beside its outputs, and what could not be read of it.
+struct Records {
+    settings: RunSettings,
+    key: Vec<KeyRow>,
+    problems: Vec<Problem>,
+}
+
+/// One output page read for the workers: the line's index and the page's pixels, or why the
+/// page could not be read.
+struct PageJob {
+    index: usize,
+    hash_problem: Option<String>,
+    pixels: std::result::Result<RgbImage, String>,
+}
+
 impl Audit {
-    /// Runs every check with one detector per worker.
+    /// Runs every check with one detector per worker. One thread reads the outputs (it alone
+    /// calls PDFium); the workers check the pages.
     pub fn run(&self, detectors: Vec<Box<dyn Detector>>) -> Result<AuditResult> {
         let manifest_path = self.out.join("manifest.jsonl");
         if !manifest_path.is_file() {
@@ -79,11 +119,21 @@ impl Audit {
             )));
         }
         let lines = manifest::read(&manifest_path)?;
-        let targets = self.targets()?;
-        let mut problems = match &self.intake {
-            Some(intake) => completeness(intake, &lines)?,
-            None => Vec::new(),
+        let records = self.records();
+        let mask_color = self.mask_color.unwrap_or_else(|| {
+            crate::mask::parse_color(&records.settings.mask_color).unwrap_or(Rgb([0, 0, 0]))
+        });
+        let limits = records.settings.limits();
+        let targets = self.targets(&records.key)?;
+        let intake = match &self.intake {
+            Some(dir) => Some(IntakeAccount::scan(dir, &records.key, &records.settings)?),
+            None => None,
         };
+        let places = Places::new(&lines, intake.as_ref());
+        let mut problems = records.problems;
+        if let Some(intake) = &intake {
+            problems.extend(intake.completeness(&lines, &places));
+        }
         let mut pages: Vec<AuditedPage> = lines
             .into_iter()
             .map(|line| AuditedPage {
@@ -93,218 +143,202 @@ impl Audit {
             })
             .collect();
 
-        let mut by_output: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        for (index, page) in pages.iter().enumerate() {
-            if let (Some(output), Some(_)) = (&page.line.output, page.line.page) {
-                by_output.entry(output.clone()).or_default().push(index);
-            }
-        }
-        let jobs = Mutex::new(by_output.into_iter());
-        let checked = Mutex::new(Vec::new());
+        let workers = detectors.len().max(1);
+        let (job_tx, job_rx) = bounded::<PageJob>(workers * 2);
+        let (done_tx, done_rx) = crossbeam_channel::unbounded();
         std::thread::scope(|scope| {
+            let lines: Vec<&ManifestLine> = pages.iter().map(|p| &p.line).collect();
+            let (out, dpi) = (&self.out, records.settings.dpi);
+            scope.spawn(move || read_outputs(out, &lines, dpi, &limits, job_tx));
             for mut detector in detectors {
-                let (jobs, checked, pages, targets) = (&jobs, &checked, &pages, &targets);
-                scope.spawn(move || loop {
-                    let next = jobs.lock().unwrap_or_else(|p| p.into_inner()).next();
-                    let Some((output, indices)) = next else { break };
-                    let lines: Vec<&ManifestLine> =
-                        indices.iter().map(|&i| &pages[i].line).collect();
-                    let results = self.check_output(&output, &lines, targets, detector.as_mut());
-                    checked
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .extend(indices.into_iter().zip(results));
+                let (jobs, done, pages, targets) =
+                    (job_rx.clone(), done_tx.clone(), &pages, &targets);
+                scope.spawn(move || {
+                    for job in jobs {
+                        let line = &pages[job.index].line;
+                        let target = line.applicant.as_ref().and_then(|c| targets.get(c));
+                        let checked = check_page(line, job, mask_color, target, detector.as_mut());
+                        if done.send(checked).is_err() {
+                            break;
+                        }
+                    }
                 });
             }
+            drop(done_tx);
         });
-        for (index, (thumbnail, page_problems)) in checked.into_inner().unwrap_or_default() {
+        for (index, thumbnail, page_problems) in done_rx {
             pages[index].thumbnail = thumbnail;
             pages[index].problems = page_problems;
         }
         for page in &pages {
-            let id = page_id(&page.line);
-            problems.extend(page.problems.iter().map(|p| format!("{id}: {p}")));
+            problems.extend(page.problems.iter().map(|what| Problem {
+                place: places.of(&page.line),
+                source: Some(page.line.source.clone()),
+                what: what.clone(),
+            }));
         }
         Ok(AuditResult { pages, problems })
     }
 
-    /// The applicant terms for the re-scan, by code: names and units from key.csv, aliases from
+    /// The run's settings and key; each that is missing or unreadable is a problem, and the
+    /// audit goes on with defaults (and without the applicants' terms).
+    fn records(&self) -> Records {
+        let mut problems = Vec::new();
+        let mut problem = |what: String| {
+            problems.push(Problem {
+                place: "run".into(),
+                source: None,
+                what,
+            })
+        };
+        let settings = RunSettings::read(&self.out).unwrap_or_else(|e| {
+            problem(format!(
+                "{} cannot be read ({e}): pages are read with the default limits and resolution",
+                key::SETTINGS_FILE
+            ));
+            RunSettings::new(&Default::default(), &Limits::default())
+        });
+        let key = key::read_key(&self.out).unwrap_or_else(|e| {
+            problem(format!(
+                "{} cannot be read ({e}): the re-scan cannot look for the applicants' names \
+                 and units, only for labels, signatures and eyes",
+                key::KEY_FILE
+            ));
+            Vec::new()
+        });
+        Records {
+            settings,
+            key,
+            problems,
+        }
+    }
+
+    /// The applicant terms for the re-scan, by code: names and units from the key, aliases from
     /// the roster when given.
-    fn targets(&self) -> Result<HashMap<String, Target>> {
-        let key_path = self.out.join("key.csv");
+    fn targets(&self, key: &[KeyRow]) -> Result<HashMap<String, Target>> {
         let roster = match &self.roster {
             Some(path) => Some(Roster::from_path(path)?),
             None => None,
         };
-        let mut targets = HashMap::new();
-        let Ok(mut key) = csv::Reader::from_path(&key_path) else {
-            return Ok(targets);
-        };
-        for record in key.records() {
-            let record =
-                record.map_err(|e| Error::Input(format!("{}: {e}", key_path.display())))?;
-            let field = |i: usize| record.get(i).unwrap_or_default().to_string();
-            let (code, folder, name, unit) = (field(0), field(1), field(2), field(3));
-            if name.is_empty() {
-                continue;
-            }
-            let aliases = roster
-                .as_ref()
-                .and_then(|r| r.by_folder(&folder))
-                .map(|a| a.aliases.clone())
-                .unwrap_or_default();
-            let applicant = Applicant {
-                folder,
-                name,
-                unit,
-                aliases,
-                archive_no: None,
-                line: 0,
-            };
-            targets.insert(code, Target::for_applicant(&applicant));
-        }
-        Ok(targets)
-    }
-
-    /// Checks one output file and its pages; returns each page's thumbnail and problems.
-    fn check_output(
-        &self,
-        output: &str,
-        lines: &[&ManifestLine],
-        targets: &HashMap<String, Target>,
-        detector: &mut dyn Detector,
-    ) -> Vec<(Option<Vec<u8>>, Vec<String>)> {
-        let everyone = |problem: String| {
-            lines
-                .iter()
-                .map(|_| (None, vec![problem.clone()]))
-                .collect::<Vec<_>>()
-        };
-        let bytes = match std::fs::read(self.out.join(output)) {
-            Ok(bytes) => bytes,
-            Err(e) => return everyone(format!("output file cannot be read: {e}")),
-        };
-        let hash_problem = (lines[0].output_sha256.as_deref() != Some(&sha256_bytes(&bytes)))
-            .then(|| "output file does not match the SHA-256 in the manifest".to_string());
-        let decoded = match decode_output(&bytes, lines) {
-            Ok(pixels) => pixels,
-            Err(e) => return everyone(format!("output cannot be decoded: {e}")),
-        };
-        lines
+        Ok(key
             .iter()
-            .zip(decoded)
-            .map(|(line, pixels)| {
-                let mut problems: Vec<String> = hash_problem.iter().cloned().collect();
-                let Some(pixels) = pixels else {
-                    problems.push("page missing from the output file".into());
-                    return (None, problems);
+            .filter(|row| !row.name.is_empty())
+            .map(|row| {
+                let aliases = roster
+                    .as_ref()
+                    .and_then(|r| r.by_folder(&row.folder))
+                    .map(|a| a.aliases.clone())
+                    .unwrap_or_default();
+                let applicant = Applicant {
+                    folder: row.folder.clone(),
+                    name: row.name.clone(),
+                    unit: row.unit.clone(),
+                    aliases,
+                    archive_no: None,
+                    line: 0,
                 };
-                let target = line.applicant.as_ref().and_then(|c| targets.get(c));
-                problems.extend(self.check_page(line, &pixels, target, detector));
-                (Some(thumbnail(&pixels, &line.regions)), problems)
+                (row.code.clone(), Target::for_applicant(&applicant))
             })
-            .collect()
+            .collect())
     }
+}
 
-    /// The page-level checks: size, masks and the re-scan.
-    fn check_page(
-        &self,
-        line: &ManifestLine,
-        pixels: &RgbImage,
-        target: Option<&Target>,
-        detector: &mut dyn Detector,
-    ) -> Vec<String> {
-        let mut problems = Vec::new();
-        if (Some(pixels.width()), Some(pixels.height())) != (line.width, line.height) {
-            problems.push(format!(
-                "page is {}x{} pixels, the manifest says {}x{}",
-                pixels.width(),
-                pixels.height(),
-                line.width.unwrap_or(0),
-                line.height.unwrap_or(0)
-            ));
-            return problems;
+/// The reader thread: every listed page of every output, read once per output file.
+fn read_outputs(
+    out: &Path,
+    lines: &[&ManifestLine],
+    dpi: u32,
+    limits: &Limits,
+    jobs: crossbeam_channel::Sender<PageJob>,
+) {
+    let mut by_output: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (index, line) in lines.iter().enumerate() {
+        if let (Some(output), Some(_)) = (&line.output, line.page) {
+            by_output.entry(output).or_default().push(index);
         }
+    }
+    for (output, indices) in by_output {
+        let first = lines[indices[0]];
+        let opened = std::fs::read(out.join(output))
+            .map_err(|e| format!("output file cannot be read: {e}"))
+            .and_then(|bytes| {
+                let hash_problem = (first.output_sha256.as_deref() != Some(&sha256_bytes(&bytes)))
+                    .then(|| "output file does not match the SHA-256 in the manifest".to_string());
+                let kind = FileKind::sniff(&bytes).map_err(|e| format!("output {e}"))?;
+                let document = Document::open(bytes, kind, first.dpi.unwrap_or(dpi), limits)
+                    .map_err(|e| format!("output cannot be decoded: {e}"))?;
+                Ok((hash_problem, document))
+            });
+        let (hash_problem, mut document) = match opened {
+            Ok((hash_problem, document)) => (hash_problem, Some(document)),
+            Err(e) => (Some(e), None),
+        };
+        for index in indices {
+            let number = lines[index].page.unwrap_or(1);
+            let pixels = match &mut document {
+                Some(document) if number <= document.page_count() => document
+                    .page(number, limits)
+                    .map(|page| page.pixels)
+                    .map_err(|e| format!("output page cannot be read: {e}")),
+                Some(_) => Err("page missing from the output file".into()),
+                None => Err(String::new()),
+            };
+            let job = PageJob {
+                index,
+                hash_problem: hash_problem.clone(),
+                pixels,
+            };
+            if jobs.send(job).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// The page-level checks: hash, size, masks (the whole page when withheld) and the re-scan.
+/// Returns the line's index, its thumbnail and its problems.
+fn check_page(
+    line: &ManifestLine,
+    job: PageJob,
+    mask_color: Rgb<u8>,
+    target: Option<&Target>,
+    detector: &mut dyn Detector,
+) -> (usize, Option<Vec<u8>>, Vec<String>) {
+    let mut problems: Vec<String> = job.hash_problem.into_iter().collect();
+    let pixels = match job.pixels {
+        Ok(pixels) => pixels,
+        Err(e) => {
+            problems.extend(Some(e).filter(|e| !e.is_empty()));
+            return (job.index, None, problems);
+        }
+    };
+    if (Some(pixels.width()), Some(pixels.height())) != (line.width, line.height) {
+        problems.push(format!(
+            "page is {}x{} pixels, the manifest says {}x{}",
+            pixels.width(),
+            pixels.height(),
+            line.width.unwrap_or(0),
+            line.height.unwrap_or(0)
+        ));
+        return (job.index, None, problems);
+    }
+    if line.withheld {
+        if !is_masked(&pixels, [0, 0, pixels.width(), pixels.height()], mask_color) {
+            problems.push("withheld page is not painted over in the output".into());
+        }
+    } else {
         for region in &line.regions {
-            if !is_masked(pixels, region.bbox, self.mask_color) {
+            if !is_masked(&pixels, region.bbox, mask_color) {
                 problems.push(format!(
                     "{} region {:?} is not masked in the output",
-                    region.kind, region.bbox
+                    region.kind.as_str(),
+                    region.bbox
                 ));
             }
         }
-        problems.extend(residuals(pixels, self.mask_color, target, detector));
-        problems
+        problems.extend(residuals(&pixels, mask_color, target, detector));
     }
-}
-
-/// How a page is named in problems: the output and page number, else the source.
-fn page_id(line: &ManifestLine) -> String {
-    match (&line.output, line.page) {
-        (Some(output), Some(page)) => format!("{output} page {page}"),
-        (None, Some(page)) => format!("{} page {page}", line.source),
-        _ => line.source.clone(),
-    }
-}
-
-/// The pixels of each listed page of an output file (None for a page the file lacks).
-fn decode_output(
-    bytes: &[u8],
-    lines: &[&ManifestLine],
-) -> std::result::Result<Vec<Option<RgbImage>>, String> {
-    let limits = Limits::default();
-    let kind = FileKind::sniff(bytes)?;
-    if kind.is_pdf() {
-        let pdfium = crate::runtime::pdfium().map_err(|e| e.to_string())?;
-        let pdf = PdfFile::open(pdfium, bytes.to_vec(), &limits)?;
-        return Ok(lines
-            .iter()
-            .map(|line| {
-                let page = line.page.filter(|&p| p <= pdf.page_count())?;
-                let dpi = line.dpi.unwrap_or(200) as f32;
-                pdf.render(page, dpi, &limits).ok().map(|p| p.pixels)
-            })
-            .collect());
-    }
-    let mut pages = image_file::decode(bytes, kind, &limits)?;
-    Ok(lines
-        .iter()
-        .map(|line| {
-            let index = line.page?.checked_sub(1)?;
-            (index < pages.len()).then(|| std::mem::take(&mut pages[index].pixels))
-        })
-        .collect())
-}
-
-/// Whether nearly all pixels inside `bbox` (less a thin edge) have the mask colour.
-pub fn is_masked(pixels: &RgbImage, bbox: [u32; 4], color: Rgb<u8>) -> bool {
-    let [x0, y0, x1, y1] = bbox;
-    let inner = [
-        x0 + EDGE_INSET,
-        y0 + EDGE_INSET,
-        x1.saturating_sub(EDGE_INSET),
-        y1.saturating_sub(EDGE_INSET),
-    ];
-    masked_share(pixels, inner, color).is_none_or(|share| share >= MASKED_SHARE)
-}
-
-/// The share of pixels inside `bbox` that have the mask colour (None for an empty box).
-fn masked_share(pixels: &RgbImage, bbox: [u32; 4], color: Rgb<u8>) -> Option<f64> {
-    let [x0, y0, x1, y1] = bbox;
-    let (x1, y1) = (x1.min(pixels.width()), y1.min(pixels.height()));
-    if x0 >= x1 || y0 >= y1 {
-        return None;
-    }
-    let mut masked = 0u64;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let p = pixels.get_pixel(x, y).0;
-            let close =
-                (0..3).all(|c| (i16::from(p[c]) - i16::from(color.0[c])).abs() <= MASK_TOLERANCE);
-            masked += u64::from(close);
-        }
-    }
-    Some(masked as f64 / f64::from((x1 - x0) * (y1 - y0)))
+    (job.index, Some(thumbnail(&pixels, &line.regions)), problems)
 }
 
 /// The second pass: names and units that the roster terms or the label hints read in the output,
@@ -364,70 +398,151 @@ fn thumbnail(pixels: &RgbImage, regions: &[ManifestRegion]) -> Vec<u8> {
     crate::write::raster::encode_jpeg(&page, 75).unwrap_or_default()
 }
 
-/// Problems of the manifest as an account of the intake: files or pages without a line, lines
-/// naming files the intake does not have.
-fn completeness(intake_dir: &Path, lines: &[ManifestLine]) -> Result<Vec<String>> {
-    let intake = Intake::scan(intake_dir, &Roster::default())?;
-    let files = intake
-        .loose_files
-        .iter()
-        .chain(intake.folders.iter().flat_map(|f| &f.files));
-    let mut problems = Vec::new();
-    let mut by_source: HashMap<&str, Vec<&ManifestLine>> = HashMap::new();
-    for line in lines {
-        by_source
-            .entry(line.source.as_str())
-            .or_default()
-            .push(line);
-    }
-    let mut known = std::collections::HashSet::new();
-    for file in files {
-        known.insert(file.source.as_str());
-        let Some(file_lines) = by_source.get(file.source.as_str()) else {
-            problems.push(format!("{}: no manifest line", file.source));
-            continue;
-        };
-        if file_lines.iter().any(|l| l.page.is_none()) {
-            continue;
+/// How problems name manifest lines without the intake path: an output and page, else the
+/// place the intake scan gives the file, else the applicant code and the file's number among
+/// that applicant's manifest entries.
+struct Places {
+    by_source: HashMap<String, String>,
+}
+
+impl Places {
+    fn new(lines: &[ManifestLine], intake: Option<&IntakeAccount>) -> Places {
+        let mut by_source: HashMap<String, String> = intake
+            .map(|i| {
+                i.files
+                    .iter()
+                    .map(|f| (f.source.clone(), f.place.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut numbers: HashMap<&str, usize> = HashMap::new();
+        for line in lines {
+            if by_source.contains_key(&line.source) {
+                continue;
+            }
+            let code = line.applicant.as_deref().unwrap_or("-");
+            let number = numbers.entry(code).or_default();
+            *number += 1;
+            by_source.insert(line.source.clone(), format!("{code} file {number}"));
         }
-        let Some(count) = file
-            .kind
-            .as_ref()
-            .ok()
-            .and_then(|&kind| page_count(&file.path, kind))
-        else {
-            continue;
-        };
-        for page in 1..=count {
-            if !file_lines.iter().any(|l| l.page == Some(page)) {
-                problems.push(format!("{} page {page}: no manifest line", file.source));
+        Places { by_source }
+    }
+
+    fn of(&self, line: &ManifestLine) -> String {
+        match (&line.output, line.page) {
+            (Some(output), Some(page)) => format!("{output} page {page}"),
+            (_, page) => {
+                let place = self.by_source.get(&line.source).map_or("-", String::as_str);
+                match page {
+                    Some(page) => format!("{place} page {page}"),
+                    None => place.to_string(),
+                }
             }
         }
     }
-    for line in lines {
-        if !known.contains(line.source.as_str()) {
-            problems.push(format!(
-                "{}: in the manifest but not in the intake",
-                page_id(line)
-            ));
-        }
-    }
-    Ok(problems)
 }
 
-/// Pages of an intake file, as the run would see them (None when it cannot be read).
-fn page_count(path: &Path, kind: FileKind) -> Option<usize> {
-    let bytes = std::fs::read(path).ok()?;
-    let limits = Limits::default();
-    if kind.is_pdf() {
-        let pdfium = crate::runtime::pdfium().ok()?;
-        return PdfFile::open(pdfium, bytes, &limits)
-            .ok()
-            .map(|pdf| pdf.page_count());
+/// The intake as the run saw it: every file with the place its output has (or would have).
+struct IntakeAccount {
+    files: Vec<IntakeFile>,
+    dpi: u32,
+    limits: Limits,
+}
+
+struct IntakeFile {
+    source: String,
+    path: PathBuf,
+    place: String,
+}
+
+impl IntakeAccount {
+    /// Scans the intake; applicant codes come from the run's key.
+    fn scan(dir: &Path, key: &[KeyRow], settings: &RunSettings) -> Result<IntakeAccount> {
+        let intake = Intake::scan(dir, &Roster::default())?;
+        let code_of: HashMap<&str, &str> = key
+            .iter()
+            .map(|row| (row.folder.as_str(), row.code.as_str()))
+            .collect();
+        let mut files: Vec<IntakeFile> = intake
+            .loose_files
+            .iter()
+            .map(|file| IntakeFile {
+                source: file.source.clone(),
+                path: file.path.clone(),
+                place: "a file outside the applicant folders".into(),
+            })
+            .collect();
+        for folder in &intake.folders {
+            let code = code_of.get(folder.name.as_str()).copied();
+            for (index, file) in folder.files.iter().enumerate() {
+                let place = match (code, &file.kind) {
+                    (Some(code), Ok(kind)) => output_path(code, index, *kind),
+                    (Some(code), Err(_)) => format!("{code} file {:03}", index + 1),
+                    (None, _) => format!(
+                        "file {:03} of an intake folder not in {}",
+                        index + 1,
+                        key::KEY_FILE
+                    ),
+                };
+                files.push(IntakeFile {
+                    source: file.source.clone(),
+                    path: file.path.clone(),
+                    place,
+                });
+            }
+        }
+        Ok(IntakeAccount {
+            files,
+            dpi: settings.dpi,
+            limits: settings.limits(),
+        })
     }
-    image_file::decode(&bytes, kind, &limits)
-        .ok()
-        .map(|pages| pages.len())
+
+    /// Problems of the manifest as an account of the intake: files or pages without a line,
+    /// lines naming files the intake does not have.
+    fn completeness(&self, lines: &[ManifestLine], places: &Places) -> Vec<Problem> {
+        let mut by_source: HashMap<&str, Vec<&ManifestLine>> = HashMap::new();
+        for line in lines {
+            by_source
+                .entry(line.source.as_str())
+                .or_default()
+                .push(line);
+        }
+        let mut problems = Vec::new();
+        for file in &self.files {
+            let problem = |place: String, what: &str| Problem {
+                place,
+                source: Some(file.source.clone()),
+                what: what.to_string(),
+            };
+            let Some(file_lines) = by_source.get(file.source.as_str()) else {
+                problems.push(problem(file.place.clone(), "no manifest line"));
+                continue;
+            };
+            if file_lines.iter().any(|l| l.page.is_none()) {
+                continue;
+            }
+            let Ok(document) = Document::read(&file.path, self.dpi, &self.limits) else {
+                continue;
+            };
+            for page in 1..=document.page_count() {
+                if !file_lines.iter().any(|l| l.page == Some(page)) {
+                    let place = format!("{} page {page}", file.place);
+                    problems.push(problem(place, "no manifest line"));
+                }
+            }
+        }
+        for line in lines {
+            if !self.files.iter().any(|f| f.source == line.source) {
+                problems.push(Problem {
+                    place: places.of(line),
+                    source: Some(line.source.clone()),
+                    what: "in the manifest but not in the intake".into(),
+                });
+            }
+        }
+        problems
+    }
 }
 
 #[cfg(test)]
@@ -435,16 +550,29 @@ mod tests {
     use super::*;
 
     #[test]
-    fn masked_regions_are_told_from_visible_ones() {
-        let mut page = RgbImage::from_pixel(100, 60, Rgb([250, 250, 250]));
-        for y in 10..30 {
-            for x in 10..60 {
-                page.put_pixel(x, y, Rgb([8, 5, 3]));
-            }
-        }
-        let black = Rgb([0, 0, 0]);
-        assert!(is_masked(&page, [10, 10, 60, 30], black));
-        assert!(!is_masked(&page, [10, 10, 60, 50], black));
-        assert!(!is_masked(&page, [10, 10, 60, 30], Rgb([255, 255, 255])));
+    fn problems_name_the_source_for_staff_only() {
+        let problem = Problem {
+            place: "A001 file 2".into(),
+            source: Some("01_王玥/王玥-身份证.jpg".into()),
+            what: "no manifest line".into(),
+        };
+        assert_eq!(problem.public(), "A001 file 2: no manifest line");
+        assert!(problem.for_staff().contains("王玥-身份证.jpg"));
+    }
+
+    #[test]
+    fn lines_without_outputs_are_named_by_code_and_number() {
+        let failed = |source: &str| {
+            crate::write::manifest::ManifestLine::file_error(
+                source,
+                Some("A002"),
+                None,
+                &crate::error::PageError::Empty,
+            )
+        };
+        let lines = [failed("李四/a.pdf"), failed("李四/b.pdf")];
+        let places = Places::new(&lines, None);
+        assert_eq!(places.of(&lines[0]), "A002 file 1");
+        assert_eq!(places.of(&lines[1]), "A002 file 2");
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod face;
 pub mod ocr;
+pub mod scripted;
 pub mod seals;
 
 use image::RgbImage;
@@ -101,6 +102,23 @@ impl ModelDetector {
             faces: face::FaceDetector::new(&models.face, threads)?,
             time_limit: None,
         })
+    }
+
+    /// One detector per worker, the machine's cores shared out between them, each giving up on
+    /// a page after `time_limit`.
+    pub fn pool(
+        models: &crate::models::Models,
+        workers: usize,
+        time_limit: Option<Duration>,
+    ) -> Result<Vec<Box<dyn Detector>>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads_each = (cores / workers.max(1)).max(1);
+        (0..workers.max(1))
+            .map(|_| {
+                ModelDetector::new(models, threads_each)
+                    .map(|d| Box::new(d.with_time_limit(time_limit)) as Box<dyn Detector>)
+            })
+            .collect()
     }
 
     /// Gives up on a page (with [`Error::TimeLimit`]) once its detection has taken `limit`;

@@ -14,8 +14,11 @@ use crate::detect::{Detections, Face, TextLine};
 use crate::geometry::{Point, Rect};
 use text::{find_approx, Normalized};
 
-/// What a masked region hides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// What a masked region hides (the manifest's `kind`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// The applicant's name (printed or handwritten).
     Name,
@@ -42,8 +45,9 @@ impl Kind {
     }
 }
 
-/// Why a region was masked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Why a region was masked (the manifest's `evidence`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Evidence {
     /// The text matched the roster.
     Roster,

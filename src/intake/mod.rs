@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 pub use roster::{Applicant, Roster};
 
-use crate::error::{Error, Result};
+use crate::error::{Error, PageError, Result};
 
 /// What a file is, judged by its first bytes rather than its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +28,9 @@ pub enum FileKind {
 
 impl FileKind {
     /// Tells the kind from the first bytes of a file.
-    pub fn sniff(head: &[u8]) -> std::result::Result<FileKind, String> {
+    pub fn sniff(head: &[u8]) -> std::result::Result<FileKind, PageError> {
         if head.is_empty() {
-            return Err("empty file (0 bytes)".into());
+            return Err(PageError::Empty);
         }
         let kind = if head.starts_with(b"%PDF") {
             FileKind::Pdf
@@ -48,7 +48,7 @@ impl FileKind {
             // PDF readers accept a header that is preceded by junk in the first kilobyte.
             FileKind::Pdf
         } else {
-            return Err("not a PDF or a supported image (JPEG, PNG, TIFF, BMP, WebP)".into());
+            return Err(PageError::Unsupported);
         };
         Ok(kind)
     }
@@ -71,7 +71,7 @@ pub struct InputFile {
     /// Path relative to the intake folder with '/' separators, as written to the manifest.
     pub source: String,
     /// The file's kind, or why it cannot be processed.
-    pub kind: std::result::Result<FileKind, String>,
+    pub kind: std::result::Result<FileKind, PageError>,
 }
 
 /// An applicant folder of the intake.
@@ -120,7 +120,7 @@ impl Intake {
         intake.loose_files.sort_by(|a, b| a.source.cmp(&b.source));
         for kind in intake.loose_files.iter_mut() {
             if kind.kind.is_ok() {
-                kind.kind = Err("file is not inside an applicant folder".into());
+                kind.kind = Err(PageError::OutsideFolder);
             }
         }
 
@@ -236,7 +236,7 @@ fn walk_files(intake_dir: &Path, folder: &Path) -> Result<Vec<InputFile>> {
 fn input_file(intake_dir: &Path, path: &Path, is_symlink: bool) -> InputFile {
     let source = relative_source(intake_dir, path);
     let kind = if is_symlink {
-        Err("symbolic link: not followed".into())
+        Err(PageError::Symlink)
     } else {
         sniff_file(path)
     };
@@ -257,11 +257,11 @@ fn relative_source(intake_dir: &Path, path: &Path) -> String {
     roster::normalize_key(&parts.join("/"))
 }
 
-fn sniff_file(path: &Path) -> std::result::Result<FileKind, String> {
+fn sniff_file(path: &Path) -> std::result::Result<FileKind, PageError> {
     let mut head = Vec::with_capacity(1024);
     std::fs::File::open(path)
         .and_then(|f| f.take(1024).read_to_end(&mut head))
-        .map_err(|e| format!("cannot read: {e}"))?;
+        .map_err(|e| PageError::Unreadable(e.to_string()))?;
     FileKind::sniff(&head)
 }
 
@@ -279,10 +279,11 @@ mod tests {
         assert_eq!(FileKind::sniff(b"\x89PNG\r\n\x1a\n...."), Ok(FileKind::Png));
         assert_eq!(FileKind::sniff(b"II*\0...."), Ok(FileKind::Tiff));
         assert_eq!(FileKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Ok(FileKind::Webp));
-        assert!(FileKind::sniff(b"").unwrap_err().contains("empty"));
-        assert!(FileKind::sniff(b"hello, this is text")
-            .unwrap_err()
-            .contains("not a PDF"));
+        assert_eq!(FileKind::sniff(b""), Err(PageError::Empty));
+        assert_eq!(
+            FileKind::sniff(b"hello, this is text"),
+            Err(PageError::Unsupported)
+        );
     }
 
     #[test]

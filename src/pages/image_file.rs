@@ -6,10 +6,11 @@ use std::io::Cursor;
 use image::{DynamicImage, ImageDecoder, ImageReader, RgbImage};
 
 use super::{Limits, Page};
+use crate::error::PageError;
 use crate::intake::FileKind;
 
 /// Decodes every page of an image file held in `bytes`.
-pub fn decode(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Vec<Page>, String> {
+pub fn decode(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Vec<Page>, PageError> {
     if kind == FileKind::Tiff {
         let pages = decode_tiff_pages(bytes, limits)?;
         if pages.len() > 1 {
@@ -28,10 +29,10 @@ pub fn incompleteness(bytes: &[u8], kind: FileKind) -> Option<String> {
         .then(|| "truncated JPEG: part of the page may be missing".to_string())
 }
 
-fn decode_single(bytes: &[u8], limits: &Limits) -> Result<Page, String> {
+fn decode_single(bytes: &[u8], limits: &Limits) -> Result<Page, PageError> {
     let reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| PageError::Undecodable(e.to_string()))?;
     let mut decoder = reader.into_decoder().map_err(describe)?;
     let (w, h) = decoder.dimensions();
     limits.check_size(w.into(), h.into())?;
@@ -66,28 +67,23 @@ fn flatten_on_white(image: &DynamicImage) -> RgbImage {
     })
 }
 
-fn describe(e: image::ImageError) -> String {
-    match e {
+fn describe(e: image::ImageError) -> PageError {
+    PageError::Undecodable(match e {
         image::ImageError::Limits(l) => format!("image exceeds decoding limits: {l}"),
         other => format!("cannot decode image: {other}"),
-    }
+    })
 }
 
 /// Decodes each page (IFD) of a TIFF file.
-fn decode_tiff_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, String> {
+fn decode_tiff_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, PageError> {
     use tiff::decoder::{Decoder, DecodingResult};
     use tiff::ColorType;
 
-    let tiff_err = |e: tiff::TiffError| format!("cannot decode TIFF: {e}");
+    let tiff_err = |e: tiff::TiffError| PageError::Undecodable(format!("cannot decode TIFF: {e}"));
     let mut decoder = Decoder::new(Cursor::new(bytes)).map_err(tiff_err)?;
     let mut pages = Vec::new();
     loop {
-        if pages.len() >= limits.max_pages {
-            return Err(format!(
-                "more than {} pages (--max-pages)",
-                limits.max_pages
-            ));
-        }
+        limits.check_pages(pages.len() + 1)?;
         let (w, h) = decoder.dimensions().map_err(tiff_err)?;
         limits.check_size(w.into(), h.into())?;
         let color = decoder.colortype().map_err(tiff_err)?;
@@ -121,13 +117,15 @@ fn decode_tiff_pages(bytes: &[u8], limits: &Limits) -> Result<Vec<Page>, String>
                 Some(DynamicImage::ImageRgb8(cmyk_to_rgb(w, h, &v)))
             }
             (other, _) => {
-                return Err(format!(
+                return Err(PageError::Undecodable(format!(
                     "TIFF page {} uses an unsupported colour type {other:?}",
                     pages.len() + 1
-                ))
+                )))
             }
         }
-        .ok_or_else(|| format!("TIFF page {} is truncated", pages.len() + 1))?;
+        .ok_or_else(|| {
+            PageError::Undecodable(format!("TIFF page {} is truncated", pages.len() + 1))
+        })?;
         pages.push(page_from(pages.len() + 1, image));
         if !decoder.more_images() {
             return Ok(pages);
@@ -197,9 +195,10 @@ mod tests {
             max_pixels: 50,
             ..Limits::default()
         };
-        assert!(decode(&png, FileKind::Png, &limits)
-            .unwrap_err()
-            .contains("limit"));
+        assert!(matches!(
+            decode(&png, FileKind::Png, &limits),
+            Err(PageError::TooLarge { .. })
+        ));
     }
 
     #[test]

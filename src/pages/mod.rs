@@ -1,9 +1,15 @@
 //! Pages: turn input files into page images (PDFs rendered by PDFium, images decoded).
+//!
+//! [`Document`] is the one way every part of blindfold (the batch, the audit, the tests, the
+//! benches and the fuzzers) turns a file's bytes into its pages within the [`Limits`].
 
 pub mod image_file;
 pub mod pdf;
 
 use image::RgbImage;
+
+use crate::error::PageError;
+use crate::intake::FileKind;
 
 /// One page ready for detection: its pixels and how the output should be encoded.
 #[derive(Debug, Clone)]
@@ -15,6 +21,10 @@ pub struct Page {
     /// Whether the source page had no colour (then the output is written in greyscale).
     pub greyscale: bool,
 }
+
+/// The resolution PDF pages are rendered at unless told otherwise: 10.5 pt text comes out
+/// about 30 px high, which the OCR reads well.
+pub const DEFAULT_DPI: u32 = 200;
 
 /// Limits that protect a batch from absurd or hostile inputs.
 #[derive(Debug, Clone, Copy)]
@@ -36,16 +46,111 @@ impl Default for Limits {
 
 impl Limits {
     /// Checks a page size against the pixel limit.
-    pub fn check_size(&self, width: u64, height: u64) -> Result<(), String> {
+    pub fn check_size(&self, width: u64, height: u64) -> Result<(), PageError> {
         if width == 0 || height == 0 {
-            return Err(format!("page has no pixels ({width}x{height})"));
+            return Err(PageError::NoPixels { width, height });
         }
         if width.saturating_mul(height) > self.max_pixels {
-            return Err(format!(
-                "page of {width}x{height} pixels exceeds the limit of {} pixels (--max-pixels)",
-                self.max_pixels
-            ));
+            return Err(PageError::TooLarge {
+                width,
+                height,
+                max: self.max_pixels,
+            });
         }
         Ok(())
+    }
+
+    /// Checks a page count against the page limit.
+    pub fn check_pages(&self, pages: usize) -> Result<(), PageError> {
+        if pages > self.max_pages {
+            return Err(PageError::TooManyPages {
+                pages,
+                max: self.max_pages,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// An opened input file whose pages can be taken one by one: a PDF (rendered on demand by
+/// PDFium, on the thread that opened it) or a decoded image file.
+pub enum Document {
+    /// A PDF, rendered page by page at `dpi`.
+    Pdf {
+        /// The opened PDF.
+        pdf: pdf::PdfFile<'static>,
+        /// Resolution pages are rendered at.
+        dpi: u32,
+    },
+    /// The decoded pages of an image file (taken out as they are read).
+    Image {
+        /// The pages not yet taken.
+        pages: Vec<Option<Page>>,
+        /// Why the image may be incomplete although it decoded.
+        incomplete: Option<String>,
+    },
+}
+
+impl Document {
+    /// Opens a file of `kind` from its bytes: a PDF with PDFium (which must be loaded), an image
+    /// decoded whole.
+    pub fn open(
+        bytes: Vec<u8>,
+        kind: FileKind,
+        dpi: u32,
+        limits: &Limits,
+    ) -> Result<Document, PageError> {
+        if kind.is_pdf() {
+            let pdfium =
+                crate::runtime::pdfium().map_err(|e| PageError::NoPdfium(e.to_string()))?;
+            let pdf = pdf::PdfFile::open(pdfium, bytes, limits)?;
+            return Ok(Document::Pdf { pdf, dpi });
+        }
+        let pages = image_file::decode(&bytes, kind, limits)?;
+        Ok(Document::Image {
+            pages: pages.into_iter().map(Some).collect(),
+            incomplete: image_file::incompleteness(&bytes, kind),
+        })
+    }
+
+    /// Reads and opens the file at `path`, telling its kind from its content.
+    pub fn read(path: &std::path::Path, dpi: u32, limits: &Limits) -> Result<Document, PageError> {
+        let bytes = std::fs::read(path).map_err(|e| PageError::Unreadable(e.to_string()))?;
+        let kind = FileKind::sniff(&bytes)?;
+        Document::open(bytes, kind, dpi, limits)
+    }
+
+    /// Number of pages.
+    pub fn page_count(&self) -> usize {
+        match self {
+            Document::Pdf { pdf, .. } => pdf.page_count(),
+            Document::Image { pages, .. } => pages.len(),
+        }
+    }
+
+    /// Why an image that decoded may still be incomplete (a truncated JPEG).
+    pub fn incompleteness(&self) -> Option<&str> {
+        match self {
+            Document::Image { incomplete, .. } => incomplete.as_deref(),
+            Document::Pdf { .. } => None,
+        }
+    }
+
+    /// Page `number` (1-based): a PDF page is rendered now, an image page is handed over (each
+    /// image page can be taken once).
+    pub fn page(&mut self, number: usize, limits: &Limits) -> Result<Page, PageError> {
+        match self {
+            Document::Pdf { pdf, dpi } => pdf.render(number, *dpi as f32, limits),
+            Document::Image { pages, .. } => number
+                .checked_sub(1)
+                .and_then(|i| pages.get_mut(i))
+                .and_then(Option::take)
+                .ok_or_else(|| PageError::Unrenderable(format!("no page {number}"))),
+        }
+    }
+
+    /// Every page in order, each as it is read.
+    pub fn pages(mut self, limits: Limits) -> impl Iterator<Item = Result<Page, PageError>> {
+        (1..=self.page_count()).map(move |number| self.page(number, &limits))
     }
 }

@@ -6,6 +6,7 @@ use pdfium_render::prelude::{
 };
 
 use super::{Limits, Page};
+use crate::error::PageError;
 
 /// An opened PDF whose pages can be rendered.
 pub struct PdfFile<'a> {
@@ -18,30 +19,25 @@ impl<'a> PdfFile<'a> {
         pdfium: &'a Pdfium,
         bytes: Vec<u8>,
         limits: &Limits,
-    ) -> Result<PdfFile<'a>, String> {
+    ) -> Result<PdfFile<'a>, PageError> {
         let document = pdfium
             .load_pdf_from_byte_vec(bytes, None)
             .map_err(|e| match e {
                 PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => {
-                    "encrypted PDF: it needs a password to open (ask for an unprotected copy)"
-                        .to_string()
+                    PageError::Encrypted
                 }
                 PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FormatError) => {
-                    "damaged PDF: its structure cannot be read".to_string()
+                    PageError::DamagedPdf("damaged PDF: its structure cannot be read".into())
                 }
                 PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => {
-                    "PDF uses an unsupported security handler".to_string()
+                    PageError::DamagedPdf("PDF uses an unsupported security handler".into())
                 }
-                other => format!("cannot open PDF: {other}"),
+                other => PageError::DamagedPdf(format!("cannot open PDF: {other}")),
             })?;
         let file = PdfFile { document };
         match file.page_count() {
-            0 => Err("PDF has no pages".into()),
-            n if n > limits.max_pages => Err(format!(
-                "PDF has {n} pages, more than the limit of {} (--max-pages)",
-                limits.max_pages
-            )),
-            _ => Ok(file),
+            0 => Err(PageError::NoPages),
+            n => limits.check_pages(n).map(|()| file),
         }
     }
 
@@ -51,14 +47,15 @@ impl<'a> PdfFile<'a> {
     }
 
     /// Renders page `number` (1-based) at `dpi`.
-    pub fn render(&self, number: usize, dpi: f32, limits: &Limits) -> Result<Page, String> {
+    pub fn render(&self, number: usize, dpi: f32, limits: &Limits) -> Result<Page, PageError> {
+        let fail = PageError::Unrenderable;
         let index =
-            i32::try_from(number - 1).map_err(|_| "page number out of range".to_string())?;
+            i32::try_from(number.wrapping_sub(1)).map_err(|_| fail(format!("no page {number}")))?;
         let page = self
             .document
             .pages()
             .get(index)
-            .map_err(|e| format!("cannot load page {number}: {e}"))?;
+            .map_err(|e| fail(format!("cannot load page {number}: {e}")))?;
         let scale = dpi / 72.0;
         let width = (page.width().value * scale).round().max(0.0) as u64;
         let height = (page.height().value * scale).round().max(0.0) as u64;
@@ -68,10 +65,10 @@ impl<'a> PdfFile<'a> {
             .render_form_data(true);
         let bitmap = page
             .render_with_config(&config)
-            .map_err(|e| format!("cannot render page {number}: {e}"))?;
+            .map_err(|e| fail(format!("cannot render page {number}: {e}")))?;
         let image = bitmap
             .as_image()
-            .map_err(|e| format!("cannot read rendered page {number}: {e}"))?;
+            .map_err(|e| fail(format!("cannot read rendered page {number}: {e}")))?;
         Ok(Page {
             number,
             pixels: image.to_rgb8(),

@@ -102,7 +102,8 @@ mod tests {
     use crate::models::sha256_bytes;
 
     fn line(source: &str, page: usize) -> String {
-        let mut line = ManifestLine::file_error(source, None, None, String::new());
+        let mut line =
+            ManifestLine::file_error(source, None, None, &crate::error::PageError::Empty);
         line.page = Some(page);
         serde_json::to_string(&line).unwrap() + "\n"
     }
@@ -124,7 +125,12 @@ mod tests {
         std::fs::create_dir_all(out.join("files/A001")).unwrap();
         std::fs::write(&input, b"source bytes").unwrap();
         std::fs::write(out.join("files/A001/001.png"), b"output bytes").unwrap();
-        let mut page = ManifestLine::file_error("in.png", Some("A001"), None, String::new());
+        let mut page = ManifestLine::file_error(
+            "in.png",
+            Some("A001"),
+            None,
+            &crate::error::PageError::Empty,
+        );
         page.page = Some(1);
         page.output = Some("files/A001/001.png".into());
         page.source_sha256 = Some(sha256_bytes(b"source bytes"));

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{Error, Result};
-use crate::find::Region;
+use crate::error::{Error, ErrorKind, PageError, Result};
+use crate::find::{Evidence, Kind, Region};
 
 /// A page's verdict.
 /// Ordered by severity.
@@ -37,21 +37,21 @@ impl Status {
 /// One masked region as written to the manifest.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestRegion {
-    /// name, unit, eyes, face, id_number.
-    pub kind: String,
+    /// What it hides.
+    pub kind: Kind,
     /// `[x0, y0, x1, y1]` in output-page pixels.
     pub bbox: [u32; 4],
-    /// roster, label, signature, seal, landmarks, pattern.
-    pub evidence: String,
+    /// Why it was masked.
+    pub evidence: Evidence,
 }
 
 impl ManifestRegion {
     /// The manifest form of a region on a `width x height` page.
     pub fn from_region(region: &Region, width: u32, height: u32) -> ManifestRegion {
         ManifestRegion {
-            kind: region.kind.as_str().to_string(),
+            kind: region.kind,
             bbox: region.rect.to_pixels(width, height),
-            evidence: region.evidence.as_str().to_string(),
+            evidence: region.evidence,
         }
     }
 }
@@ -78,6 +78,12 @@ pub struct ManifestLine {
     /// Why the file or page failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What kind of failure `error` is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error_kind: Option<ErrorKind>,
+    /// The page could not be analysed and is painted over whole in the output.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub withheld: bool,
     /// Why the page needs review.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub review: Vec<String>,
@@ -105,13 +111,20 @@ pub struct ManifestLine {
 }
 
 impl ManifestLine {
-    /// How many regions of each kind the page has, by kind name.
-    pub fn region_counts(&self) -> std::collections::BTreeMap<&str, usize> {
+    /// How many regions of each kind the page has.
+    pub fn region_counts(&self) -> std::collections::BTreeMap<Kind, usize> {
         let mut counts = std::collections::BTreeMap::new();
         for region in &self.regions {
-            *counts.entry(region.kind.as_str()).or_default() += 1;
+            *counts.entry(region.kind).or_default() += 1;
         }
         counts
+    }
+
+    /// Records `error` on the line, which becomes an `error` line.
+    pub fn fail(&mut self, error: &PageError) {
+        self.status = Status::Error;
+        self.error = Some(error.to_string());
+        self.error_kind = Some(error.kind());
     }
 
     /// A line for a file that could not be processed at all.
@@ -119,7 +132,7 @@ impl ManifestLine {
         source: &str,
         applicant: Option<&str>,
         source_sha256: Option<String>,
-        error: String,
+        error: &PageError,
     ) -> ManifestLine {
         ManifestLine {
             source: source.to_string(),
@@ -130,7 +143,9 @@ impl ManifestLine {
             masking_required: false,
             status: Status::Error,
             regions: Vec::new(),
-            error: Some(error),
+            error: Some(error.to_string()),
+            error_kind: Some(error.kind()),
+            withheld: false,
             review: Vec::new(),
             applicant: applicant.map(String::from),
             dpi: None,
@@ -203,8 +218,11 @@ pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
-            serde_json::from_str(l)
-                .map_err(|e| Error::Input(format!("{} line {}: {e}", path.display(), i + 1)))
+            serde_json::from_str(l).map_err(|e| Error::Record {
+                path: path.to_path_buf(),
+                line: i + 1,
+                detail: e.to_string(),
+            })
         })
         .collect()
 }
@@ -224,11 +242,13 @@ mod tests {
 
     #[test]
     fn error_line_follows_the_contract() {
-        let line = ManifestLine::file_error("a/b.pdf", Some("A001"), None, "empty file".into());
+        let line = ManifestLine::file_error("a/b.pdf", Some("A001"), None, &PageError::Empty);
         let json: serde_json::Value = serde_json::to_value(&line).unwrap();
         assert_eq!(json["page"], serde_json::Value::Null);
         assert_eq!(json["status"], "error");
-        assert_eq!(json["error"], "empty file");
+        assert_eq!(json["error"], "empty file (0 bytes)");
+        assert_eq!(json["error_kind"], "empty");
+        assert!(json.get("withheld").is_none());
         assert_eq!(json["output"], serde_json::Value::Null);
     }
 
@@ -240,8 +260,9 @@ mod tests {
             rect: Rect::new(1.5, 2.0, 10.2, 20.0),
         };
         let m = ManifestRegion::from_region(&region, 100, 100);
-        assert_eq!(m.kind, "id_number");
-        assert_eq!(m.evidence, "roster");
+        let json = serde_json::to_value(&m).unwrap();
+        assert_eq!(json["kind"], "id_number");
+        assert_eq!(json["evidence"], "roster");
         assert_eq!(m.bbox, [1, 2, 11, 20]);
     }
 
@@ -251,10 +272,15 @@ mod tests {
         let path = dir.path().join("manifest.jsonl");
         let mut writer = ManifestWriter::create(&path).unwrap();
         writer
-            .write(&[ManifestLine::file_error("b", None, None, "x".into())])
+            .write(&[ManifestLine::file_error("b", None, None, &PageError::Empty)])
             .unwrap();
         writer
-            .write(&[ManifestLine::file_error("a", None, None, "y".into())])
+            .write(&[ManifestLine::file_error(
+                "a",
+                None,
+                None,
+                &PageError::Symlink,
+            )])
             .unwrap();
         drop(writer);
         sort_in_place(&path).unwrap();

@@ -1,10 +1,12 @@
 //! Writing results: masked output files (images stay images, PDFs become image-only PDFs) and
 //! manifest lines. Every file is written to a temporary name and renamed into place.
 
+pub mod key;
 pub mod manifest;
 pub mod pdf;
 pub mod preview;
 pub mod raster;
+pub mod render;
 
 use std::path::Path;
 

@@ -73,6 +73,35 @@ pub fn build(pages: &[PdfPage], dpi: f32) -> Result<Vec<u8>> {
     Ok(out)
 }
 
+/// The image bytes of every page of a PDF made by [`build`], in page order (to check a written
+/// PDF without rendering it).
+pub fn page_images(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
+    let fail = |detail: String| Error::Encode {
+        what: "PDF",
+        detail: format!("written PDF cannot be read back: {detail}"),
+    };
+    let doc = Document::load_mem(bytes).map_err(|e| fail(e.to_string()))?;
+    doc.get_pages()
+        .into_values()
+        .map(|page_id| {
+            let image_id = doc
+                .get_dictionary(page_id)
+                .and_then(|page| page.get(b"Resources"))
+                .and_then(Object::as_dict)
+                .and_then(|resources| resources.get(b"XObject"))
+                .and_then(Object::as_dict)
+                .and_then(|xobjects| xobjects.get(b"Im0"))
+                .and_then(Object::as_reference)
+                .map_err(|e| fail(e.to_string()))?;
+            let stream = doc
+                .get_object(image_id)
+                .and_then(Object::as_stream)
+                .map_err(|e| fail(e.to_string()))?;
+            Ok(stream.content.clone())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,7 +120,8 @@ mod tests {
             height: 100,
             greyscale: false,
         };
-        let bytes = build(&[pdf_page.clone(), pdf_page], 200.0).unwrap();
+        let bytes = build(&[pdf_page.clone(), pdf_page.clone()], 200.0).unwrap();
+        assert_eq!(page_images(&bytes).unwrap(), vec![pdf_page.jpeg.clone(); 2]);
         let doc = Document::load_mem(&bytes).unwrap();
         assert_eq!(doc.get_pages().len(), 2);
         assert!(doc.trailer.get(b"Info").is_err());

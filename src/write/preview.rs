@@ -6,14 +6,15 @@ use font8x8::UnicodeFonts;
 use image::{Rgb, RgbImage};
 
 use super::manifest::ManifestRegion;
+use crate::find::Kind;
 
 /// The outline colour of a region kind.
-pub fn kind_color(kind: &str) -> Rgb<u8> {
+pub fn kind_color(kind: Kind) -> Rgb<u8> {
     match kind {
-        "name" => Rgb([220, 30, 30]),
-        "unit" => Rgb([30, 90, 220]),
-        "eyes" | "face" => Rgb([20, 150, 60]),
-        _ => Rgb([150, 40, 180]),
+        Kind::Name => Rgb([220, 30, 30]),
+        Kind::Unit => Rgb([30, 90, 220]),
+        Kind::Eyes | Kind::Face => Rgb([20, 150, 60]),
+        Kind::IdNumber => Rgb([150, 40, 180]),
     }
 }
 
@@ -22,7 +23,7 @@ pub fn kind_color(kind: &str) -> Rgb<u8> {
 pub fn outline(image: &mut RgbImage, regions: &[ManifestRegion], scale: f32, labels: bool) {
     let thickness = ((image.width().max(image.height()) as f32 / 600.0).round() as u32).max(1);
     for region in regions {
-        let color = kind_color(&region.kind);
+        let color = kind_color(region.kind);
         let [x0, y0, x1, y1] = region.bbox.map(|v| (v as f32 * scale).round() as i64);
         for t in 0..i64::from(thickness) {
             draw_rect(image, [x0 - t - 1, y0 - t - 1, x1 + t, y1 + t], color);
@@ -35,7 +36,7 @@ pub fn outline(image: &mut RgbImage, regions: &[ManifestRegion], scale: f32, lab
             } else {
                 y1 + 1
             };
-            draw_tag(image, x0 - 1, tag_y, &region.kind, glyph, color);
+            draw_tag(image, x0 - 1, tag_y, region.kind.as_str(), glyph, color);
         }
     }
 }
@@ -104,25 +105,30 @@ pub fn preview_path(output: &str, page: usize) -> String {
 mod tests {
     use super::*;
 
-    fn region(kind: &str, bbox: [u32; 4]) -> ManifestRegion {
+    fn region(kind: Kind, bbox: [u32; 4]) -> ManifestRegion {
         ManifestRegion {
-            kind: kind.into(),
+            kind,
             bbox,
-            evidence: "roster".into(),
+            evidence: crate::find::Evidence::Roster,
         }
     }
 
     #[test]
     fn outlines_surround_the_region_and_leave_it_visible() {
         let mut image = RgbImage::from_pixel(200, 100, Rgb([255, 255, 255]));
-        outline(&mut image, &[region("name", [50, 40, 150, 60])], 1.0, true);
-        assert_eq!(*image.get_pixel(49, 50), kind_color("name"));
-        assert_eq!(*image.get_pixel(150, 50), kind_color("name"));
+        outline(
+            &mut image,
+            &[region(Kind::Name, [50, 40, 150, 60])],
+            1.0,
+            true,
+        );
+        assert_eq!(*image.get_pixel(49, 50), kind_color(Kind::Name));
+        assert_eq!(*image.get_pixel(150, 50), kind_color(Kind::Name));
         assert_eq!(*image.get_pixel(100, 50), Rgb([255, 255, 255]));
         // The tag sits above the region and holds white glyph pixels.
         let tag = (20..39).flat_map(|y| (49..90).map(move |x| (x, y)));
         let colors: Vec<_> = tag.map(|(x, y)| *image.get_pixel(x, y)).collect();
-        assert!(colors.contains(&kind_color("name")));
+        assert!(colors.contains(&kind_color(Kind::Name)));
         assert!(colors.contains(&Rgb([255, 255, 255])));
     }
 
@@ -131,11 +137,11 @@ mod tests {
         let mut image = RgbImage::from_pixel(100, 50, Rgb([255, 255, 255]));
         outline(
             &mut image,
-            &[region("eyes", [100, 40, 120, 60])],
+            &[region(Kind::Eyes, [100, 40, 120, 60])],
             0.5,
             false,
         );
-        assert_eq!(*image.get_pixel(49, 25), kind_color("eyes"));
+        assert_eq!(*image.get_pixel(49, 25), kind_color(Kind::Eyes));
         assert_eq!(*image.get_pixel(55, 25), Rgb([255, 255, 255]));
     }
 

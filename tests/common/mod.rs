@@ -1,6 +1,10 @@
 //! Shared helpers for the integration tests: paths, running the binary, reading outputs.
 
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
+
+mod files;
+pub mod scripted;
+pub use files::copy_dir;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -49,32 +53,18 @@ pub fn manifest(out: &Path) -> Vec<serde_json::Value> {
 }
 
 /// Every page of an output file as pixels: images decoded, PDFs re-rendered with PDFium at the
-/// manifest's size.
+/// manifest's resolution.
 pub fn output_pages(out: &Path, line: &serde_json::Value) -> Vec<image::RgbImage> {
     let path = out.join(line["output"].as_str().expect("output path"));
-    let bytes = std::fs::read(&path).expect("output file");
-    if path.extension().is_some_and(|e| e == "pdf") {
-        let runtime = blindfold::runtime::Runtime::locate(None).expect("runtime");
-        runtime.load().expect("load runtime");
-        let pdfium = blindfold::runtime::pdfium().expect("pdfium");
-        let pdf = blindfold::pages::pdf::PdfFile::open(pdfium, bytes, &Default::default())
-            .expect("open output PDF");
-        let dpi = line["dpi"].as_f64().unwrap_or(200.0) as f32;
-        (1..=pdf.page_count())
-            .map(|n| {
-                pdf.render(n, dpi, &Default::default())
-                    .expect("render")
-                    .pixels
-            })
-            .collect()
-    } else {
-        let kind = blindfold::intake::FileKind::sniff(&bytes).expect("known kind");
-        blindfold::pages::image_file::decode(&bytes, kind, &Default::default())
-            .expect("decode")
-            .into_iter()
-            .map(|p| p.pixels)
-            .collect()
-    }
+    let runtime = blindfold::runtime::Runtime::locate(None).expect("runtime");
+    runtime.load().expect("load runtime");
+    let dpi = line["dpi"].as_u64().unwrap_or(200) as u32;
+    let limits = Default::default();
+    blindfold::pages::Document::read(&path, dpi, &limits)
+        .expect("open output")
+        .pages(limits)
+        .map(|page| page.expect("output page").pixels)
+        .collect()
 }
 
 /// A manifest region's `bbox` in pixels.

@@ -1,0 +1,176 @@
+//! The single writer: manifest lines in whole files, PDF assembly from their pages, counts.
+
+use std::collections::HashMap;
+
+use super::plan::FileTask;
+use super::{Outcome, Progress, RunConfig};
+use crate::error::Result;
+use crate::write::manifest::{ManifestLine, ManifestWriter, Status};
+use crate::write::pdf::PdfPage;
+use crate::write::{self, render};
+
+/// Counts of a finished run, overall and per applicant code.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    /// Totals over the whole run.
+    pub total: Counts,
+    /// Counts per pseudonymous applicant code, in code order.
+    pub per_applicant: Vec<(String, Counts)>,
+    /// Folders of the intake that have no roster row.
+    pub folders_without_roster_row: Vec<String>,
+    /// Roster rows (line numbers) whose folder is not in the intake.
+    pub roster_rows_without_folder: Vec<usize>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Page and file counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Files seen.
+    pub files: usize,
+    /// Pages processed.
+    pub pages: usize,
+    /// Pages with at least one mask.
+    pub masked: usize,
+    /// Pages that need a human look.
+    pub review: usize,
+    /// Error lines (failed files or pages).
+    pub errors: usize,
+}
+
+impl Counts {
+    fn add(&mut self, line: &ManifestLine) {
+        if line.page.is_some() {
+            self.pages += 1;
+            self.masked += usize::from(line.masking_required && line.status != Status::Error);
+        }
+        self.review += usize::from(line.status == Status::Review);
+        self.errors += usize::from(line.status == Status::Error);
+    }
+}
+
+/// A PDF being assembled from its pages.
+struct PdfAssembly {
+    source_sha256: String,
+    pages: Vec<Option<(ManifestLine, PdfPage)>>,
+    received: usize,
+}
+
+/// Takes the workers' outcomes in any order and writes each file's lines once it is complete.
+pub(super) struct Writer<'a> {
+    config: &'a RunConfig,
+    manifest: ManifestWriter,
+    pdfs: HashMap<String, PdfAssembly>,
+    per_applicant: HashMap<String, Counts>,
+    total: Counts,
+    progress: &'a dyn Progress,
+}
+
+impl<'a> Writer<'a> {
+    pub fn new(
+        config: &'a RunConfig,
+        manifest: ManifestWriter,
+        progress: &'a dyn Progress,
+    ) -> Writer<'a> {
+        Writer {
+            config,
+            manifest,
+            pdfs: HashMap::new(),
+            per_applicant: HashMap::new(),
+            total: Counts::default(),
+            progress,
+        }
+    }
+
+    /// Takes one outcome; writes a file's lines when the file is complete.
+    pub fn accept(&mut self, outcome: Outcome) -> Result<()> {
+        match outcome {
+            Outcome::FileDone(lines) => self.file_done(lines),
+            Outcome::PdfOpened(task, count, sha) => {
+                self.pdfs.insert(
+                    task.file.source.clone(),
+                    PdfAssembly {
+                        source_sha256: sha,
+                        pages: vec![None; count],
+                        received: 0,
+                    },
+                );
+                Ok(())
+            }
+            Outcome::PdfPage(task, line, page) => {
+                let source = &task.file.source;
+                let Some(assembly) = self.pdfs.get_mut(source) else {
+                    unreachable!("the renderer announces a PDF before its pages");
+                };
+                let slot = line.page.unwrap_or(1) - 1;
+                assembly.pages[slot] = Some((line, page));
+                assembly.received += 1;
+                if assembly.received == assembly.pages.len() {
+                    let assembly = self.pdfs.remove(source).expect("assembly present");
+                    let lines = self.write_pdf(&task, assembly)?;
+                    self.file_done(lines)?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Assembles, checks and writes a PDF; its lines get the hashes (or, when the written PDF
+    /// fails its check, the file becomes one error line).
+    fn write_pdf(&self, task: &FileTask, assembly: PdfAssembly) -> Result<Vec<ManifestLine>> {
+        let (mut lines, pages): (Vec<ManifestLine>, Vec<PdfPage>) =
+            assembly.pages.into_iter().flatten().unzip();
+        let output_sha = if self.config.dry_run {
+            None
+        } else {
+            match render::assemble_pdf(&pages, &self.config.output) {
+                Ok(rendered) => {
+                    write::write_atomic(&self.config.out.join(&task.output), &rendered.bytes)?;
+                    Some(rendered.sha256)
+                }
+                Err(e) => return Ok(vec![task.failed(Some(assembly.source_sha256), &e)]),
+            }
+        };
+        for line in &mut lines {
+            line.source_sha256 = Some(assembly.source_sha256.clone());
+            line.output_sha256.clone_from(&output_sha);
+        }
+        Ok(lines)
+    }
+
+    fn file_done(&mut self, lines: Vec<ManifestLine>) -> Result<()> {
+        self.manifest.write(&lines)?;
+        self.count(&lines);
+        Ok(())
+    }
+
+    /// Adds a finished file's lines to the counts and the progress.
+    pub fn count(&mut self, lines: &[ManifestLine]) {
+        let code = lines
+            .first()
+            .and_then(|l| l.applicant.clone())
+            .unwrap_or_default();
+        let counts = self.per_applicant.entry(code).or_default();
+        counts.files += 1;
+        self.total.files += 1;
+        for line in lines {
+            counts.add(line);
+            self.total.add(line);
+        }
+        self.progress
+            .file_done(lines.iter().filter(|l| l.page.is_some()).count());
+    }
+
+    /// Closes the manifest (before anything replaces it) and returns the counts.
+    pub fn finish(self) -> Summary {
+        drop(self.manifest);
+        let mut per_applicant: Vec<(String, Counts)> = self.per_applicant.into_iter().collect();
+        per_applicant.sort_by(|a, b| a.0.cmp(&b.0));
+        Summary {
+            total: self.total,
+            per_applicant,
+            ..Summary::default()
+        }
+    }
+}

@@ -1,0 +1,172 @@
+//! The run's records beside the reviewer-bound `files/` tree: `key.csv` (which pseudonymous code
+//! is which applicant, for staff) and `run.json` (the settings the run used, for the audit).
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::pages::Limits;
+use crate::write::render::OutputOptions;
+
+/// One row of `key.csv`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRow {
+    /// The pseudonymous code naming the applicant's outputs.
+    pub code: String,
+    /// The applicant's folder in the intake.
+    pub folder: String,
+    /// The applicant's name (empty for a folder without a roster row).
+    pub name: String,
+    /// The applicant's unit (empty for a folder without a roster row).
+    pub unit: String,
+    /// The roster line the applicant came from.
+    pub roster_line: Option<usize>,
+}
+
+/// The file name of the key in a run's output folder.
+pub const KEY_FILE: &str = "key.csv";
+/// The file name of the run's settings in its output folder.
+pub const SETTINGS_FILE: &str = "run.json";
+
+/// Writes `key.csv` into `out`.
+pub fn write_key(out: &Path, rows: &[KeyRow]) -> Result<()> {
+    let fail = |detail: String| Error::Encode {
+        what: "key.csv",
+        detail,
+    };
+    let mut key = csv::Writer::from_writer(Vec::new());
+    for row in rows {
+        key.serialize(row).map_err(|e| fail(e.to_string()))?;
+    }
+    let bytes = key.into_inner().map_err(|e| fail(e.to_string()))?;
+    super::write_atomic(&out.join(KEY_FILE), &bytes)
+}
+
+/// Reads `key.csv` from `out`.
+pub fn read_key(out: &Path) -> Result<Vec<KeyRow>> {
+    let path = out.join(KEY_FILE);
+    let mut reader = csv::Reader::from_path(&path).map_err(|e| match e.into_kind() {
+        csv::ErrorKind::Io(io) => Error::io(&path, io),
+        other => Error::Record {
+            path: path.clone(),
+            line: 1,
+            detail: format!("{other:?}"),
+        },
+    })?;
+    reader
+        .deserialize()
+        .enumerate()
+        .map(|(i, row)| {
+            row.map_err(|e| Error::Record {
+                path: path.clone(),
+                line: i + 2,
+                detail: e.to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The settings a run used that a later look at its outputs must know.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunSettings {
+    /// blindfold version.
+    pub tool: String,
+    /// Resolution PDF pages were rendered at.
+    pub dpi: u32,
+    /// JPEG quality of the outputs.
+    pub jpeg_quality: u8,
+    /// Mask colour as RRGGBB.
+    pub mask_color: String,
+    /// Largest page accepted, in pixels.
+    pub max_pixels: u64,
+    /// Most pages accepted from one file.
+    pub max_pages: usize,
+}
+
+impl RunSettings {
+    /// The settings of a run with these options and limits.
+    pub fn new(output: &OutputOptions, limits: &Limits) -> RunSettings {
+        let [r, g, b] = output.mask_color.0;
+        RunSettings {
+            tool: crate::VERSION.to_string(),
+            dpi: output.dpi,
+            jpeg_quality: output.jpeg_quality,
+            mask_color: format!("{r:02x}{g:02x}{b:02x}"),
+            max_pixels: limits.max_pixels,
+            max_pages: limits.max_pages,
+        }
+    }
+
+    /// The run's limits.
+    pub fn limits(&self) -> Limits {
+        Limits {
+            max_pixels: self.max_pixels,
+            max_pages: self.max_pages,
+        }
+    }
+
+    /// Writes `run.json` into `out`.
+    pub fn write(&self, out: &Path) -> Result<()> {
+        let text = serde_json::to_string_pretty(self).map_err(|e| Error::Encode {
+            what: "run.json",
+            detail: e.to_string(),
+        })?;
+        super::write_atomic(&out.join(SETTINGS_FILE), text.as_bytes())
+    }
+
+    /// Reads `run.json` from `out`.
+    pub fn read(out: &Path) -> Result<RunSettings> {
+        let path = out.join(SETTINGS_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        serde_json::from_str(&text).map_err(|e| Error::Record {
+            path,
+            line: 1,
+            detail: e.to_string(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_and_settings_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let rows = vec![
+            KeyRow {
+                code: "A001".into(),
+                folder: "01_王玥".into(),
+                name: "王玥".into(),
+                unit: "和静县中医医院".into(),
+                roster_line: Some(2),
+            },
+            KeyRow {
+                code: "X001".into(),
+                folder: "stray".into(),
+                name: String::new(),
+                unit: String::new(),
+                roster_line: None,
+            },
+        ];
+        write_key(dir.path(), &rows).unwrap();
+        let text = std::fs::read_to_string(dir.path().join(KEY_FILE)).unwrap();
+        assert!(
+            text.starts_with("code,folder,name,unit,roster_line\n"),
+            "{text}"
+        );
+        assert_eq!(read_key(dir.path()).unwrap(), rows);
+
+        let settings = RunSettings::new(&OutputOptions::default(), &Limits::default());
+        settings.write(dir.path()).unwrap();
+        assert_eq!(RunSettings::read(dir.path()).unwrap(), settings);
+        assert_eq!(settings.mask_color, "000000");
+    }
+
+    #[test]
+    fn a_missing_key_is_an_io_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(matches!(read_key(dir.path()), Err(Error::Io { .. })));
+    }
+}

@@ -1,0 +1,292 @@
+//! The one renderer: an original page plus what covers it becomes output bytes — masks painted,
+//! pages encoded without metadata, PDFs assembled from page images — and what was written is read
+//! back and checked to hold every mask (the sanity check) before its SHA-256 is taken. The batch,
+//! `check`, `audit` and the web app all make outputs through it.
+
+use image::{Rgb, RgbImage};
+
+use super::manifest::{ManifestLine, ManifestRegion};
+use super::pdf::PdfPage;
+use super::{pdf, preview, raster};
+use crate::error::PageError;
+use crate::intake::FileKind;
+use crate::mask;
+use crate::models::sha256_bytes;
+use crate::pages::{image_file, Limits, Page};
+
+/// How outputs are written.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OutputOptions {
+    /// Resolution PDF pages are rendered at (and placed in output PDFs at).
+    pub dpi: u32,
+    /// JPEG quality of JPEG outputs and PDF pages (1-100).
+    pub jpeg_quality: u8,
+    /// Colour of the masks.
+    pub mask_color: Rgb<u8>,
+}
+
+impl Default for OutputOptions {
+    fn default() -> Self {
+        OutputOptions {
+            dpi: crate::pages::DEFAULT_DPI,
+            jpeg_quality: 90,
+            mask_color: Rgb([0, 0, 0]),
+        }
+    }
+}
+
+/// What covers one page: its regions, or all of it when the page is withheld.
+#[derive(Debug, Clone, Copy)]
+pub struct Masks<'a> {
+    /// The regions to paint.
+    pub regions: &'a [ManifestRegion],
+    /// Paint the whole page (its analysis failed).
+    pub withheld: bool,
+}
+
+impl<'a> From<&'a ManifestLine> for Masks<'a> {
+    fn from(line: &'a ManifestLine) -> Masks<'a> {
+        Masks {
+            regions: &line.regions,
+            withheld: line.withheld,
+        }
+    }
+}
+
+impl Masks<'_> {
+    /// The boxes to paint on a `width x height` page.
+    fn boxes(&self, width: u32, height: u32) -> Vec<[u32; 4]> {
+        if self.withheld {
+            return vec![[0, 0, width, height]];
+        }
+        self.regions.iter().map(|r| r.bbox).collect()
+    }
+}
+
+/// A finished output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The file's bytes.
+    pub bytes: Vec<u8>,
+    /// Their SHA-256, hex.
+    pub sha256: String,
+}
+
+impl Rendered {
+    fn new(bytes: Vec<u8>) -> Rendered {
+        let sha256 = sha256_bytes(&bytes);
+        Rendered { bytes, sha256 }
+    }
+}
+
+/// Paints the masks onto an original page.
+pub fn paint(page: &mut Page, masks: Masks, color: Rgb<u8>) {
+    let (w, h) = page.pixels.dimensions();
+    mask::paint(&mut page.pixels, masks.boxes(w, h), color);
+}
+
+/// One page of an output PDF: the original page masked and encoded as JPEG, decoded again and
+/// checked.
+pub fn pdf_page(
+    mut page: Page,
+    masks: Masks,
+    options: &OutputOptions,
+) -> Result<PdfPage, PageError> {
+    paint(&mut page, masks, options.mask_color);
+    let jpeg = raster::encode_jpeg(&page, options.jpeg_quality).map_err(output_error)?;
+    let decoded = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
+        .map_err(|e| PageError::Output(format!("written page cannot be decoded: {e}")))?;
+    verify(&decoded.to_rgb8(), masks, page.greyscale, options)?;
+    Ok(PdfPage {
+        jpeg,
+        width: page.pixels.width(),
+        height: page.pixels.height(),
+        greyscale: page.greyscale,
+    })
+}
+
+/// The stand-in for a PDF page that could not be rendered: an A4 page at the output resolution,
+/// withheld (painted over whole), so that page numbers stay aligned.
+pub fn placeholder(number: usize, options: &OutputOptions) -> Page {
+    let (w, h) = (options.dpi * 827 / 100, options.dpi * 1169 / 100);
+    Page {
+        number,
+        pixels: RgbImage::from_pixel(w, h, options.mask_color),
+        greyscale: false,
+    }
+}
+
+/// An image-only PDF of the pages, read back and checked to hold exactly those page images.
+pub fn assemble_pdf(pages: &[PdfPage], options: &OutputOptions) -> Result<Rendered, PageError> {
+    let bytes = pdf::build(pages, options.dpi as f32).map_err(output_error)?;
+    let images = pdf::page_images(&bytes).map_err(output_error)?;
+    let intact = images.len() == pages.len()
+        && images
+            .iter()
+            .zip(pages)
+            .all(|(written, page)| *written == page.jpeg);
+    if !intact {
+        return Err(PageError::Output(
+            "written PDF does not hold the masked page images".into(),
+        ));
+    }
+    Ok(Rendered::new(bytes))
+}
+
+/// The output of an image file (same format family as the input): every page masked, encoded
+/// into one file, decoded again and checked.
+pub fn image_file(
+    mut pages: Vec<Page>,
+    masks: &[Masks],
+    kind: FileKind,
+    options: &OutputOptions,
+) -> Result<Rendered, PageError> {
+    for (page, masks) in pages.iter_mut().zip(masks) {
+        paint(page, *masks, options.mask_color);
+    }
+    let bytes = raster::encode(&pages, kind, options.jpeg_quality).map_err(output_error)?;
+    let written_kind = FileKind::sniff(&bytes)?;
+    let unlimited = Limits {
+        max_pixels: u64::MAX,
+        max_pages: usize::MAX,
+    };
+    let decoded = image_file::decode(&bytes, written_kind, &unlimited)?;
+    if decoded.len() != pages.len() {
+        return Err(PageError::Output(format!(
+            "written file has {} pages instead of {}",
+            decoded.len(),
+            pages.len()
+        )));
+    }
+    for ((written, page), masks) in decoded.iter().zip(&pages).zip(masks) {
+        verify(&written.pixels, *masks, page.greyscale, options)?;
+    }
+    Ok(Rendered::new(bytes))
+}
+
+/// A preview of an original page: its regions outlined and labelled, not painted.
+pub fn preview(page: &Page, regions: &[ManifestRegion]) -> Result<Vec<u8>, PageError> {
+    let mut outlined = Page {
+        number: page.number,
+        pixels: page.pixels.clone(),
+        greyscale: false,
+    };
+    preview::outline(&mut outlined.pixels, regions, 1.0, true);
+    raster::encode_jpeg(&outlined, PREVIEW_QUALITY).map_err(output_error)
+}
+
+/// JPEG quality of previews: enough to read the page and the tags.
+const PREVIEW_QUALITY: u8 = 80;
+
+/// The sanity check: every mask is there in the pixels as written.
+fn verify(
+    written: &RgbImage,
+    masks: Masks,
+    greyscale: bool,
+    options: &OutputOptions,
+) -> Result<(), PageError> {
+    let color = mask::as_written(options.mask_color, greyscale);
+    let (w, h) = written.dimensions();
+    match masks
+        .boxes(w, h)
+        .into_iter()
+        .find(|&bbox| !mask::is_masked(written, bbox, color))
+    {
+        Some(bbox) => Err(PageError::Output(format!(
+            "mask {bbox:?} is missing from the written page"
+        ))),
+        None => Ok(()),
+    }
+}
+
+fn output_error(e: crate::Error) -> PageError {
+    PageError::Output(e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::find::{Evidence, Kind};
+
+    fn page(number: usize, greyscale: bool) -> Page {
+        Page {
+            number,
+            pixels: RgbImage::from_pixel(120, 80, Rgb([240, 230, 220])),
+            greyscale,
+        }
+    }
+
+    fn region(bbox: [u32; 4]) -> ManifestRegion {
+        ManifestRegion {
+            kind: Kind::Name,
+            bbox,
+            evidence: Evidence::Roster,
+        }
+    }
+
+    #[test]
+    fn images_come_out_masked_and_hashed() {
+        let regions = [region([10, 10, 60, 40])];
+        let masks = [Masks {
+            regions: &regions,
+            withheld: false,
+        }];
+        for kind in [FileKind::Jpeg, FileKind::Png, FileKind::Tiff] {
+            let rendered = image_file(
+                vec![page(1, false)],
+                &masks,
+                kind,
+                &OutputOptions::default(),
+            )
+            .unwrap();
+            assert_eq!(rendered.sha256, sha256_bytes(&rendered.bytes));
+            let back = image::load_from_memory(&rendered.bytes).unwrap().to_rgb8();
+            assert!(mask::is_masked(&back, [10, 10, 60, 40], Rgb([0, 0, 0])));
+            assert!(!mask::is_masked(&back, [70, 10, 110, 40], Rgb([0, 0, 0])));
+        }
+    }
+
+    #[test]
+    fn coloured_masks_on_greyscale_pages_pass_the_check() {
+        let options = OutputOptions {
+            mask_color: Rgb([200, 0, 0]),
+            ..OutputOptions::default()
+        };
+        let regions = [region([10, 10, 60, 40])];
+        let masks = Masks {
+            regions: &regions,
+            withheld: false,
+        };
+        assert!(pdf_page(page(1, true), masks, &options).is_ok());
+    }
+
+    #[test]
+    fn withheld_pages_are_covered_whole_and_pdfs_hold_their_pages() {
+        let options = OutputOptions::default();
+        let withheld = Masks {
+            regions: &[],
+            withheld: true,
+        };
+        let first = pdf_page(page(1, false), withheld, &options).unwrap();
+        let back = image::load_from_memory(&first.jpeg).unwrap().to_rgb8();
+        assert!(mask::is_masked(&back, [0, 0, 120, 80], Rgb([0, 0, 0])));
+        let second = pdf_page(placeholder(2, &options), withheld, &options).unwrap();
+        assert_eq!((second.width, second.height), (1654, 2338));
+        let rendered = assemble_pdf(&[first, second], &options).unwrap();
+        assert_eq!(pdf::page_images(&rendered.bytes).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_mask_that_does_not_survive_encoding_fails_the_check() {
+        // A mask in white on a white page cannot be told from the page; one in black on a page
+        // whose pixels are then replaced can: check the check itself.
+        let written = RgbImage::from_pixel(50, 50, Rgb([255, 255, 255]));
+        let regions = [region([5, 5, 45, 45])];
+        let masks = Masks {
+            regions: &regions,
+            withheld: false,
+        };
+        let err = verify(&written, masks, false, &OutputOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+    }
+}

@@ -58,7 +58,7 @@ pub fn masked_share(pixels: &RgbImage, bbox: [u32; 4], color: Rgb<u8>) -> Option
 /// The mask colour as it comes out of a greyscale output.
 pub fn as_written(color: Rgb<u8>, greyscale: bool) -> Rgb<u8> {
     if greyscale {
-        let luma = image::Luma::<u8>::from(image::Pixel::to_luma(&color)).0[0];
+        let luma = image::Pixel::to_luma(&color).0[0];
         Rgb([luma; 3])
     } else {
         color

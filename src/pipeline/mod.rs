@@ -118,7 +118,7 @@ enum Outcome {
     /// A PDF was opened: expect this many pages.
     PdfOpened(Arc<FileTask>, usize, String),
     /// One page of a PDF.
-    PdfPage(Arc<FileTask>, ManifestLine, PdfPage),
+    PdfPage(Arc<FileTask>, Box<ManifestLine>, PdfPage),
 }
 
 /// Runs the whole batch of an intake and its roster with one detector per worker.
@@ -261,7 +261,7 @@ fn read_and_dispatch(
                 Err(e) => {
                     let (line, page) = withheld_page(config, &task, number, &e);
                     results
-                        .send(Outcome::PdfPage(task.clone(), line, page))
+                        .send(Outcome::PdfPage(task.clone(), Box::new(line), page))
                         .ok();
                 }
             }
@@ -319,14 +319,14 @@ fn work(config: &RunConfig, detector: &mut dyn Detector, job: Job) -> Outcome {
             write_preview(config, &task, &page, &mut line);
             if config.dry_run {
                 let pdf_page = dry_run_page(&page);
-                return Outcome::PdfPage(task, line, pdf_page);
+                return Outcome::PdfPage(task, Box::new(line), pdf_page);
             }
             match render::pdf_page(page, Masks::from(&line), &config.output) {
-                Ok(pdf_page) => Outcome::PdfPage(task, line, pdf_page),
+                Ok(pdf_page) => Outcome::PdfPage(task, Box::new(line), pdf_page),
                 Err(e) => {
                     let number = line.page.unwrap_or(1);
                     let (line, placeholder) = withheld_page(config, &task, number, &e);
-                    Outcome::PdfPage(task, line, placeholder)
+                    Outcome::PdfPage(task, Box::new(line), placeholder)
                 }
             }
         }

@@ -104,7 +104,7 @@ impl<'a> Writer<'a> {
                     unreachable!("the renderer announces a PDF before its pages");
                 };
                 let slot = line.page.unwrap_or(1) - 1;
-                assembly.pages[slot] = Some((line, page));
+                assembly.pages[slot] = Some((*line, page));
                 assembly.received += 1;
                 if assembly.received == assembly.pages.len() {
                     let assembly = self.pdfs.remove(source).expect("assembly present");

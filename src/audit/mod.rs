@@ -68,7 +68,7 @@ impl Problem {
     /// The problem for staff at the console, with the intake path.
     pub fn for_staff(&self) -> String {
         match &self.source {
-            Some(source) => format!("{} ({source}): {}", self.place, self.what),
+            Some(source) => format!("{} (intake: {source})", self.public()),
             None => self.public(),
         }
     }

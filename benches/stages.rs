@@ -61,6 +61,7 @@ fn applicant() -> Applicant {
         unit: "巴音郭楞蒙古自治州人民医院".into(),
         aliases: vec!["巴州人民医院".into()],
         archive_no: None,
+        id_number: None,
         line: 2,
     }
 }

@@ -21,12 +21,12 @@ pub enum Error {
         /// What is wrong with it.
         detail: String,
     },
-    /// The roster CSV could not be used.
+    /// The roster could not be used.
     #[error("roster {path}: {detail}")]
     Roster {
         /// Path of the roster file.
         path: PathBuf,
-        /// What is wrong, with a line number where one applies.
+        /// What is wrong, with the row and column where they apply.
         detail: String,
     },
     /// A command-line argument or combination of them is unusable.
@@ -248,8 +248,8 @@ impl Error {
                     .into(),
             ),
             Error::Roster { .. } => Some(
-                "the roster needs a header row with folder,name,unit[,aliases] \
-                 (or 文件夹,姓名,工作单位[,单位别名])"
+                "the roster (.xlsx, .xls or CSV) needs a header row with name and unit columns: \
+                 name,unit[,folder,aliases,id_number,archive_no] or 姓名,工作单位[,身份证号,档案号]"
                     .into(),
             ),
             Error::Usage(_) => Some("see `blindfold --help`".into()),

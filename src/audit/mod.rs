@@ -235,6 +235,7 @@ impl Audit {
                     unit: row.unit.clone(),
                     aliases,
                     archive_no: None,
+                    id_number: None,
                     line: 0,
                 };
                 (row.code.clone(), Target::for_applicant(&applicant))

@@ -47,6 +47,7 @@ pub fn run(
         unit: request.unit.clone(),
         aliases: request.aliases.clone(),
         archive_no: None,
+        id_number: None,
         line: 0,
     };
     let intake = Intake::of_paths(&request.paths, applicant, CHECK_CODE)?;

@@ -20,6 +20,7 @@ pub enum Command {
     /// Committee staff: mask a whole intake folder (one sub-folder per applicant) using the roster.
     #[command(after_help = "Examples:
   blindfold run intake/ --out masked/ --roster roster.csv
+  blindfold run intake/ --out masked/ --roster 花名册.xlsx --sheet 花名册 --mask-id-numbers
   blindfold run intake/ --out masked/ --roster roster.csv --overwrite --jobs 2
   blindfold run intake/ --out preview/ --roster roster.csv --dry-run    # manifest only
   blindfold run intake/ --out masked/ --roster roster.csv --resume      # after an interruption
@@ -82,7 +83,8 @@ pub struct MaskArgs {
     /// Cover whole faces instead of an eye bar.
     #[arg(long)]
     pub cover_face: bool,
-    /// Also mask 18-digit ID-card numbers.
+    /// Also mask ID-card numbers: any valid 18-digit one, and the applicant's own from the
+    /// roster even when OCR misread or split it.
     #[arg(long)]
     pub mask_id_numbers: bool,
     /// Largest page accepted, in millions of pixels.
@@ -108,9 +110,13 @@ pub struct RunArgs {
     /// Output folder (must not be inside the intake).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
-    /// Roster CSV: folder,name,unit,aliases (or the official Chinese headers).
-    #[arg(long, value_name = "CSV")]
+    /// Roster: the official 花名册 workbook (.xlsx, .xls) or CSV (UTF-8, UTF-16, GBK), with
+    /// name and unit columns (姓名, 工作单位; optional 身份证号, 档案号, folder, aliases).
+    #[arg(long, value_name = "FILE")]
     pub roster: PathBuf,
+    /// The roster workbook's sheet (default: the first with a 姓名/工作单位 header row).
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
     /// Replace the results of an earlier run in a non-empty output folder.
     #[arg(long)]
     pub overwrite: bool,

@@ -101,6 +101,7 @@ fn run(args: cli::RunArgs) -> Result<i32> {
     let config = RunConfig {
         intake: args.intake,
         roster: args.roster,
+        sheet: args.sheet,
         overwrite: args.overwrite,
         resume: args.resume,
         dry_run: args.dry_run,
@@ -279,6 +280,12 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
             "  folders without a roster row (review every page): {}",
             summary.folders_without_roster_row.join(", ")
         );
+    }
+    for (code, reason) in &summary.undecided_folders {
+        eprintln!("  {code}: {reason} (review every page)");
+    }
+    for (line, first) in &summary.duplicate_roster_rows {
+        eprintln!("  roster row {line} repeats row {first}: left out");
     }
     if !summary.roster_rows_without_folder.is_empty() {
         let rows: Vec<String> = summary

@@ -28,7 +28,7 @@ pub enum Kind {
     Eyes,
     /// A whole face (with `--cover-face`).
     Face,
-    /// An 18-digit ID-card number (with `--mask-id-numbers`).
+    /// An ID-card number (with `--mask-id-numbers`).
     IdNumber,
 }
 
@@ -93,7 +93,8 @@ pub struct Region {
 pub struct FindOptions {
     /// Cover whole faces instead of eye bars.
     pub cover_face: bool,
-    /// Also mask 18-digit ID-card numbers with a valid checksum.
+    /// Also mask ID-card numbers: any 18-digit one with a valid checksum, and the applicant's
+    /// own (from the roster) also when OCR damaged it.
     pub id_numbers: bool,
 }
 
@@ -120,7 +121,12 @@ pub fn find(
     let mut findings = Findings::default();
     let lines: Vec<Line> = detections.lines.iter().map(Line::new).collect();
     match target {
-        Some(target) => findings.regions.extend(roster_matches(&lines, target)),
+        Some(target) => {
+            findings
+                .regions
+                .extend(roster_matches(&lines, target, options));
+            findings.review.extend(target.review.clone());
+        }
         None => findings
             .review
             .push("folder not in the roster: only labels, seals and faces were used".into()),
@@ -196,10 +202,10 @@ impl<'a> Line<'a> {
 }
 
 /// Matches of the target's terms within lines and across a line break or cell boundary.
-fn roster_matches(lines: &[Line], target: &Target) -> Vec<Region> {
+fn roster_matches(lines: &[Line], target: &Target, options: &FindOptions) -> Vec<Region> {
     let mut regions = Vec::new();
     for line in lines {
-        for term in &target.terms {
+        for term in target.searched(options) {
             for m in find_approx(&line.norm.chars, &term.chars, term.max_errors) {
                 regions.push(Region {
                     kind: term.kind,
@@ -214,16 +220,16 @@ fn roster_matches(lines: &[Line], target: &Target) -> Vec<Region> {
             .iter()
             .filter(|b| !std::ptr::eq(*b, a) && a.continues_into(b))
         {
-            regions.extend(split_matches(a, b, target));
+            regions.extend(split_matches(a, b, target, options));
         }
     }
     regions
 }
 
 /// Matches that start at the end of `a` and finish at the start of `b`.
-fn split_matches(a: &Line, b: &Line, target: &Target) -> Vec<Region> {
+fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> Vec<Region> {
     let mut regions = Vec::new();
-    for term in target.terms.iter().filter(|t| t.chars.len() >= 3) {
+    for term in target.searched(options).filter(|t| t.chars.len() >= 3) {
         let m = term.chars.len();
         let tail_start = a.norm.len().saturating_sub(m);
         let head_end = b.norm.len().min(m);
@@ -396,18 +402,27 @@ pub(crate) mod tests {
             unit: unit.into(),
             aliases: aliases.iter().map(|s| s.to_string()).collect(),
             archive_no: None,
+            id_number: Some(OWN_ID.into()),
             line: 2,
         })
     }
 
+    /// The test applicant's ID number (its check digit is off, as on the samples' ID card: only
+    /// the roster finds it).
+    const OWN_ID: &str = "652828198603120023";
+
     fn regions_for(lines: Vec<TextLine>, t: &Target) -> Vec<Region> {
+        regions_with(lines, t, &FindOptions::default())
+    }
+
+    fn regions_with(lines: Vec<TextLine>, t: &Target, options: &FindOptions) -> Vec<Region> {
         let page = RgbImage::from_pixel(2000, 2000, image::Rgb([255, 255, 255]));
         let detections = Detections {
             lines,
             faces: vec![],
             seals: vec![],
         };
-        find(&page, &detections, Some(t), &FindOptions::default()).regions
+        find(&page, &detections, Some(t), options).regions
     }
 
     fn covers(region: &Region, x0: f32, x1: f32) -> bool {
@@ -560,6 +575,37 @@ pub(crate) mod tests {
             "{r:?}"
         );
         assert_eq!(face_region(&face, true).kind, Kind::Face);
+    }
+
+    #[test]
+    fn own_id_number_is_masked_even_damaged_spaced_or_wrapped_only_with_the_option() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        let on = FindOptions {
+            id_numbers: true,
+            ..FindOptions::default()
+        };
+        let ids = |lines: Vec<TextLine>, options: &FindOptions| -> Vec<Region> {
+            regions_with(lines, &t, options)
+                .into_iter()
+                .filter(|r| r.kind == Kind::IdNumber)
+                .collect()
+        };
+        // The ID card's number line, two zeros read as O (no valid pattern any more).
+        let damaged = || vec![line_at("公民身份号码65282819860312OO23", 0.0, 0.0, 30.0)];
+        let found = ids(damaged(), &on);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(covers(&found[0], 180.0, 720.0), "{found:?}");
+        assert_eq!(found[0].evidence, Evidence::Roster);
+        assert!(ids(damaged(), &FindOptions::default()).is_empty());
+        let spaced = vec![line_at("身份证号：6528 2819 8603 1200 23", 0.0, 0.0, 30.0)];
+        assert_eq!(ids(spaced, &on).len(), 1);
+        let wrapped = vec![
+            line_at("本人身份证号码为6528281986", 100.0, 100.0, 30.0),
+            line_at("03120023，现工作于", 100.0, 145.0, 30.0),
+        ];
+        assert_eq!(ids(wrapped, &on).len(), 2);
+        let someone_else = vec![line_at("证明人身份证号65280119870315OO26", 0.0, 0.0, 30.0)];
+        assert!(ids(someone_else, &on).is_empty());
     }
 
     #[test]

@@ -1,13 +1,14 @@
-//! What to look for on an applicant's pages: their name and every spelling of their unit.
+//! What to look for on an applicant's pages: their name, every spelling of their unit and their
+//! ID number.
 
 use super::text::Normalized;
-use super::Kind;
-use crate::intake::Applicant;
+use super::{FindOptions, Kind};
+use crate::intake::{Applicant, Folder};
 
 /// One string to search for, already normalized, with its error budget.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Term {
-    /// Name or unit.
+    /// Name, unit or ID number.
     pub kind: Kind,
     /// The normalized characters.
     pub chars: Vec<char>,
@@ -26,6 +27,9 @@ impl Term {
                 3..=7 => 1,
                 _ => 2,
             }
+        } else if kind == Kind::IdNumber {
+            // OCR confuses 0/O, 1/l, 8/B and drops a digit now and then: three slips in 18.
+            len / 6
         } else if len < 4 {
             return None;
         } else {
@@ -42,19 +46,57 @@ impl Term {
 /// Everything to look for on one applicant's pages.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Target {
-    /// Name and unit terms, longest first.
+    /// Name, unit and ID-number terms, longest first.
     pub terms: Vec<Term>,
+    /// Why every page needs a human look although terms are known: the folder fits several
+    /// roster rows, whose terms are all searched for.
+    pub review: Option<String>,
 }
 
 impl Target {
     /// The terms for an applicant: the name, the unit, its roster aliases and the abbreviations
-    /// derived from them.
+    /// derived from them, and the ID number when the roster has it.
     pub fn for_applicant(applicant: &Applicant) -> Target {
-        let mut texts: Vec<(Kind, String)> = vec![(Kind::Name, applicant.name.clone())];
-        for unit in std::iter::once(&applicant.unit).chain(&applicant.aliases) {
-            for variant in unit_variants(unit) {
-                texts.push((Kind::Unit, variant));
+        Target::for_applicants(std::slice::from_ref(applicant))
+    }
+
+    /// What to look for in an intake folder: its applicant's terms; for a folder that fits
+    /// several roster rows, all of theirs, with the reason to review; None for a folder no row
+    /// fits.
+    pub fn for_folder(folder: &Folder) -> Option<Target> {
+        match (&folder.applicant, &folder.undecided) {
+            (Some(applicant), _) => Some(Target::for_applicant(applicant)),
+            (None, Some(undecided)) => Some(Target {
+                review: Some(undecided.reason.clone()),
+                ..Target::for_applicants(&undecided.candidates)
+            }),
+            (None, None) => None,
+        }
+    }
+
+    /// The terms searched for with these options (the ID number only with `id_numbers`).
+    pub fn searched<'a>(&'a self, options: &FindOptions) -> impl Iterator<Item = &'a Term> {
+        let id_numbers = options.id_numbers;
+        self.terms
+            .iter()
+            .filter(move |t| t.kind != Kind::IdNumber || id_numbers)
+    }
+
+    fn for_applicants(applicants: &[Applicant]) -> Target {
+        let mut texts: Vec<(Kind, String)> = Vec::new();
+        for applicant in applicants {
+            texts.push((Kind::Name, applicant.name.clone()));
+            for unit in std::iter::once(&applicant.unit).chain(&applicant.aliases) {
+                for variant in unit_variants(unit) {
+                    texts.push((Kind::Unit, variant));
+                }
             }
+            texts.extend(
+                applicant
+                    .id_number
+                    .iter()
+                    .map(|id| (Kind::IdNumber, id.clone())),
+            );
         }
         let mut terms: Vec<Term> = Vec::new();
         for (kind, text) in texts {
@@ -65,7 +107,10 @@ impl Target {
             }
         }
         terms.sort_by_key(|t| std::cmp::Reverse(t.chars.len()));
-        Target { terms }
+        Target {
+            terms,
+            review: None,
+        }
     }
 }
 
@@ -141,6 +186,7 @@ mod tests {
             unit: unit.into(),
             aliases: aliases.iter().map(|s| s.to_string()).collect(),
             archive_no: None,
+            id_number: Some("652828198603120023".into()),
             line: 2,
         }
     }
@@ -192,5 +238,52 @@ mod tests {
         let name = dotted.terms.iter().find(|t| t.kind == Kind::Name).unwrap();
         assert_eq!(name.chars.len(), 8);
         assert_eq!(name.max_errors, 2);
+    }
+
+    #[test]
+    fn id_number_is_searched_only_with_the_option() {
+        let target = Target::for_applicant(&applicant("王玥", "和静县中医医院", &[]));
+        let id = target
+            .terms
+            .iter()
+            .find(|t| t.kind == Kind::IdNumber)
+            .unwrap();
+        assert_eq!(id.max_errors, 3);
+        let kinds = |options: &FindOptions| -> Vec<Kind> {
+            target.searched(options).map(|t| t.kind).collect()
+        };
+        assert!(!kinds(&FindOptions::default()).contains(&Kind::IdNumber));
+        let with = FindOptions {
+            id_numbers: true,
+            ..FindOptions::default()
+        };
+        assert!(kinds(&with).contains(&Kind::IdNumber));
+    }
+
+    #[test]
+    fn undecided_folder_searches_every_candidate_and_asks_for_review() {
+        let candidates = vec![
+            applicant("王芳", "库尔勒市人民医院", &[]),
+            applicant("王芳", "轮台县人民医院", &[]),
+        ];
+        let folder = Folder {
+            code: "X001".into(),
+            name: "王芳".into(),
+            applicant: None,
+            undecided: Some(crate::intake::Undecided {
+                candidates,
+                reason: "fits rows 2, 3".into(),
+            }),
+            files: Vec::new(),
+        };
+        let target = Target::for_folder(&folder).unwrap();
+        let units = target.terms.iter().filter(|t| t.kind == Kind::Unit).count();
+        assert_eq!(units, 2, "{target:?}");
+        assert_eq!(target.review.as_deref(), Some("fits rows 2, 3"));
+        let nobody = Folder {
+            undecided: None,
+            ..folder
+        };
+        assert_eq!(Target::for_folder(&nobody), None);
     }
 }

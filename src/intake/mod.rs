@@ -1,5 +1,6 @@
 //! Intake: walk the applicant folders, match them to the roster and tell each file's type.
 
+pub mod matching;
 pub mod roster;
 
 use std::io::Read;
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 pub use roster::{Applicant, Roster};
 
 use crate::error::{Error, PageError, Result};
+use matching::Claim;
 
 /// What a file is, judged by its first bytes rather than its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,8 +85,20 @@ pub struct Folder {
     pub name: String,
     /// The roster row for this folder, if there is one.
     pub applicant: Option<Applicant>,
+    /// When several roster rows fit the folder alike: those rows and why (every page is then
+    /// reviewed, with all of them searched for).
+    pub undecided: Option<Undecided>,
     /// Files found at any depth below the folder, sorted by path.
     pub files: Vec<InputFile>,
+}
+
+/// Roster rows that fit a folder alike, and why none of them was chosen.
+#[derive(Debug, Clone)]
+pub struct Undecided {
+    /// The rows that fit.
+    pub candidates: Vec<Applicant>,
+    /// Why the folder could not be matched to one of them (row numbers, no names).
+    pub reason: String,
 }
 
 /// Everything found in an intake folder.
@@ -94,7 +108,7 @@ pub struct Intake {
     pub folders: Vec<Folder>,
     /// Files lying directly in the intake folder, outside any applicant folder.
     pub loose_files: Vec<InputFile>,
-    /// Roster rows whose folder is not in the intake.
+    /// Roster rows that no folder of the intake fits.
     pub missing_folders: Vec<Applicant>,
 }
 
@@ -124,11 +138,22 @@ impl Intake {
             }
         }
 
+        let names: Vec<String> = folder_paths
+            .iter()
+            .map(|p| roster::normalize_key(&p.file_name().unwrap_or_default().to_string_lossy()))
+            .collect();
+        let claims = matching::assign(&names, roster);
         let mut unmatched = 0;
-        for path in folder_paths {
-            let name =
-                roster::normalize_key(&path.file_name().unwrap_or_default().to_string_lossy());
-            let applicant = roster.by_folder(&name).cloned();
+        for ((path, name), claim) in folder_paths.iter().zip(names).zip(&claims) {
+            let (applicant, undecided) = match claim {
+                Claim::One(row) => (Some(roster.applicants[*row].clone()), None),
+                Claim::Undecided { rows, reason } => {
+                    let candidates = rows.iter().map(|&r| roster.applicants[r].clone()).collect();
+                    let reason = reason.clone();
+                    (None, Some(Undecided { candidates, reason }))
+                }
+                Claim::None => (None, None),
+            };
             let code = match &applicant {
                 Some(a) => applicant_code(a, roster),
                 None => {
@@ -136,19 +161,25 @@ impl Intake {
                     format!("X{unmatched:03}")
                 }
             };
-            let files = walk_files(dir, &path)?;
+            let files = walk_files(dir, path)?;
             intake.folders.push(Folder {
                 code,
                 name,
                 applicant,
+                undecided,
                 files,
             });
         }
-        intake.missing_folders = roster
-            .applicants
-            .iter()
-            .filter(|a| !intake.folders.iter().any(|f| f.name == a.folder))
-            .cloned()
+        let fitted = |row: usize| {
+            claims.iter().any(|c| match c {
+                Claim::One(r) => *r == row,
+                Claim::Undecided { rows, .. } => rows.contains(&row),
+                Claim::None => false,
+            })
+        };
+        intake.missing_folders = (0..roster.applicants.len())
+            .filter(|&row| !fitted(row))
+            .map(|row| roster.applicants[row].clone())
             .collect();
         Ok(intake)
     }
@@ -172,6 +203,7 @@ impl Intake {
                 code: code.to_string(),
                 name: applicant.folder.clone(),
                 applicant: Some(applicant),
+                undecided: None,
                 files,
             }],
             ..Intake::default()
@@ -300,9 +332,11 @@ mod tests {
         std::fs::write(intake.join("01_王玥/note.png"), b"just text").unwrap();
         std::fs::write(intake.join("unknown/a.pdf"), b"%PDF-1.4").unwrap();
         std::fs::write(intake.join("loose.pdf"), b"%PDF-1.4").unwrap();
-        let roster =
-            Roster::parse("folder,name,unit\n01_王玥,王玥,X医院\n02_李四,李四,Y医院\n".as_bytes())
-                .unwrap();
+        let roster = Roster::parse(
+            "folder,name,unit\n01_王玥,王玥,X医院\n02_李四,李四,Y医院\n".as_bytes(),
+            None,
+        )
+        .unwrap();
 
         let scanned = Intake::scan(intake, &roster).unwrap();
         assert_eq!(scanned.folders.len(), 2);
@@ -318,5 +352,36 @@ mod tests {
         assert!(scanned.loose_files[0].kind.is_err());
         assert_eq!(scanned.missing_folders.len(), 1);
         assert_eq!(scanned.file_count(), 4);
+    }
+
+    #[test]
+    fn namesakes_without_a_way_to_tell_them_apart_get_no_row() {
+        let dir = tempfile::tempdir().unwrap();
+        for folder in ["王芳", "王芳(2)", "李建国-120023"] {
+            std::fs::create_dir(dir.path().join(folder)).unwrap();
+        }
+        let roster = Roster::parse(
+            "姓名,工作单位,身份证号\n王芳,X县医院,\n王芳,Y县医院,\n李建国,Z县医院,652828198603120023\n\
+             张三,W县医院,\n"
+                .as_bytes(),
+            None,
+        )
+        .unwrap();
+        let scanned = Intake::scan(dir.path(), &roster).unwrap();
+        let folder = |name: &str| scanned.folders.iter().find(|f| f.name == name).unwrap();
+        for name in ["王芳", "王芳(2)"] {
+            let f = folder(name);
+            assert!(f.applicant.is_none() && f.code.starts_with('X'), "{f:?}");
+            let undecided = f.undecided.as_ref().unwrap();
+            assert_eq!(undecided.candidates.len(), 2);
+            assert!(
+                undecided.reason.contains("rows 2, 3"),
+                "{}",
+                undecided.reason
+            );
+        }
+        assert_eq!(folder("李建国-120023").applicant.as_ref().unwrap().line, 4);
+        let missing: Vec<usize> = scanned.missing_folders.iter().map(|a| a.line).collect();
+        assert_eq!(missing, [5]);
     }
 }

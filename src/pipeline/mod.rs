@@ -47,8 +47,10 @@ pub struct RunConfig {
     pub intake: PathBuf,
     /// The output folder.
     pub out: PathBuf,
-    /// The roster CSV.
+    /// The roster (CSV or workbook).
     pub roster: PathBuf,
+    /// The roster workbook's sheet to read (default: the first with a header row).
+    pub sheet: Option<String>,
     /// Replace the contents of a non-empty output folder.
     pub overwrite: bool,
     /// Continue an interrupted run in the output folder: files it finished (manifest lines
@@ -75,6 +77,7 @@ impl RunConfig {
             intake: PathBuf::new(),
             out,
             roster: PathBuf::new(),
+            sheet: None,
             overwrite: false,
             resume: false,
             dry_run: false,
@@ -128,10 +131,16 @@ pub fn run(
     progress: &dyn Progress,
 ) -> Result<Summary> {
     out_dir::prepare(config)?;
-    let roster = Roster::from_path(&config.roster)?;
+    let roster = Roster::open(&config.roster, config.sheet.as_deref())?;
     let intake = Intake::scan(&config.intake, &roster)?;
-    key::write_key(&config.out, &plan::key_rows(&intake))?;
-    process(config, &intake, detectors, progress)
+    key::write_key(&config.out, &plan::key_rows(&intake, &roster))?;
+    let mut summary = process(config, &intake, detectors, progress)?;
+    summary.duplicate_roster_rows = roster
+        .duplicates
+        .iter()
+        .map(|d| (d.row.line, d.first_line))
+        .collect();
+    Ok(summary)
 }
 
 /// Processes every file of an intake already scanned into `config.out` (manifest, settings,
@@ -195,8 +204,13 @@ pub fn process(
     summary.folders_without_roster_row = intake
         .folders
         .iter()
-        .filter(|f| f.applicant.is_none())
+        .filter(|f| f.applicant.is_none() && f.undecided.is_none())
         .map(|f| f.code.clone())
+        .collect();
+    summary.undecided_folders = intake
+        .folders
+        .iter()
+        .filter_map(|f| Some((f.code.clone(), f.undecided.as_ref()?.reason.clone())))
         .collect();
     summary.roster_rows_without_folder = intake.missing_folders.iter().map(|a| a.line).collect();
     summary.seconds = started.elapsed().as_secs_f64();

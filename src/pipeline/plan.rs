@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use crate::error::PageError;
 use crate::find::Target;
-use crate::intake::{FileKind, Folder, InputFile, Intake};
+use crate::intake::{Applicant, FileKind, Folder, InputFile, Intake, Roster};
 use crate::models::sha256_bytes;
 use crate::write::key::KeyRow;
 use crate::write::manifest::ManifestLine;
@@ -46,10 +46,7 @@ pub(super) fn plan(intake: &Intake) -> (Vec<FileTask>, Vec<ManifestLine>) {
         errors.extend(error_line(file, None));
     }
     for folder in &intake.folders {
-        let target = folder
-            .applicant
-            .as_ref()
-            .map(|a| Arc::new(Target::for_applicant(a)));
+        let target = Target::for_folder(folder).map(Arc::new);
         for (index, file) in folder.files.iter().enumerate() {
             match file.kind {
                 Ok(kind) => tasks.push(FileTask {
@@ -81,20 +78,34 @@ fn error_line(file: &InputFile, code: Option<&str>) -> Option<ManifestLine> {
     Some(ManifestLine::file_error(&file.source, code, sha, error))
 }
 
-/// The key's rows: every folder's code, and its applicant where the roster has one.
-pub(super) fn key_rows(intake: &Intake) -> Vec<KeyRow> {
-    intake
-        .folders
+/// The key's rows: every folder's code, and its applicant where the roster has one (or why
+/// not, when several rows fit it); then the roster rows no folder fits and the repeated rows.
+pub(super) fn key_rows(intake: &Intake, roster: &Roster) -> Vec<KeyRow> {
+    let row = |code: &str, folder: &str, applicant: Option<&Applicant>, note: String| KeyRow {
+        code: code.to_string(),
+        folder: folder.to_string(),
+        name: applicant.map(|a| a.name.clone()).unwrap_or_default(),
+        unit: applicant.map(|a| a.unit.clone()).unwrap_or_default(),
+        roster_line: applicant.map(|a| a.line),
+        note,
+        roster: roster.format.clone(),
+    };
+    let folders = intake.folders.iter().map(|folder: &Folder| {
+        let note = folder.undecided.as_ref().map(|u| u.reason.clone());
+        row(
+            &folder.code,
+            &folder.name,
+            folder.applicant.as_ref(),
+            note.unwrap_or_default(),
+        )
+    });
+    let missing = intake
+        .missing_folders
         .iter()
-        .map(|folder: &Folder| {
-            let applicant = folder.applicant.as_ref();
-            KeyRow {
-                code: folder.code.clone(),
-                folder: folder.name.clone(),
-                name: applicant.map(|a| a.name.clone()).unwrap_or_default(),
-                unit: applicant.map(|a| a.unit.clone()).unwrap_or_default(),
-                roster_line: applicant.map(|a| a.line),
-            }
-        })
-        .collect()
+        .map(|a| row("", "", Some(a), "no folder in the intake".into()));
+    let repeated = roster.duplicates.iter().map(|d| {
+        let note = format!("repeats roster row {}: left out", d.first_line);
+        row("", "", Some(&d.row), note)
+    });
+    folders.chain(missing).chain(repeated).collect()
 }

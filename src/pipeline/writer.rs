@@ -18,8 +18,12 @@ pub struct Summary {
     pub per_applicant: Vec<(String, Counts)>,
     /// Folders of the intake that have no roster row.
     pub folders_without_roster_row: Vec<String>,
+    /// Folders that fit several roster rows alike, with the reason (reviewed page by page).
+    pub undecided_folders: Vec<(String, String)>,
     /// Roster rows (line numbers) whose folder is not in the intake.
     pub roster_rows_without_folder: Vec<usize>,
+    /// Roster rows left out as repeats: (row, the row it repeats).
+    pub duplicate_roster_rows: Vec<(usize, usize)>,
     /// Wall-clock seconds.
     pub seconds: f64,
 }

@@ -22,6 +22,12 @@ pub struct KeyRow {
     pub unit: String,
     /// The roster line the applicant came from.
     pub roster_line: Option<usize>,
+    /// Why a folder has no row although rows fit it, or a row no folder (empty otherwise).
+    #[serde(default)]
+    pub note: String,
+    /// What the roster was read as ("CSV, GB18030", "spreadsheet, sheet 花名册" …).
+    #[serde(default)]
+    pub roster: String,
 }
 
 /// The file name of the key in a run's output folder.
@@ -141,6 +147,8 @@ mod tests {
                 name: "王玥".into(),
                 unit: "和静县中医医院".into(),
                 roster_line: Some(2),
+                note: String::new(),
+                roster: "CSV, GB18030".into(),
             },
             KeyRow {
                 code: "X001".into(),
@@ -148,12 +156,14 @@ mod tests {
                 name: String::new(),
                 unit: String::new(),
                 roster_line: None,
+                note: "the folder name fits roster rows 2, 3 alike".into(),
+                roster: "CSV, GB18030".into(),
             },
         ];
         write_key(dir.path(), &rows).unwrap();
         let text = std::fs::read_to_string(dir.path().join(KEY_FILE)).unwrap();
         assert!(
-            text.starts_with("code,folder,name,unit,roster_line\n"),
+            text.starts_with("code,folder,name,unit,roster_line,note,roster\n"),
             "{text}"
         );
         assert_eq!(read_key(dir.path()).unwrap(), rows);

@@ -13,7 +13,7 @@ face photo.  Three fictional applicants are generated:
 Outputs (all relative to the repository root):
 
 * ``samples/intake/<folder>/...``  the documents
-* ``samples/roster.csv``           ``folder,name,unit,aliases`` (aliases ``|``-separated)
+* ``samples/roster.csv``           ``folder,name,unit,aliases,archive_no`` (aliases ``|``-separated)
 * ``samples/truth.json``           every region that must be masked, per file and page
 
 Every text region is the *ink* extent of its characters, measured from the
@@ -862,6 +862,8 @@ class Applicant:
     name: str
     unit: str
     aliases: list[str]
+    archive_no: str = ""
+    """The committee's archive number (档案号); the folder of 王玥 is named by it."""
     others: list[str] = field(default_factory=list)
     """Other people's names appearing in this applicant's documents."""
 
@@ -873,11 +875,12 @@ class Applicant:
 
 
 APPLICANTS = [
-    Applicant("01_阿依古丽·买买提", "阿依古丽·买买提", "焉耆回族自治县人民医院", ["焉耆县人民医院"]),
+    Applicant("01_阿依古丽·买买提", "阿依古丽·买买提", "焉耆回族自治县人民医院", ["焉耆县人民医院"],
+              archive_no="2024ZC0101"),
     Applicant("2024ZC0117", "王玥", "巴音郭楞蒙古自治州人民医院", ["巴州人民医院"],
-              others=["张建华", "马丽娜", "周文斌"]),
+              archive_no="2024ZC0117", others=["张建华", "马丽娜", "周文斌"]),
     Applicant("03_李建国", "李建国", "库尔勒市第二人民医院", [],
-              others=["赵婧", "陈旸", "刘堃", "艾尔肯·吐尔逊"]),
+              archive_no="2024ZC0103", others=["赵婧", "陈旸", "刘堃", "艾尔肯·吐尔逊"]),
 ]
 
 
@@ -1270,9 +1273,9 @@ def title_certificate(app: Applicant, face: FacePhoto) -> RasterPage:
 def write_roster(path: Path):
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["folder", "name", "unit", "aliases"])
+        writer.writerow(["folder", "name", "unit", "aliases", "archive_no"])
         for app in APPLICANTS:
-            writer.writerow([app.folder, app.name, app.unit, "|".join(app.aliases)])
+            writer.writerow([app.folder, app.name, app.unit, "|".join(app.aliases), app.archive_no])
 
 
 def build(out_dir: Path, preview: Path | None):

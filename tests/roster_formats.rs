@@ -1,0 +1,180 @@
+//! The roster as committees have it (issue 18): the official 花名册 workbook and the CSV Excel
+//! writes on a Chinese PC (GBK) give the same run as the UTF-8 roster of the samples.
+//! The fixtures are written here, from one table in the official layout.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+/// The samples' applicants in the official layout: a title row, a unit row, the header, the
+/// applicants with a blank row among them, and the form's footer.
+const OFFICIAL: &[&[&str]] = &[
+    &["2024年度巴州卫生系列专业技术资格申报人员花名册"],
+    &[
+        "填报单位（盖章）：巴音郭楞蒙古自治州卫生健康委员会",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "填报日期：2024年3月",
+    ],
+    &[
+        "序号",
+        "姓名",
+        "性别",
+        "族别",
+        "身份证号",
+        "工作单位",
+        "申报职称",
+        "档案号",
+    ],
+    &[
+        "1",
+        "阿依古丽·买买提",
+        "女",
+        "维吾尔族",
+        "652828198603120023",
+        "焉耆回族自治县人民医院",
+        "副主任医师",
+        "2024ZC0101",
+    ],
+    &[
+        "2",
+        "王玥",
+        "女",
+        "汉族",
+        "652801198811230041",
+        "巴音郭楞蒙古自治州人民医院",
+        "主任医师",
+        "2024ZC0117",
+    ],
+    &[],
+    &[
+        "3",
+        "李建国",
+        "男",
+        "汉族",
+        "652801197905060035",
+        "库尔勒市第二人民医院",
+        "副主任医师",
+        "2024ZC0103",
+    ],
+    &["填表人：", "", "", "联系电话：", "", "", "", ""],
+];
+
+/// The official table as a workbook, on the sheet after a cover sheet.
+fn write_workbook(path: &Path, rows: &[&[&str]]) {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    book.add_worksheet()
+        .set_name("填表说明")
+        .unwrap()
+        .write(0, 0, "请按附件9的格式填写，身份证号一列设为文本。")
+        .unwrap();
+    let sheet = book.add_worksheet().set_name("花名册").unwrap();
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate().filter(|(_, cell)| !cell.is_empty()) {
+            sheet.write(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+/// The official table as CSV text.
+fn csv_text(rows: &[&[&str]]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(Vec::new());
+    for row in rows {
+        writer.write_record(*row).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+/// The manifest without timings, line by line.
+fn manifest_without_timings(out: &Path) -> Vec<serde_json::Value> {
+    manifest(out)
+        .into_iter()
+        .map(|mut line| {
+            line.as_object_mut().unwrap().remove("seconds");
+            line
+        })
+        .collect()
+}
+
+/// key.csv's code, folder, name and unit columns, and its roster column.
+fn key(out: &Path) -> (Vec<Vec<String>>, Vec<String>) {
+    let mut reader = csv::Reader::from_path(out.join("key.csv")).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let who = records
+        .iter()
+        .map(|r| (0..4).map(|i| r[i].to_string()).collect())
+        .collect();
+    let formats = records.iter().map(|r| r[6].to_string()).collect();
+    (who, formats)
+}
+
+#[test]
+fn official_workbook_and_gbk_csv_give_the_manifest_of_the_utf8_roster() {
+    let dir = tempfile::tempdir().unwrap();
+    let intake = root().join("samples/intake");
+    let workbook = dir.path().join("花名册.xlsx");
+    write_workbook(&workbook, OFFICIAL);
+    let gbk = dir.path().join("花名册.csv");
+    std::fs::write(&gbk, encoding_rs::GBK.encode(&csv_text(OFFICIAL)).0).unwrap();
+
+    let run = |roster: &Path, name: &str| {
+        let out = dir.path().join(name);
+        let output = run_intake(&intake, &out, roster, &[]);
+        assert!(output.status.success(), "run with {name} failed");
+        out
+    };
+    let expected = run(&root().join("samples/roster.csv"), "utf8");
+    let (expected_key, _) = key(&expected);
+    for (roster, name, format) in [
+        (&workbook, "xlsx", "spreadsheet, sheet 花名册"),
+        (&gbk, "gbk", "CSV, GB18030"),
+    ] {
+        let out = run(roster, name);
+        assert_eq!(
+            manifest_without_timings(&out),
+            manifest_without_timings(&expected),
+            "{name}"
+        );
+        let (who, formats) = key(&out);
+        assert_eq!(who, expected_key, "{name}");
+        assert!(formats.iter().all(|f| f == format), "{name}: {formats:?}");
+    }
+}
+
+#[test]
+fn missing_unit_cell_is_refused_naming_row_and_column_in_the_locale_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rows: Vec<Vec<&str>> = OFFICIAL.iter().map(|r| r.to_vec()).collect();
+    rows[6][5] = "";
+    let rows: Vec<&[&str]> = rows.iter().map(Vec::as_slice).collect();
+    let workbook = dir.path().join("花名册.xlsx");
+    write_workbook(&workbook, &rows);
+    let intake = root().join("samples/intake");
+    for (lang, message) in [
+        ("zh_CN.UTF-8", "第 7 行 “工作单位” 为空"),
+        ("en_US.UTF-8", "row 7: “工作单位” is empty"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_blindfold"))
+            .args(["run", intake.to_str().unwrap(), "--roster"])
+            .arg(&workbook)
+            .arg("--out")
+            .arg(dir.path().join(lang))
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(message), "{lang}: {stderr}");
+    }
+}

@@ -9,17 +9,6 @@ use std::time::{Duration, Instant};
 
 use common::*;
 
-/// Manifest lines without their timings.
-fn lines_without_timings(out: &Path) -> Vec<serde_json::Value> {
-    manifest(out)
-        .into_iter()
-        .map(|mut line| {
-            line.as_object_mut().unwrap().remove("seconds");
-            line
-        })
-        .collect()
-}
-
 /// Starts a run on the samples and kills it (SIGKILL) once the manifest has `lines` lines, or
 /// after `delay` when `lines` is 0.
 fn killed_run(out: &Path, lines: usize, delay: Duration) {
@@ -67,7 +56,7 @@ fn killed_runs_resume_to_the_same_result() {
     let roster = root().join("samples/roster.csv");
     let whole = dir.path().join("whole");
     assert!(run_intake(&intake, &whole, &roster, &[]).status.success());
-    let expected_lines = lines_without_timings(&whole);
+    let expected_lines = manifest_without_timings(&whole);
     let expected_files = tree_hashes(&whole.join("files"));
 
     let kill_points = [
@@ -81,7 +70,7 @@ fn killed_runs_resume_to_the_same_result() {
         let resumed = run_intake(&intake, &out, &roster, &["--resume"]);
         assert!(resumed.status.success(), "resume after {lines} lines");
         assert_eq!(
-            lines_without_timings(&out),
+            manifest_without_timings(&out),
             expected_lines,
             "manifest after a kill at {lines} lines"
         );

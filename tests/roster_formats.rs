@@ -94,17 +94,6 @@ fn csv_text(rows: &[&[&str]]) -> String {
     String::from_utf8(writer.into_inner().unwrap()).unwrap()
 }
 
-/// The manifest without timings, line by line.
-fn manifest_without_timings(out: &Path) -> Vec<serde_json::Value> {
-    manifest(out)
-        .into_iter()
-        .map(|mut line| {
-            line.as_object_mut().unwrap().remove("seconds");
-            line
-        })
-        .collect()
-}
-
 /// key.csv's code, folder, name and unit columns, and its roster column.
 fn key(out: &Path) -> (Vec<Vec<String>>, Vec<String>) {
     let mut reader = csv::Reader::from_path(out.join("key.csv")).unwrap();

@@ -609,6 +609,23 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn undecided_folder_pages_are_reviewed_with_the_reason() {
+        let t = Target {
+            review: Some("fits roster rows 2, 3 alike".into()),
+            ..target("王芳", "库尔勒市人民医院", &[])
+        };
+        let page = RgbImage::from_pixel(200, 200, image::Rgb([255, 255, 255]));
+        let detections = Detections {
+            lines: vec![line_at("王芳", 0.0, 0.0, 30.0)],
+            faces: vec![],
+            seals: vec![],
+        };
+        let findings = find(&page, &detections, Some(&t), &FindOptions::default());
+        assert_eq!(findings.review, ["fits roster rows 2, 3 alike"]);
+        assert_eq!(findings.regions.len(), 1);
+    }
+
+    #[test]
     fn id_number_checksum() {
         assert!(is_id_number("11010519491231002X"));
         assert!(!is_id_number("110105194912310021"));

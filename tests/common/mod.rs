@@ -52,6 +52,17 @@ pub fn manifest(out: &Path) -> Vec<serde_json::Value> {
         .collect()
 }
 
+/// The manifest's lines without their timings (which differ from run to run).
+pub fn manifest_without_timings(out: &Path) -> Vec<serde_json::Value> {
+    manifest(out)
+        .into_iter()
+        .map(|mut line| {
+            line.as_object_mut().unwrap().remove("seconds");
+            line
+        })
+        .collect()
+}
+
 /// Every page of an output file as pixels: images decoded, PDFs re-rendered with PDFium at the
 /// manifest's resolution.
 pub fn output_pages(out: &Path, line: &serde_json::Value) -> Vec<image::RgbImage> {

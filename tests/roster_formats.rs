@@ -167,3 +167,45 @@ fn missing_unit_cell_is_refused_naming_row_and_column_in_the_locale_language() {
         assert!(stderr.contains(message), "{lang}: {stderr}");
     }
 }
+
+#[test]
+fn namesakes_are_told_apart_by_id_number_and_untellable_ones_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let intake = dir.path().join("intake");
+    let page = root().join("samples/intake/03_李建国/推荐人选公示.pdf");
+    let folders = ["李建国_060035", "李建国_110027", "王玥", "王玥（补交）"];
+    for folder in folders {
+        std::fs::create_dir_all(intake.join(folder)).unwrap();
+        std::fs::copy(&page, intake.join(folder).join("公示.pdf")).unwrap();
+    }
+    let roster = dir.path().join("花名册.csv");
+    std::fs::write(
+        &roster,
+        "序号,姓名,身份证号,工作单位\n\
+         1,李建国,652801197905060035,库尔勒市第二人民医院\n\
+         2,李建国,652822198211110027,轮台县人民医院\n\
+         3,王玥,,巴音郭楞蒙古自治州人民医院\n\
+         4,王玥,,和静县中医医院\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    assert!(run_intake(&intake, &out, &roster, &[]).status.success());
+
+    let mut reader = csv::Reader::from_path(out.join("key.csv")).unwrap();
+    let key: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let row = |folder: &str| key.iter().find(|r| &r[1] == folder).unwrap().clone();
+    assert_eq!(&row("李建国_060035")[3], "库尔勒市第二人民医院");
+    assert_eq!(&row("李建国_110027")[3], "轮台县人民医院");
+    for folder in ["王玥", "王玥（补交）"] {
+        let r = row(folder);
+        assert!(r[0].starts_with('X') && r[2].is_empty(), "{r:?}");
+        assert!(r[5].contains("rows 4, 5"), "{r:?}");
+    }
+    for line in manifest(&out) {
+        let source = line["source"].as_str().unwrap();
+        if source.starts_with("王玥") {
+            assert_eq!(line["status"], "review", "{line}");
+            assert!(line["review"].to_string().contains("rows 4, 5"), "{line}");
+        }
+    }
+}

@@ -209,3 +209,35 @@ fn namesakes_are_told_apart_by_id_number_and_untellable_ones_reviewed() {
         }
     }
 }
+
+#[test]
+fn own_id_number_is_masked_with_the_option_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = "01_阿依古丽·买买提";
+    let intake = dir.path().join("intake");
+    std::fs::create_dir_all(intake.join(folder)).unwrap();
+    // The samples' ID number has a wrong check digit: no pattern finds it, only the roster.
+    for file in ["阿依古丽·买买提-身份证正面.jpg", "个人承诺书.pdf"] {
+        let from = root().join("samples/intake").join(folder).join(file);
+        std::fs::copy(from, intake.join(folder).join(file)).unwrap();
+    }
+    let roster = dir.path().join("花名册.csv");
+    std::fs::write(
+        &roster,
+        "姓名,身份证号,工作单位\n阿依古丽·买买提,652828198603120023,焉耆回族自治县人民医院\n",
+    )
+    .unwrap();
+    let id_regions = |options: &[&str]| {
+        let out = dir.path().join(format!("out{}", options.len()));
+        assert!(run_intake(&intake, &out, &roster, options).status.success());
+        manifest(&out)
+            .iter()
+            .map(|line| {
+                let regions = line["regions"].as_array().unwrap();
+                regions.iter().filter(|r| r["kind"] == "id_number").count()
+            })
+            .collect::<Vec<usize>>()
+    };
+    assert_eq!(id_regions(&[]), [0, 0]);
+    assert!(id_regions(&["--mask-id-numbers"]).iter().all(|&n| n >= 1));
+}

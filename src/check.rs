@@ -68,12 +68,10 @@ pub enum Lang {
 }
 
 impl Lang {
-    /// `zh` or `en` when given, else Chinese when the locale (LC_ALL, LC_MESSAGES, LANG) is.
+    /// `zh` or `en` when given, else Chinese when the user's locale is (LC_ALL, LC_MESSAGES,
+    /// LANG, or on Windows the user's default locale).
     pub fn choose(arg: Option<&str>) -> Lang {
-        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"]
-            .iter()
-            .filter_map(|var| std::env::var(var).ok())
-            .find(|value| !value.is_empty());
+        let locale = crate::platform::user_locale();
         match arg.or(locale.as_deref()) {
             Some(value) if value.to_lowercase().starts_with("zh") => Lang::Zh,
             _ => Lang::En,

@@ -179,3 +179,31 @@ pub struct AuditArgs {
     #[command(flatten)]
     pub env: EnvArgs,
 }
+
+/// Shown when blindfold.exe is started without arguments in a console of its own (double-clicked
+/// in Explorer), until `blindfold serve` opens the local web page instead.
+pub const DOUBLE_CLICKED: &str = concat!(
+    "blindfold ",
+    env!("CARGO_PKG_VERSION"),
+    " — 盲评材料遮盖工具 / masks names, work units and eyes for blind review
+
+blindfold 是命令行程序。请在本文件夹的地址栏输入 cmd 并回车，打开命令提示符后运行：
+blindfold is a command-line program. Type cmd in this folder's address bar and press Enter,
+then run in the Command Prompt (or PowerShell, with .\\blindfold):
+
+  申请人自查 / applicants, check your own scans:
+    blindfold check 身份证.jpg 承诺书.pdf --name 王玥 --unit 巴音郭楞蒙古自治州人民医院
+  评审办公室批量遮盖 / committee staff, a whole intake folder:
+    blindfold run 材料 --out 遮盖结果 --roster 花名册.csv
+  审核 / auditors:
+    blindfold audit 遮盖结果 --intake 材料 --roster 花名册.csv
+  检查运行环境 / check the installation:
+    blindfold doctor
+  全部选项 / every option:
+    blindfold --help
+
+"
+);
+
+/// The prompt that keeps a double-clicked console window open.
+pub const PRESS_ENTER: &str = "按回车键关闭窗口 / Press Enter to close this window.";

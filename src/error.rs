@@ -253,6 +253,11 @@ impl Error {
                     .into(),
             ),
             Error::Usage(_) => Some("see `blindfold --help`".into()),
+            Error::Io { source, .. } if crate::platform::is_locked(source) => Some(
+                "another program has the file open and locked (Excel, a PDF viewer …): \
+                 close it there and try again"
+                    .into(),
+            ),
             _ => None,
         }
     }

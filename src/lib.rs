@@ -4,7 +4,7 @@
 //! The stages, one module each, in the order data flows:
 //! [`intake`] → [`pages`] → [`detect`] → [`find`] → [`mask`] → [`write`]; [`pipeline`] runs them in
 //! parallel over a whole intake. [`runtime`] and [`models`] locate and check the native libraries
-//! and model files.
+//! and model files; [`platform`] keeps what differs between Linux and Windows.
 
 pub mod audit;
 pub mod check;
@@ -18,6 +18,7 @@ pub mod mask;
 pub mod models;
 pub mod pages;
 pub mod pipeline;
+pub mod platform;
 pub mod runtime;
 pub mod write;
 

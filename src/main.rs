@@ -22,6 +22,14 @@ use blindfold::{Error, Result};
 use clap::Parser;
 
 fn main() -> ExitCode {
+    let _console = blindfold::platform::Console::setup();
+    if std::env::args_os().len() == 1 && blindfold::platform::own_console() {
+        // Double-clicked in Explorer: say how to use the command line instead of a window that
+        // flashes shut.
+        print!("{}", cli::DOUBLE_CLICKED);
+        blindfold::platform::wait_for_enter(cli::PRESS_ENTER);
+        return ExitCode::SUCCESS;
+    }
     let cli = cli::Cli::parse();
     match try_main(cli) {
         Ok(code) => ExitCode::from(code as u8),

@@ -293,7 +293,7 @@ fn sniff_file(path: &Path) -> std::result::Result<FileKind, PageError> {
     let mut head = Vec::with_capacity(1024);
     std::fs::File::open(path)
         .and_then(|f| f.take(1024).read_to_end(&mut head))
-        .map_err(|e| PageError::Unreadable(e.to_string()))?;
+        .map_err(|e| PageError::Unreadable(crate::platform::io_reason(&e)))?;
     FileKind::sniff(&head)
 }
 

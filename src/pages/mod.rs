@@ -115,7 +115,8 @@ impl Document {
 
     /// Reads and opens the file at `path`, telling its kind from its content.
     pub fn read(path: &std::path::Path, dpi: u32, limits: &Limits) -> Result<Document, PageError> {
-        let bytes = std::fs::read(path).map_err(|e| PageError::Unreadable(e.to_string()))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| PageError::Unreadable(crate::platform::io_reason(&e)))?;
         let kind = FileKind::sniff(&bytes)?;
         Document::open(bytes, kind, dpi, limits)
     }

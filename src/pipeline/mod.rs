@@ -198,8 +198,7 @@ pub fn process(
         }
         Ok(())
     })?;
-    let mut summary = writer.finish();
-    write::manifest::sort_in_place(&manifest_path)?;
+    let mut summary = writer.finish()?;
 
     summary.folders_without_roster_row = intake
         .folders
@@ -290,7 +289,10 @@ fn open(config: &RunConfig, task: &FileTask) -> (Option<String>, Result<Document
             Some(sha256_bytes(&bytes)),
             Document::open(bytes, task.kind, config.output.dpi, &config.limits),
         ),
-        Err(e) => (None, Err(PageError::Unreadable(e.to_string()))),
+        Err(e) => (
+            None,
+            Err(PageError::Unreadable(crate::platform::io_reason(&e))),
+        ),
     }
 }
 

@@ -166,15 +166,15 @@ impl<'a> Writer<'a> {
             .file_done(lines.iter().filter(|l| l.page.is_some()).count());
     }
 
-    /// Closes the manifest (before anything replaces it) and returns the counts.
-    pub fn finish(self) -> Summary {
-        drop(self.manifest);
+    /// Closes the manifest and rewrites it sorted, then returns the counts.
+    pub fn finish(self) -> Result<Summary> {
+        self.manifest.finish_sorted()?;
         let mut per_applicant: Vec<(String, Counts)> = self.per_applicant.into_iter().collect();
         per_applicant.sort_by(|a, b| a.0.cmp(&b.0));
-        Summary {
+        Ok(Summary {
             total: self.total,
             per_applicant,
             ..Summary::default()
-        }
+        })
     }
 }

@@ -196,6 +196,18 @@ impl ManifestWriter {
             .write_all(to_text(lines)?.as_bytes())
             .map_err(|e| Error::io(&self.path, e))
     }
+
+    /// Closes the manifest, then rewrites it sorted by source and page, atomically.
+    ///
+    /// The file is closed first because Windows refuses to replace a file that is still open
+    /// (`Access denied`).
+    pub fn finish_sorted(self) -> Result<()> {
+        let ManifestWriter { path, file } = self;
+        drop(file);
+        let mut lines = read(&path)?;
+        lines.sort_by(|a, b| a.source.cmp(&b.source).then(a.page.cmp(&b.page)));
+        super::write_atomic(&path, to_text(&lines)?.as_bytes())
+    }
 }
 
 /// Lines as manifest text: one JSON object per line.
@@ -225,13 +237,6 @@ pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
             })
         })
         .collect()
-}
-
-/// Rewrites the manifest sorted by source and page, atomically.
-pub fn sort_in_place(path: &Path) -> Result<()> {
-    let mut lines = read(path)?;
-    lines.sort_by(|a, b| a.source.cmp(&b.source).then(a.page.cmp(&b.page)));
-    super::write_atomic(path, to_text(&lines)?.as_bytes())
 }
 
 #[cfg(test)]
@@ -282,10 +287,34 @@ mod tests {
                 &PageError::Symlink,
             )])
             .unwrap();
-        drop(writer);
-        sort_in_place(&path).unwrap();
+        writer.finish_sorted().unwrap();
         let lines = read(&path).unwrap();
         assert_eq!(lines[0].source, "a");
         assert_eq!(lines.len(), 2);
+    }
+
+    /// Windows: `run` and `check` ended with "manifest.jsonl: Access denied. (os error 5)": the
+    /// manifest was replaced by its sorted copy while the writer still held it open. Linux allows
+    /// that, leaving the writer's descriptor on the replaced file ("... (deleted)").
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn manifest_is_closed_before_it_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("manifest.jsonl");
+        let descriptors_on_manifest = || {
+            std::fs::read_dir("/proc/self/fd")
+                .unwrap()
+                .filter_map(|fd| std::fs::read_link(fd.unwrap().path()).ok())
+                .filter(|target| target.starts_with(dir.path()))
+                .count()
+        };
+        let mut writer = ManifestWriter::create(&path).unwrap();
+        writer
+            .write(&[ManifestLine::file_error("a", None, None, "x".into())])
+            .unwrap();
+        assert_eq!(descriptors_on_manifest(), 1);
+        writer.finish_sorted().unwrap();
+        assert_eq!(descriptors_on_manifest(), 0);
+        assert_eq!(read(&path).unwrap().len(), 1);
     }
 }

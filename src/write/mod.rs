@@ -13,13 +13,16 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 /// Writes `bytes` to `path` atomically: a temporary file beside it, then a rename.
+///
+/// The caller must not hold `path` open: Windows refuses to replace an open file. A replace that
+/// another program blocks for a moment (a virus scanner, a viewer) is retried briefly.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let tmp = path.with_extension(format!("{TEMPORARY}{}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
+    crate::platform::retry_while_busy(|| std::fs::rename(&tmp, path)).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)
     })

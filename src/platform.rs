@@ -1,0 +1,246 @@
+//! What differs between platforms, kept in one place: the console (UTF-8 output, Ctrl+C, a window
+//! of its own when blindfold was double-clicked on Windows), the user's language, and files that
+//! another program holds open.
+
+use std::io;
+use std::time::{Duration, Instant};
+
+/// The user's locale, e.g. `zh_CN.UTF-8` or `zh-CN`: `LC_ALL`, `LC_MESSAGES` or `LANG` when one is
+/// set, else (on Windows) the user's default locale.
+pub fn user_locale() -> Option<String> {
+    ["LC_ALL", "LC_MESSAGES", "LANG"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .find(|value| !value.is_empty())
+        .or_else(sys::default_locale)
+}
+
+/// The console set up for blindfold's output for as long as this value lives.
+///
+/// On Windows the console's output code page is UTF-8 meanwhile (what blindfold writes is UTF-8,
+/// and a Chinese console otherwise reads it as GBK) and the previous code page is put back at the
+/// end or on Ctrl+C. Elsewhere it does nothing.
+pub struct Console(());
+
+impl Console {
+    /// Switches the console to UTF-8 output and handles Ctrl+C (Windows only).
+    pub fn setup() -> Console {
+        sys::setup_console();
+        Console(())
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        sys::restore_console();
+    }
+}
+
+/// Whether blindfold has a console window of its own: on Windows, when it was started from
+/// Explorer (double-clicked) rather than from a command prompt. Always false elsewhere.
+pub fn own_console() -> bool {
+    sys::own_console()
+}
+
+/// Prints `prompt` and waits until Enter is pressed (or the input ends).
+pub fn wait_for_enter(prompt: &str) {
+    eprint!("{prompt}");
+    let mut line = String::new();
+    let _ = io::stdin().read_line(&mut line);
+}
+
+/// Windows: another process has the file open and shares it with nobody.
+const ERROR_SHARING_VIOLATION: i32 = 32;
+/// Windows: another process has locked a part of the file.
+const ERROR_LOCK_VIOLATION: i32 = 33;
+
+/// Whether `error` says another program holds the file so that nobody else may use it (a Windows
+/// sharing or lock violation).
+pub fn is_locked(error: &io::Error) -> bool {
+    cfg!(windows)
+        && matches!(
+            error.raw_os_error(),
+            Some(ERROR_SHARING_VIOLATION | ERROR_LOCK_VIOLATION)
+        )
+}
+
+/// What went wrong with a file, for a manifest line or a message: for a locked file, also what to
+/// do about it.
+pub fn io_reason(error: &io::Error) -> String {
+    if is_locked(error) {
+        format!(
+            "the file is open in another program that locks it; close it there and run again \
+             ({error})"
+        )
+    } else {
+        error.to_string()
+    }
+}
+
+/// Whether `error` may clear by itself within a moment: on Windows, a virus scanner, an indexer
+/// or a viewer holding the file (access denied, sharing or lock violation).
+fn is_busy(error: &io::Error) -> bool {
+    cfg!(windows) && (error.kind() == io::ErrorKind::PermissionDenied || is_locked(error))
+}
+
+/// How long a file operation is retried while the file is busy.
+const BUSY_RETRY_FOR: Duration = Duration::from_secs(2);
+
+/// Runs `operation` until it succeeds, fails for a reason other than a busy file, or has been
+/// retried for about two seconds; returns its last result.
+pub fn retry_while_busy<T>(operation: impl FnMut() -> io::Result<T>) -> io::Result<T> {
+    retry(operation, is_busy, BUSY_RETRY_FOR)
+}
+
+/// Runs `operation` again, with growing pauses, while it fails with an error that `transient`
+/// accepts and `limit` has not passed.
+fn retry<T>(
+    mut operation: impl FnMut() -> io::Result<T>,
+    transient: impl Fn(&io::Error) -> bool,
+    limit: Duration,
+) -> io::Result<T> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(10);
+    loop {
+        match operation() {
+            Err(e) if transient(&e) && started.elapsed() < limit => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(250));
+            }
+            result => return result,
+        }
+    }
+}
+
+#[cfg(windows)]
+mod sys {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    use windows_sys::core::BOOL;
+    use windows_sys::Win32::Globalization::{GetUserDefaultLocaleName, CP_UTF8};
+    use windows_sys::Win32::System::Console::{
+        GetConsoleOutputCP, GetConsoleProcessList, SetConsoleCtrlHandler, SetConsoleOutputCP,
+    };
+
+    /// What blindfold says when Ctrl+C stops it.
+    const INTERRUPTED: &str = "blindfold: interrupted (Ctrl+C). Outputs written so far are kept; \
+                               the same `blindfold run` with --resume continues where it stopped.";
+
+    /// The console's output code page before blindfold changed it (0: unchanged).
+    static PREVIOUS_CODE_PAGE: AtomicU32 = AtomicU32::new(0);
+
+    pub fn default_locale() -> Option<String> {
+        let mut name = [0u16; 85]; // LOCALE_NAME_MAX_LENGTH
+                                   // SAFETY: the buffer and its length in UTF-16 units are passed together.
+        let len = unsafe { GetUserDefaultLocaleName(name.as_mut_ptr(), name.len() as i32) };
+        (len > 1).then(|| String::from_utf16_lossy(&name[..len as usize - 1]))
+    }
+
+    pub fn setup_console() {
+        // SAFETY: plain calls without pointers; they fail harmlessly without a console.
+        unsafe {
+            let previous = GetConsoleOutputCP();
+            if previous != 0 && previous != CP_UTF8 && SetConsoleOutputCP(CP_UTF8) != 0 {
+                PREVIOUS_CODE_PAGE.store(previous, Ordering::SeqCst);
+            }
+            SetConsoleCtrlHandler(Some(on_ctrl_c), 1);
+        }
+    }
+
+    pub fn restore_console() {
+        let previous = PREVIOUS_CODE_PAGE.swap(0, Ordering::SeqCst);
+        if previous != 0 {
+            // SAFETY: a plain call without pointers.
+            unsafe { SetConsoleOutputCP(previous) };
+        }
+    }
+
+    /// Ctrl+C or Ctrl+Break: give the console its code page back, say how to go on, then let
+    /// Windows end the process as usual.
+    unsafe extern "system" fn on_ctrl_c(_event: u32) -> BOOL {
+        restore_console();
+        eprintln!("\n{INTERRUPTED}");
+        0 // not handled: Windows ends the process
+    }
+
+    pub fn own_console() -> bool {
+        let mut processes = [0u32; 2];
+        // SAFETY: the buffer and its length are passed together.
+        let count = unsafe { GetConsoleProcessList(processes.as_mut_ptr(), 2) };
+        count == 1
+    }
+}
+
+#[cfg(not(windows))]
+mod sys {
+    pub fn default_locale() -> Option<String> {
+        None
+    }
+
+    pub fn setup_console() {}
+
+    pub fn restore_console() {}
+
+    pub fn own_console() -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A file operation that fails `failures` times with `kind`, then succeeds.
+    fn failing(failures: usize, kind: io::ErrorKind) -> impl FnMut() -> io::Result<usize> {
+        let mut calls = 0;
+        move || {
+            calls += 1;
+            if calls <= failures {
+                Err(io::Error::from(kind))
+            } else {
+                Ok(calls)
+            }
+        }
+    }
+
+    #[test]
+    fn busy_file_is_retried_until_it_is_free() {
+        let denied = |e: &io::Error| e.kind() == io::ErrorKind::PermissionDenied;
+        let calls = retry(
+            failing(3, io::ErrorKind::PermissionDenied),
+            denied,
+            Duration::from_secs(5),
+        );
+        assert_eq!(calls.unwrap(), 4);
+    }
+
+    #[test]
+    fn other_errors_and_long_waits_are_not_retried() {
+        let denied = |e: &io::Error| e.kind() == io::ErrorKind::PermissionDenied;
+        let missing = retry(
+            failing(1, io::ErrorKind::NotFound),
+            denied,
+            Duration::from_secs(5),
+        );
+        assert_eq!(missing.unwrap_err().kind(), io::ErrorKind::NotFound);
+        let started = Instant::now();
+        let stuck = retry(
+            failing(usize::MAX, io::ErrorKind::PermissionDenied),
+            denied,
+            Duration::from_millis(100),
+        );
+        assert_eq!(stuck.unwrap_err().kind(), io::ErrorKind::PermissionDenied);
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn locked_file_message_says_what_to_do() {
+        let locked = io::Error::from_raw_os_error(ERROR_SHARING_VIOLATION);
+        let text = io_reason(&locked);
+        if cfg!(windows) {
+            assert!(text.contains("open in another program"), "{text}");
+        } else {
+            assert!(!text.contains("another program"), "{text}");
+        }
+    }
+}

@@ -128,6 +128,7 @@ fn run_binary(set: &Path, out: &Path, jobs: usize) -> RunFigures {
 }
 
 /// The largest resident set of any child process waited for (Linux reports kilobytes).
+#[cfg(unix)]
 fn children_peak_rss_kb() -> i64 {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage fills the struct it is given; RUSAGE_CHILDREN is a valid selector.
@@ -139,6 +140,12 @@ fn children_peak_rss_kb() -> i64 {
         usage.assume_init()
     };
     usage.ru_maxrss
+}
+
+/// Not measured off Unix (the figure shows 0).
+#[cfg(not(unix))]
+fn children_peak_rss_kb() -> i64 {
+    0
 }
 
 /// A set made of `times` copies of every applicant folder (and roster row) of `set`.

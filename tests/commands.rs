@@ -305,3 +305,13 @@ fn audit_names_a_mask_removed_from_an_output() {
         "{stdout}"
     );
 }
+
+/// Without arguments from a shell blindfold prints clap's usage and exits 2; only a
+/// double-clicked blindfold.exe (a Windows console of its own) shows the help and waits.
+#[test]
+fn no_arguments_print_the_usage_without_waiting() {
+    let output = blindfold(&[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("Usage: blindfold"), "{stderr}");
+}

@@ -2,13 +2,16 @@
 """Fetch the native libraries blindfold loads at run time: ONNX Runtime and PDFium.
 
     python3 scripts/fetch_runtime.py [--platform linux-x86_64|win-amd64|macos-arm64] [--dest runtime]
+    python3 scripts/fetch_runtime.py --platform win-amd64 --notices DIR   # licence notices too
 
 Both come from PyPI wheels (onnxruntime==1.31.1, pypdfium2==5.15.2 = PDFium build 8149), fetched
 with `python3 -m pip download --no-deps --only-binary=:all: --platform TAG --python-version 3.11
 --implementation cp` into a cache (default runtime/.cache), so any platform can be fetched from any
 machine. Each wheel's SHA-256 and each extracted library's SHA-256 are checked against the pins
 below; only the library file is extracted, into <dest>/<platform>/, next to a MANIFEST.txt.
-Running it again when the libraries are in place and match is a no-op. Standard library only.
+Running it again when the libraries are in place and match is a no-op. With --notices, the
+licence notices the same wheels carry for the libraries are copied into DIR/onnxruntime/ and
+DIR/pdfium/ (for a distribution). Standard library only.
 """
 import argparse
 import hashlib
@@ -51,6 +54,10 @@ PINS = {
          "5574cd4164a1317bc6b2f3168a4f433ca84561aa1b33f570422ce20f199d3765"),
     ],
 }
+
+
+# package -> folder of its library's licence notices in a distribution
+NOTICE_DIRS = {"onnxruntime": "onnxruntime", "pypdfium2": "pdfium"}
 
 
 def current_platform():
@@ -102,17 +109,45 @@ def fetch_wheel(spec, tag, want, cache):
              f"different file, re-verify it and update PINS in {Path(__file__).name}.")
 
 
+def notice_members(package, names):
+    """The members of a wheel that are licence notices of its library -> their paths among the notices."""
+    if package == "onnxruntime":
+        return {m: m.split("/", 1)[1] for m in ("onnxruntime/LICENSE", "onnxruntime/ThirdPartyNotices.txt")}
+    # pypdfium2: the notices of PDFium's build, less those of build variants other than the wheel's
+    marker = "/licenses/BUILD_LICENSES/"
+    other_builds = ("android/", "cibw_musl/", "pbin_musl/", "v8_xfa/")
+    return {m: m.split(marker, 1)[1] for m in names
+            if marker in m and not m.endswith("/") and not m.split(marker, 1)[1].startswith(other_builds)}
+
+
+def copy_notices(wheel, package, dest):
+    """Copies the library's licence notices out of `wheel` into dest/<library>/."""
+    out = dest / NOTICE_DIRS[package]
+    with zipfile.ZipFile(wheel) as z:
+        for member, inner in notice_members(package, z.namelist()).items():
+            target = out / inner
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(z.read(member))
+    print(f"licence notices of {package}: {out}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--platform", choices=sorted(PINS), help="default: this machine's")
     ap.add_argument("--dest", type=Path, default=ROOT / "runtime")
     ap.add_argument("--cache", type=Path, help="wheel cache (default: <dest>/.cache)")
     ap.add_argument("--print-platform", action="store_true", help="print this machine's platform name and exit")
+    ap.add_argument("--notices", type=Path, metavar="DIR", help="also copy the libraries' licence notices into DIR")
     args = ap.parse_args()
     plat = args.platform or current_platform()
     if args.print_platform:
         print(plat)
         return 0
+    if args.notices:
+        cache = args.cache or args.dest / ".cache"
+        cache.mkdir(parents=True, exist_ok=True)
+        for spec, tag, _, _, wheel_sha, _ in PINS[plat]:
+            copy_notices(fetch_wheel(spec, tag, wheel_sha, cache), spec.split("==")[0], args.notices)
     out_dir = args.dest / plat
     cache = args.cache or args.dest / ".cache"
     pins = PINS[plat]

@@ -47,7 +47,7 @@ cp -r samples/intake "$intake"
 long="$work/out"
 for part in 第一层-输出文件夹-名字很长很长 second-level-output-folder-with-a-long-name \
     third-level-output-folder-with-a-long-name fourth-level-output-folder-with-a-long-name \
-    fifth-level-output-folder-with-a-long-name; do
+    fifth-level-output-folder-with-a-long-name sixth-level-output-folder-with-a-long-name; do
   long="$long/$part"
 done
 win_out="$(win "$long/windows")"
@@ -103,9 +103,21 @@ cat "$work/locked.txt"
 grep -q "open in another program" "$work/checked-locked/manifest.jsonl" \
   || fail "no clear message for a locked file"
 
-echo "== double-clicked (no arguments)"
-echo | wine "$exe_dir/blindfold.exe" >"$work/double-click.txt" || fail "no-argument start"
-grep -q "blindfold check" "$work/double-click.txt" || fail "no usage on a no-argument start"
+echo "== double-clicked: no arguments, a console of its own"
+# Under Wine a terminal gives the exe a console of its own, as Explorer does on Windows; it must
+# show the usage and wait for Enter (a carriage return on the terminal).
+( (sleep 5; printf '\r'; sleep 2) | timeout 60 script -qec "/usr/lib/wine/wine64 '$exe_dir/blindfold.exe'" \
+    /dev/null || fail "no-argument start did not end on Enter" ) \
+  | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' >"$work/double-click.txt"
+grep -q "blindfold --help" "$work/double-click.txt" || fail "no usage on a no-argument start"
+
+echo "== Chinese from the Windows user locale (LANG unset inside Windows)"
+locale -a | grep -qi '^zh_CN.utf8$' || localedef -i zh_CN -f UTF-8 zh_CN.UTF-8
+cp "$sample" "$work/身份证正面.jpg"
+(cd "$exe_dir" && LANG=zh_CN.UTF-8 wine cmd /c "set LANG=&& blindfold.exe check $(win "$work/身份证正面.jpg") \
+  --name 阿依古丽·买买提 --unit 焉耆回族自治县人民医院 --out $(win "$work/checked-zh")") >"$work/check-zh.txt" \
+  || { cat "$work/check-zh.txt"; fail "check without --lang"; }
+grep -q "是否需要遮盖：是" "$work/check-zh.txt" || { cat "$work/check-zh.txt"; fail "not Chinese"; }
 t_end=$(seconds)
 
 rate() { grep -o '[0-9.]* pages/min' "$1" | head -1; }

@@ -310,7 +310,7 @@ mod tests {
         };
         let mut writer = ManifestWriter::create(&path).unwrap();
         writer
-            .write(&[ManifestLine::file_error("a", None, None, "x".into())])
+            .write(&[ManifestLine::file_error("a", None, None, &PageError::Empty)])
             .unwrap();
         assert_eq!(descriptors_on_manifest(), 1);
         writer.finish_sorted().unwrap();

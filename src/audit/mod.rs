@@ -533,8 +533,10 @@ impl IntakeAccount {
                 }
             }
         }
+        let known: std::collections::HashSet<&str> =
+            self.files.iter().map(|f| f.source.as_str()).collect();
         for line in lines {
-            if !self.files.iter().any(|f| f.source == line.source) {
+            if !known.contains(line.source.as_str()) {
                 problems.push(Problem {
                     place: places.of(line),
                     source: Some(line.source.clone()),

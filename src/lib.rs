@@ -10,6 +10,7 @@ pub mod audit;
 pub mod check;
 pub mod detect;
 pub mod doctor;
+pub mod edit;
 pub mod error;
 pub mod find;
 pub mod geometry;

@@ -179,10 +179,14 @@ fn audit(args: cli::AuditArgs) -> Result<i32> {
     for problem in &result.problems {
         println!("{}", problem.for_staff());
     }
+    for correction in &result.corrections {
+        println!("correction: {}: {}", correction.place, correction.what);
+    }
     eprintln!(
-        "blindfold audit: {} pages checked, {} problems; report: {}",
+        "blindfold audit: {} pages checked, {} problems, {} corrections; report: {}",
         result.pages.len(),
         result.problems.len(),
+        result.corrections.len(),
         report_path.display()
     );
     Ok(if result.problems.is_empty() {

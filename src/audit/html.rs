@@ -74,7 +74,16 @@ impl AuditResult {
         if self.problems.is_empty() {
             html.push_str("<li>none 无</li>\n");
         }
-        html.push_str("</ul>\n</section>\n<p class=\"filters\">\n");
+        html.push_str("</ul>\n</section>\n");
+        if !self.corrections.is_empty() {
+            html.push_str("<section id=\"corrections\">\n<h2>Corrections 人工修改</h2>\n<ul>\n");
+            for correction in &self.corrections {
+                let what = format!("{}: {}", correction.place, correction.what);
+                let _ = writeln!(html, "<li>{}</li>", escape(&what));
+            }
+            html.push_str("</ul>\n</section>\n");
+        }
+        html.push_str("<p class=\"filters\">\n");
         for (value, label) in FILTERS {
             let count = self
                 .pages
@@ -155,7 +164,12 @@ fn entry(html: &mut String, index: usize, page: &AuditedPage) {
     if !found.is_empty() {
         let _ = write!(html, " · {}", escape(&found.join(", ")));
     }
-    for note in line.review.iter().chain(&line.error) {
+    for note in line
+        .review
+        .iter()
+        .chain(&line.error)
+        .chain(&page.corrections)
+    {
         let _ = write!(html, "<br>{}", escape(note));
     }
     if !page.problems.is_empty() {
@@ -187,7 +201,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::Problem;
+    use crate::audit::{Correction, Problem};
     use crate::write::manifest::ManifestLine;
 
     fn page(number: usize, masked: bool, problems: Vec<String>) -> AuditedPage {
@@ -206,6 +220,7 @@ mod tests {
             line,
             thumbnail: Some(vec![0xFF, 0xD8, 0xFF]),
             problems,
+            corrections: Vec::new(),
         }
     }
 
@@ -218,8 +233,14 @@ mod tests {
                 source: Some("a/b.pdf".into()),
                 what: "x <y>".into(),
             }],
+            corrections: vec![Correction {
+                place: "files/A001/001.pdf page 1".into(),
+                what: "name mask [1, 2, 3, 4] (roster) removed by staff at 2026-12-01T10:00:00Z: heading".into(),
+            }],
         };
         let html = result.html();
+        assert!(html.contains("<section id=\"corrections\">"));
+        assert!(html.contains("removed by staff at 2026-12-01T10:00:00Z: heading"));
         assert_eq!(html.matches("<figure class=\"page").count(), 2);
         assert!(html.contains("class=\"page ok masked\""));
         assert!(html.contains("class=\"page ok not-masked problem\""));

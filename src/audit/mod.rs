@@ -44,6 +44,8 @@ pub struct AuditedPage {
     pub thumbnail: Option<Vec<u8>>,
     /// What is wrong with this page.
     pub problems: Vec<String>,
+    /// The page's corrections (see [`Correction`]).
+    pub corrections: Vec<String>,
 }
 
 /// One thing wrong with a run. `place` names it by applicant code, output and page only, as the
@@ -81,6 +83,53 @@ pub struct AuditResult {
     pub pages: Vec<AuditedPage>,
     /// Every problem found; empty when the run passes.
     pub problems: Vec<Problem>,
+    /// The corrections people made (hand-drawn masks, removed regions, confirmed pages): not
+    /// problems, listed so that the auditor sees them.
+    pub corrections: Vec<Correction>,
+}
+
+/// One correction a person made to a page, as the report lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The output and page.
+    pub place: String,
+    /// What was done, by whom, when and why.
+    pub what: String,
+}
+
+/// The corrections recorded on a manifest line. A removed region the re-scan still finds is
+/// not a problem (a person decided it), but the correction says so.
+fn corrections(line: &ManifestLine, found_again: &[usize]) -> Vec<String> {
+    let manual = line
+        .regions
+        .iter()
+        .filter(|r| r.evidence == Evidence::Manual)
+        .map(|r| format!("{} mask {:?} drawn by hand", r.kind.as_str(), r.bbox));
+    let dismissed = line.dismissed.iter().enumerate().map(|(i, d)| {
+        let again = if found_again.contains(&i) {
+            "; the re-scan still finds it"
+        } else {
+            ""
+        };
+        format!(
+            "{} mask {:?} ({}) removed by {} at {}: {}{again}",
+            d.region.kind.as_str(),
+            d.region.bbox,
+            d.region.evidence.as_str(),
+            d.by,
+            d.at,
+            d.reason
+        )
+    });
+    let reviewed = line.reviewed.iter().map(|r| {
+        format!(
+            "confirmed by {} at {} (was {})",
+            r.by,
+            r.at,
+            r.status_was.as_str()
+        )
+    });
+    manual.chain(dismissed).chain(reviewed).collect()
 }
 
 /// Share of a region found again by the re-scan that must be mask-coloured for it to count as
@@ -137,6 +186,7 @@ impl Audit {
         let mut pages: Vec<AuditedPage> = lines
             .into_iter()
             .map(|line| AuditedPage {
+                corrections: corrections(&line, &[]),
                 line,
                 thumbnail: None,
                 problems: Vec::new(),
@@ -166,18 +216,30 @@ impl Audit {
             }
             drop(done_tx);
         });
-        for (index, thumbnail, page_problems) in done_rx {
-            pages[index].thumbnail = thumbnail;
-            pages[index].problems = page_problems;
+        for checked in done_rx {
+            let page = &mut pages[checked.index];
+            page.thumbnail = checked.thumbnail;
+            page.problems = checked.problems;
+            page.corrections = corrections(&page.line, &checked.found_again);
         }
+        let mut all_corrections = Vec::new();
         for page in &pages {
+            let place = places.of(&page.line);
             problems.extend(page.problems.iter().map(|what| Problem {
-                place: places.of(&page.line),
+                place: place.clone(),
                 source: Some(page.line.source.clone()),
                 what: what.clone(),
             }));
+            all_corrections.extend(page.corrections.iter().map(|what| Correction {
+                place: place.clone(),
+                what: what.clone(),
+            }));
         }
-        Ok(AuditResult { pages, problems })
+        Ok(AuditResult {
+            pages,
+            problems,
+            corrections: all_corrections,
+        })
     }
 
     /// The run's settings and key; each that is missing or unreadable is a problem, and the
@@ -296,67 +358,111 @@ fn read_outputs(
     }
 }
 
+/// What the workers find on one page.
+struct CheckedPage {
+    index: usize,
+    thumbnail: Option<Vec<u8>>,
+    problems: Vec<String>,
+    /// Dismissed regions (by index) that the re-scan finds again.
+    found_again: Vec<usize>,
+}
+
 /// The page-level checks: hash, size, masks (the whole page when withheld) and the re-scan.
-/// Returns the line's index, its thumbnail and its problems.
 fn check_page(
     line: &ManifestLine,
     job: PageJob,
     mask_color: Rgb<u8>,
     target: Option<&Target>,
     detector: &mut dyn Detector,
-) -> (usize, Option<Vec<u8>>, Vec<String>) {
-    let mut problems: Vec<String> = job.hash_problem.into_iter().collect();
+) -> CheckedPage {
+    let mut checked = CheckedPage {
+        index: job.index,
+        thumbnail: None,
+        problems: job.hash_problem.into_iter().collect(),
+        found_again: Vec::new(),
+    };
     let pixels = match job.pixels {
         Ok(pixels) => pixels,
         Err(e) => {
-            problems.extend(Some(e).filter(|e| !e.is_empty()));
-            return (job.index, None, problems);
+            checked.problems.extend(Some(e).filter(|e| !e.is_empty()));
+            return checked;
         }
     };
     if (Some(pixels.width()), Some(pixels.height())) != (line.width, line.height) {
-        problems.push(format!(
+        checked.problems.push(format!(
             "page is {}x{} pixels, the manifest says {}x{}",
             pixels.width(),
             pixels.height(),
             line.width.unwrap_or(0),
             line.height.unwrap_or(0)
         ));
-        return (job.index, None, problems);
+        return checked;
     }
     if line.withheld {
         if !is_masked(&pixels, [0, 0, pixels.width(), pixels.height()], mask_color) {
-            problems.push("withheld page is not painted over in the output".into());
+            checked
+                .problems
+                .push("withheld page is not painted over in the output".into());
         }
     } else {
         for region in &line.regions {
             if !is_masked(&pixels, region.bbox, mask_color) {
-                problems.push(format!(
+                checked.problems.push(format!(
                     "{} region {:?} is not masked in the output",
                     region.kind.as_str(),
                     region.bbox
                 ));
             }
         }
-        problems.extend(residuals(&pixels, mask_color, target, detector));
+        match residuals(&pixels, mask_color, target, detector) {
+            Ok(residuals) => {
+                for (kind, bbox) in residuals {
+                    match line
+                        .dismissed
+                        .iter()
+                        .position(|d| overlaps(d.region.bbox, bbox))
+                    {
+                        Some(dismissed) => checked.found_again.push(dismissed),
+                        None => checked.problems.push(format!(
+                            "re-scan found an unmasked {} at {bbox:?}",
+                            kind.as_str()
+                        )),
+                    }
+                }
+            }
+            Err(e) => checked.problems.push(format!("re-scan failed: {e}")),
+        }
     }
-    (job.index, Some(thumbnail(&pixels, &line.regions)), problems)
+    checked.thumbnail = Some(thumbnail(&pixels, &line.regions));
+    checked
+}
+
+/// Whether two boxes share at least half of the smaller one.
+fn overlaps(a: [u32; 4], b: [u32; 4]) -> bool {
+    let area = |[x0, y0, x1, y1]: [u32; 4]| {
+        u64::from(x1.saturating_sub(x0)) * u64::from(y1.saturating_sub(y0))
+    };
+    let shared = area([
+        a[0].max(b[0]),
+        a[1].max(b[1]),
+        a[2].min(b[2]),
+        a[3].min(b[3]),
+    ]);
+    shared > 0 && shared * 2 >= area(a).min(area(b))
 }
 
 /// The second pass: names and units that the roster terms or the label hints read in the output,
-/// and eyes of faces found in it, whose pixels are not masked. What the detectors can still read
-/// is visible, whatever the manifest says.
+/// and eyes of faces found in it, whose pixels are not masked, by kind and box. What the
+/// detectors can still read is visible, whatever the manifest says.
 fn residuals(
     pixels: &RgbImage,
     color: Rgb<u8>,
     target: Option<&Target>,
     detector: &mut dyn Detector,
-) -> Vec<String> {
-    let detections = match detector.detect(pixels) {
-        Ok(detections) => detections,
-        Err(e) => return vec![format!("re-scan failed: {e}")],
-    };
+) -> Result<Vec<(Kind, [u32; 4])>> {
+    let detections = detector.detect(pixels)?;
     let findings = find::find(pixels, &detections, target, &FindOptions::default());
-    findings
+    Ok(findings
         .regions
         .iter()
         .filter(|region| match region.kind {
@@ -372,14 +478,9 @@ fn residuals(
                 Evidence::Signature => RESCAN_MASKED_SHARE_SIGNATURE,
                 _ => RESCAN_MASKED_SHARE,
             };
-            (share < needed).then(|| {
-                format!(
-                    "re-scan found an unmasked {} at {bbox:?}",
-                    region.kind.as_str()
-                )
-            })
+            (share < needed).then_some((region.kind, bbox))
         })
-        .collect()
+        .collect())
 }
 
 /// A small JPEG of the masked page with the manifest regions outlined.

@@ -61,6 +61,8 @@ pub enum Evidence {
     Landmarks,
     /// A pattern (ID number).
     Pattern,
+    /// Drawn by a person (see `crate::edit`).
+    Manual,
 }
 
 impl Evidence {
@@ -73,6 +75,7 @@ impl Evidence {
             Evidence::Seal => "seal",
             Evidence::Landmarks => "landmarks",
             Evidence::Pattern => "pattern",
+            Evidence::Manual => "manual",
         }
     }
 }

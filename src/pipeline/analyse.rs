@@ -82,5 +82,8 @@ pub(super) fn page_line(
         seconds: 0.0,
         tool: crate::VERSION.to_string(),
         models: config.models.clone(),
+        revision: 0,
+        dismissed: Vec::new(),
+        reviewed: None,
     }
 }

@@ -108,6 +108,44 @@ pub struct ManifestLine {
     /// Model files used, with the start of their SHA-256.
     #[serde(default)]
     pub models: Vec<String>,
+    /// How many corrections the page has had (see `crate::edit`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub revision: u64,
+    /// Regions the run found that a person removed, with who, when and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dismissed: Vec<Dismissal>,
+    /// A person's confirmation of the page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<Reviewed>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// A region found by the run and removed by a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dismissal {
+    /// The region as the run found it.
+    #[serde(flatten)]
+    pub region: ManifestRegion,
+    /// Who removed it.
+    pub by: String,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// A person's confirmation that a page is right as it is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Reviewed {
+    /// Who confirmed it.
+    pub by: String,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// The page's status before the confirmation.
+    pub status_was: Status,
 }
 
 impl ManifestLine {
@@ -154,6 +192,9 @@ impl ManifestLine {
             seconds: 0.0,
             tool: crate::VERSION.to_string(),
             models: Vec::new(),
+            revision: 0,
+            dismissed: Vec::new(),
+            reviewed: None,
         }
     }
 }

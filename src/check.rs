@@ -9,6 +9,7 @@ use crate::error::{ErrorKind, Result};
 use crate::find::Kind;
 use crate::intake::{Applicant, Intake};
 use crate::pipeline::{self, Progress, RunConfig, Summary};
+use crate::write::key::{self, KeyRow};
 use crate::write::manifest::{self, ManifestLine, Status};
 use crate::write::preview::preview_path;
 
@@ -29,7 +30,8 @@ pub struct CheckRequest {
 pub const CHECK_CODE: &str = "check";
 
 /// Checks the request's files into `config.out` (its earlier results are replaced): masked
-/// copies, previews and the manifest. Returns the counts and the manifest lines.
+/// copies, previews, the manifest and a key naming the applicant (so that `audit` can look for
+/// the name in the outputs). Returns the counts and the manifest lines.
 pub fn run(
     request: &CheckRequest,
     config: &RunConfig,
@@ -53,6 +55,16 @@ pub fn run(
     let intake = Intake::of_paths(&request.paths, applicant, CHECK_CODE)?;
     std::fs::create_dir_all(&config.out).map_err(|e| crate::Error::io(&config.out, e))?;
     pipeline::clear_results(&config.out)?;
+    let key = KeyRow {
+        code: CHECK_CODE.into(),
+        folder: CHECK_CODE.into(),
+        name: request.name.clone(),
+        unit: request.unit.clone(),
+        roster_line: None,
+        note: String::new(),
+        roster: "check".into(),
+    };
+    key::write_key(&config.out, &[key])?;
     let summary = pipeline::process(&config, &intake, detectors, progress)?;
     let lines = manifest::read(&config.out.join("manifest.jsonl"))?;
     Ok((summary, lines))
@@ -92,7 +104,7 @@ impl Lang {
 
     /// Why a file or page failed, in plain words with what to do. English keeps the manifest's
     /// message, which has the details.
-    fn error(self, line: &ManifestLine) -> String {
+    pub fn error(self, line: &ManifestLine) -> String {
         let english = line.error.clone().unwrap_or_default();
         let (Lang::Zh, Some(kind)) = (self, line.error_kind) else {
             return english;

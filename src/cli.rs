@@ -50,8 +50,57 @@ output page with the detectors for a residual name, unit or unmasked eyes. Write
 (self-contained: thumbnails of the masked outputs only). Exit 0 when every check passes, 1 with
 the list of problems otherwise.")]
     Audit(AuditArgs),
+    /// The local web page: applicants check and correct their scans, staff review a run.
+    #[command(after_help = "Examples:
+  blindfold serve                      # applicants: opens the page in the browser
+  blindfold serve --open masked/ --intake intake/ --roster roster.csv   # staff: review a run
+  blindfold serve --lang en --port 8470 --no-browser
+
+Listens on 127.0.0.1 only; nothing leaves the machine. The address it prints carries a key: only
+the browser it opens gets in. Applicants' workspaces are kept in DATA until they delete them.
+Every correction is journalled in the run's OUT/edits.jsonl and recorded in its manifest.")]
+    Serve(ServeArgs),
     /// Check that ONNX Runtime, PDFium and the models are present and intact.
     Doctor(EnvArgs),
+}
+
+/// Arguments of `blindfold serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Language of the page: zh or en (default: the browser's).
+    #[arg(long, value_parser = ["zh", "en"])]
+    pub lang: Option<String>,
+    /// Port on 127.0.0.1 (default: any free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Do not open the browser; only print the address.
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Staff: the output folder of a finished run to review.
+    #[arg(long, value_name = "OUT_DIR", requires = "intake")]
+    pub open: Option<PathBuf>,
+    /// Staff: the run's intake (the originals corrections are rendered from).
+    #[arg(long, value_name = "DIR", requires = "open")]
+    pub intake: Option<PathBuf>,
+    /// Staff: the run's roster (unit aliases for the audit).
+    #[arg(long, value_name = "CSV", requires = "open")]
+    pub roster: Option<PathBuf>,
+    /// Who makes the corrections, as the manifest records it (default: the login name).
+    #[arg(long)]
+    pub user: Option<String>,
+    /// Where applicants' workspaces and cached page images are kept
+    /// (default: %LOCALAPPDATA%\\blindfold or ~/.local/share/blindfold).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Largest upload at once, in megabytes.
+    #[arg(long, default_value_t = 200, value_name = "MB")]
+    pub max_upload: usize,
+    /// Most files in one applicant's workspace.
+    #[arg(long, default_value_t = 300)]
+    pub max_files: usize,
+    /// Reading, masking and output options.
+    #[command(flatten)]
+    pub mask: MaskArgs,
 }
 
 /// Where the native libraries and models are.

@@ -21,6 +21,7 @@ pub mod pages;
 pub mod pipeline;
 pub mod platform;
 pub mod runtime;
+pub mod serve;
 pub mod write;
 
 pub use error::{Error, Result};

@@ -61,6 +61,7 @@ fn try_main(cli: cli::Cli) -> Result<i32> {
         cli::Command::Run(args) => run(args),
         cli::Command::Check(args) => check(args),
         cli::Command::Audit(args) => audit(args),
+        cli::Command::Serve(args) => serve(args),
     }
 }
 
@@ -157,6 +158,30 @@ fn check(args: cli::CheckArgs) -> Result<i32> {
     progress.finish();
     print!("{}", blindfold::check::report(&lines, &config.out, lang));
     Ok(exit_code(&summary))
+}
+
+fn serve(args: cli::ServeArgs) -> Result<i32> {
+    let options = blindfold::serve::ServeOptions {
+        lang: args
+            .lang
+            .as_deref()
+            .map(|l| blindfold::check::Lang::choose(Some(l))),
+        data: args.data.unwrap_or_else(blindfold::platform::data_dir),
+        staff: args.open.map(|out| blindfold::serve::StaffRun {
+            out,
+            intake: args.intake.unwrap_or_default(),
+            roster: args.roster,
+        }),
+        user: args.user.unwrap_or_else(blindfold::platform::user_name),
+        limits: blindfold::serve::UploadLimits {
+            max_bytes: args.max_upload.saturating_mul(1024 * 1024),
+            max_files: args.max_files,
+        },
+        config: run_config(&args.mask, PathBuf::new())?,
+    };
+    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?)?;
+    blindfold::serve::serve(options, args.port, !args.no_browser, detectors)?;
+    Ok(exit::OK)
 }
 
 fn audit(args: cli::AuditArgs) -> Result<i32> {

@@ -42,6 +42,47 @@ pub fn own_console() -> bool {
     sys::own_console()
 }
 
+/// Opens `url` in the user's browser (Windows: the default browser; elsewhere `xdg-open` or
+/// `open`). Failing to is not an error: the address is printed too.
+pub fn open_in_browser(url: &str) {
+    let mut command = if cfg!(windows) {
+        let mut command = std::process::Command::new("cmd");
+        command.args(["/C", "start", ""]);
+        command
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let _ = command
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+}
+
+/// The folder for the user's own application data: `%LOCALAPPDATA%` on Windows,
+/// `$XDG_DATA_HOME` or `~/.local/share` elsewhere; `blindfold` inside it.
+pub fn data_dir() -> std::path::PathBuf {
+    let from = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let base = if cfg!(windows) {
+        from("LOCALAPPDATA").map(std::path::PathBuf::from)
+    } else {
+        from("XDG_DATA_HOME")
+            .map(std::path::PathBuf::from)
+            .or_else(|| from("HOME").map(|home| std::path::Path::new(&home).join(".local/share")))
+    };
+    base.unwrap_or_else(std::env::temp_dir).join("blindfold")
+}
+
+/// The user's login name, for the record of who corrected a page.
+pub fn user_name() -> String {
+    ["USERNAME", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|name| std::env::var(name).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "staff".to_string())
+}
+
 /// Prints `prompt` and waits until Enter is pressed (or the input ends).
 pub fn wait_for_enter(prompt: &str) {
     eprint!("{prompt}");

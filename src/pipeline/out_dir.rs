@@ -61,6 +61,7 @@ pub fn clear_results(out: &Path) -> Result<()> {
         "manifest.jsonl",
         KEY_FILE,
         SETTINGS_FILE,
+        crate::edit::journal::JOURNAL_FILE,
     ] {
         let path = out.join(name);
         let removed = if path.is_dir() {

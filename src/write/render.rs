@@ -55,7 +55,7 @@ impl<'a> From<&'a ManifestLine> for Masks<'a> {
 
 impl Masks<'_> {
     /// The boxes to paint on a `width x height` page.
-    fn boxes(&self, width: u32, height: u32) -> Vec<[u32; 4]> {
+    pub fn boxes(&self, width: u32, height: u32) -> Vec<[u32; 4]> {
         if self.withheld {
             return vec![[0, 0, width, height]];
         }

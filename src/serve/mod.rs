@@ -1,0 +1,208 @@
+//! `blindfold serve`: the local web app. Applicants upload their files, see every page with its
+//! masks and 是否需要遮盖, correct them and download the masked copies and a checklist; staff open a
+//! finished run and work through its review queue. It listens on 127.0.0.1 only, behind the
+//! [`security`] guard; its pages are embedded in the binary; every correction goes through
+//! [`crate::edit`] (journal, re-render from the original, manifest).
+
+mod api;
+pub mod security;
+pub mod workspace;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+use crate::check::Lang;
+use crate::detect::{Detections, Detector};
+use crate::error::{Error, Result};
+use crate::pipeline::RunConfig;
+use security::Guard;
+use workspace::Workspace;
+
+pub use api::router;
+
+/// A finished run for staff to open.
+#[derive(Debug, Clone)]
+pub struct StaffRun {
+    /// The run's output folder.
+    pub out: PathBuf,
+    /// Its intake.
+    pub intake: PathBuf,
+    /// Its roster (for the audit's unit aliases).
+    pub roster: Option<PathBuf>,
+}
+
+/// Limits on what one workspace takes, on top of the page limits.
+#[derive(Debug, Clone, Copy)]
+pub struct UploadLimits {
+    /// Largest request body (one upload of one or several files), in bytes.
+    pub max_bytes: usize,
+    /// Most files in one workspace.
+    pub max_files: usize,
+}
+
+impl Default for UploadLimits {
+    fn default() -> Self {
+        UploadLimits {
+            max_bytes: 200 * 1024 * 1024,
+            max_files: 300,
+        }
+    }
+}
+
+/// How the server is set up.
+pub struct ServeOptions {
+    /// Language of the pages, when not taken from the browser.
+    pub lang: Option<Lang>,
+    /// Where applicant workspaces and the page cache live.
+    pub data: PathBuf,
+    /// The run staff open, if any.
+    pub staff: Option<StaffRun>,
+    /// Who makes the corrections (recorded in the manifest).
+    pub user: String,
+    /// Upload limits.
+    pub limits: UploadLimits,
+    /// How pages are processed (output options, limits, what to find).
+    pub config: RunConfig,
+}
+
+/// The server's state, shared by all requests.
+pub struct App {
+    options: ServeOptions,
+    guard: Guard,
+    detectors: Vec<SharedDetector>,
+    /// One processing job (check or audit) at a time: they share the detectors.
+    busy: Mutex<()>,
+    workspaces: Mutex<HashMap<String, Arc<Workspace>>>,
+    /// The staff run's workspace id.
+    staff: Option<String>,
+}
+
+impl App {
+    /// The app for `port`: the staff run opened (its journal replayed), the applicant
+    /// workspaces left on disk by earlier sessions found again.
+    pub fn new(
+        options: ServeOptions,
+        port: u16,
+        detectors: Vec<Box<dyn Detector>>,
+    ) -> Result<Arc<App>> {
+        workspace::create_private(&options.data)?;
+        let mut workspaces = HashMap::new();
+        let staff = match &options.staff {
+            Some(run) => {
+                let id = security::random_id();
+                let cache = options.data.join("cache").join(&id);
+                let ws = Workspace::staff(&id, &run.out, &run.intake, run.roster.clone(), &cache)?;
+                workspaces.insert(id.clone(), Arc::new(ws));
+                Some(id)
+            }
+            None => None,
+        };
+        let applicants = options.data.join("workspaces");
+        if let Ok(entries) = std::fs::read_dir(&applicants) {
+            for entry in entries.flatten() {
+                let id = entry.file_name().to_string_lossy().to_string();
+                let cache = options.data.join("cache").join(&id);
+                if let Ok(ws) = Workspace::applicant(&id, &entry.path(), &cache) {
+                    workspaces.insert(id, Arc::new(ws));
+                }
+            }
+        }
+        Ok(Arc::new(App {
+            guard: Guard::new(port),
+            detectors: detectors
+                .into_iter()
+                .map(|d| SharedDetector(Arc::new(Mutex::new(d))))
+                .collect(),
+            busy: Mutex::new(()),
+            workspaces: Mutex::new(workspaces),
+            staff,
+            options,
+        }))
+    }
+
+    /// The address to open in the browser (it carries the token).
+    pub fn start_url(&self) -> String {
+        self.guard.start_url()
+    }
+
+    /// The guard's secrets (for tests that play the browser).
+    pub fn guard(&self) -> &Guard {
+        &self.guard
+    }
+
+    fn workspace(&self, id: &str) -> Option<Arc<Workspace>> {
+        self.workspaces.lock().expect("workspaces").get(id).cloned()
+    }
+
+    fn new_workspace(&self) -> Result<Arc<Workspace>> {
+        let id = security::random_id();
+        let dir = self.options.data.join("workspaces").join(&id);
+        let cache = self.options.data.join("cache").join(&id);
+        let ws = Arc::new(Workspace::applicant(&id, &dir, &cache)?);
+        self.workspaces
+            .lock()
+            .expect("workspaces")
+            .insert(id, ws.clone());
+        Ok(ws)
+    }
+
+    fn remove_workspace(&self, id: &str) {
+        self.workspaces.lock().expect("workspaces").remove(id);
+    }
+
+    /// The detectors for one job, while `busy` is held.
+    fn detectors(&self) -> Vec<Box<dyn Detector>> {
+        self.detectors
+            .iter()
+            .map(|d| Box::new(d.clone()) as Box<dyn Detector>)
+            .collect()
+    }
+}
+
+/// A detector shared by the jobs one after another (the busy lock keeps them apart).
+#[derive(Clone)]
+struct SharedDetector(Arc<Mutex<Box<dyn Detector>>>);
+
+impl Detector for SharedDetector {
+    fn detect(&mut self, page: &image::RgbImage) -> Result<Detections> {
+        self.0.lock().expect("detector lock").detect(page)
+    }
+}
+
+/// Serves the app on 127.0.0.1:`port` (0: any free port) until Ctrl+C; prints the address and,
+/// unless told not to, opens it in the browser.
+pub fn serve(
+    options: ServeOptions,
+    port: u16,
+    open_browser: bool,
+    detectors: Vec<Box<dyn Detector>>,
+) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Usage(format!("cannot start the server: {e}")))?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .map_err(|e| Error::Usage(format!("cannot listen on 127.0.0.1:{port}: {e}")))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| Error::io("socket", e))?
+            .port();
+        let app = App::new(options, port, detectors)?;
+        let url = app.start_url();
+        println!("blindfold serve: {url}");
+        println!("按 Ctrl+C 停止 / press Ctrl+C to stop");
+        if open_browser {
+            crate::platform::open_in_browser(&url);
+        }
+        axum::serve(listener, router(app))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Error::io("server", e))
+    })
+}

@@ -1,0 +1,518 @@
+//! A workspace of the web app: an applicant's uploads and their check, or a finished staff run
+//! opened for review. Everything lives on disk (originals, outputs, the journal, cached page
+//! images), so memory stays small whatever the number of pages.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use image::imageops::FilterType;
+use serde::{Deserialize, Serialize};
+
+use crate::check::CheckRequest;
+use crate::edit::EditedRun;
+use crate::error::{Error, Result};
+use crate::pages::{Document, Page};
+use crate::write::manifest::{ManifestLine, Status};
+use crate::write::raster;
+
+/// Who works in a workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// An applicant checking their own files.
+    Applicant,
+    /// Committee staff reviewing a run.
+    Staff,
+}
+
+/// Where a workspace is in its work.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Waiting for files.
+    Empty,
+    /// Pages are being processed.
+    Processing,
+    /// Processed: pages can be looked at and corrected.
+    Ready,
+    /// Processing failed as a whole.
+    Failed,
+}
+
+/// The applicant's particulars, kept beside their uploads so that a restarted server can check
+/// again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Particulars {
+    /// 姓名
+    pub name: String,
+    /// 工作单位
+    pub unit: String,
+    /// Other spellings of the unit.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+}
+
+/// One workspace.
+pub struct Workspace {
+    /// Its opaque id.
+    pub id: String,
+    /// Who works in it.
+    pub role: Role,
+    /// Folder the manifest's sources are relative to.
+    intake: PathBuf,
+    /// The run's output folder.
+    out: PathBuf,
+    /// Cached page images and reports.
+    cache: PathBuf,
+    /// An applicant's own folder, deleted with the workspace.
+    own: Option<PathBuf>,
+    /// The staff run's roster, for the audit.
+    pub roster: Option<PathBuf>,
+    state: Mutex<(State, Option<String>)>,
+    /// Files and pages processed so far, and the files to do.
+    pub progress: Counter,
+    run: Mutex<Option<EditedRun>>,
+}
+
+/// Progress counts, updated by the pipeline's threads.
+#[derive(Debug, Default)]
+pub struct Counter {
+    /// Files to process.
+    pub files: AtomicUsize,
+    /// Files done.
+    pub files_done: AtomicUsize,
+    /// Pages done.
+    pub pages_done: AtomicUsize,
+}
+
+impl crate::pipeline::Progress for Counter {
+    fn start(&self, files: usize) {
+        self.files.store(files, Ordering::Relaxed);
+        self.files_done.store(0, Ordering::Relaxed);
+        self.pages_done.store(0, Ordering::Relaxed);
+    }
+
+    fn file_done(&self, pages: usize) {
+        self.files_done.fetch_add(1, Ordering::Relaxed);
+        self.pages_done.fetch_add(pages, Ordering::Relaxed);
+    }
+}
+
+/// Uploaded files of an applicant, under their workspace.
+const UPLOADS: &str = "files";
+
+impl Workspace {
+    /// A new, empty applicant workspace in `dir` (created private to the user).
+    pub fn applicant(id: &str, dir: &Path, cache: &Path) -> Result<Workspace> {
+        create_private(&dir.join(UPLOADS))?;
+        create_private(cache)?;
+        let workspace = Workspace {
+            id: id.to_string(),
+            role: Role::Applicant,
+            intake: dir.to_path_buf(),
+            out: dir.join("out"),
+            cache: cache.to_path_buf(),
+            own: Some(dir.to_path_buf()),
+            roster: None,
+            state: Mutex::new((State::Empty, None)),
+            progress: Counter::default(),
+            run: Mutex::new(None),
+        };
+        if workspace.out.join("manifest.jsonl").is_file() {
+            workspace.open_run();
+        }
+        Ok(workspace)
+    }
+
+    /// A finished run in `out` with its intake, opened for staff (its journal replayed).
+    pub fn staff(
+        id: &str,
+        out: &Path,
+        intake: &Path,
+        roster: Option<PathBuf>,
+        cache: &Path,
+    ) -> Result<Workspace> {
+        create_private(cache)?;
+        let run = EditedRun::open(out, intake)?;
+        Ok(Workspace {
+            id: id.to_string(),
+            role: Role::Staff,
+            intake: intake.to_path_buf(),
+            out: out.to_path_buf(),
+            cache: cache.to_path_buf(),
+            own: None,
+            roster,
+            state: Mutex::new((State::Ready, None)),
+            progress: Counter::default(),
+            run: Mutex::new(Some(run)),
+        })
+    }
+
+    /// The state and, when failed, why.
+    pub fn state(&self) -> (State, Option<String>) {
+        self.state.lock().expect("state lock").clone()
+    }
+
+    fn set_state(&self, state: State, reason: Option<String>) {
+        *self.state.lock().expect("state lock") = (state, reason);
+    }
+
+    /// The run, when there is one, for reading or editing.
+    pub fn with_run<T>(&self, f: impl FnOnce(&mut EditedRun) -> T) -> Option<T> {
+        self.run.lock().expect("run lock").as_mut().map(f)
+    }
+
+    /// When an applicant's workspace was made (to open the latest first).
+    pub fn created(&self) -> Option<std::time::SystemTime> {
+        let own = self.own.as_ref()?;
+        std::fs::metadata(own).and_then(|m| m.modified()).ok()
+    }
+
+    /// The applicant's particulars, once they have checked.
+    pub fn particulars(&self) -> Option<Particulars> {
+        read_particulars(self.own.as_ref()?)
+    }
+
+    /// The output folder.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// The intake folder (the audit's).
+    pub fn intake(&self) -> &Path {
+        &self.intake
+    }
+
+    /// The cache folder.
+    pub fn cache(&self) -> &Path {
+        &self.cache
+    }
+
+    /// Saves an uploaded file under `relative` (a name or a path inside a dropped folder;
+    /// anything that would leave the uploads folder is refused).
+    pub fn save_upload(&self, relative: &str, bytes: &[u8]) -> Result<()> {
+        let Some(own) = &self.own else {
+            return Err(Error::Usage("a staff run takes no uploads".into()));
+        };
+        let relative = safe_relative(relative)
+            .ok_or_else(|| Error::Usage(format!("unusable file name: {relative}")))?;
+        let path = own.join(UPLOADS).join(relative);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
+        *self.run.lock().expect("run lock") = None;
+        self.set_state(State::Empty, None);
+        Ok(())
+    }
+
+    /// Number of uploaded files.
+    pub fn upload_count(&self) -> usize {
+        self.own.as_ref().map_or(0, |own| {
+            walkdir::WalkDir::new(own.join(UPLOADS))
+                .into_iter()
+                .filter_map(std::result::Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .count()
+        })
+    }
+
+    /// Marks the workspace as processing; false when it already is.
+    pub fn begin_processing(&self) -> bool {
+        let mut state = self.state.lock().expect("state lock");
+        if state.0 == State::Processing {
+            return false;
+        }
+        *state = (State::Processing, None);
+        true
+    }
+
+    /// Checks the uploads as `check` does (with the shared detectors) and opens the result.
+    pub fn check(
+        &self,
+        particulars: &Particulars,
+        config: &crate::pipeline::RunConfig,
+        detectors: Vec<Box<dyn crate::detect::Detector>>,
+    ) {
+        let own = self.own.as_ref().expect("applicant workspace");
+        let checked = write_json(&own.join("applicant.json"), particulars).and_then(|()| {
+            let request = CheckRequest {
+                paths: vec![own.join(UPLOADS)],
+                name: particulars.name.clone(),
+                unit: particulars.unit.clone(),
+                aliases: particulars.aliases.clone(),
+            };
+            let config = crate::pipeline::RunConfig {
+                out: self.out.clone(),
+                previews: false,
+                ..config.clone()
+            };
+            crate::check::run(&request, &config, detectors, &self.progress)
+        });
+        match checked {
+            Ok(_) => {
+                let _ = std::fs::remove_dir_all(&self.cache);
+                let _ = create_private(&self.cache);
+                self.open_run();
+            }
+            Err(e) => self.set_state(State::Failed, Some(e.to_string())),
+        }
+    }
+
+    fn open_run(&self) {
+        match EditedRun::open(&self.out, &self.intake) {
+            Ok(run) => {
+                *self.run.lock().expect("run lock") = Some(run);
+                self.set_state(State::Ready, None);
+            }
+            Err(e) => self.set_state(State::Failed, Some(e.to_string())),
+        }
+    }
+
+    /// Deletes an applicant's workspace and everything in it.
+    pub fn delete(&self) -> Result<()> {
+        *self.run.lock().expect("run lock") = None;
+        for dir in self.own.iter().chain([&self.cache]) {
+            match std::fs::remove_dir_all(dir) {
+                Ok(()) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(dir, e)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The original of page `index` (a manifest line) as the editor shows it: JPEG, rendered
+    /// once and cached.
+    pub fn page_image(&self, line: &ManifestLine, index: usize) -> Result<Vec<u8>> {
+        let path = self.cache.join(format!("{index}.jpg"));
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Ok(bytes);
+        }
+        let page = self.original_page(line)?;
+        let jpeg = raster::encode_jpeg(&page, EDITOR_QUALITY)?;
+        crate::write::write_atomic(&path, &jpeg)?;
+        Ok(jpeg)
+    }
+
+    /// A small image of page `index` with its masks as they will be burned in, cached per
+    /// revision.
+    pub fn thumbnail(&self, line: &ManifestLine, index: usize) -> Result<Vec<u8>> {
+        let path = self
+            .cache
+            .join(format!("{index}-r{}-thumb.jpg", line.revision));
+        if let Ok(bytes) = std::fs::read(&path) {
+            return Ok(bytes);
+        }
+        let editor = image::load_from_memory(&self.page_image(line, index)?)
+            .map_err(|e| Error::Usage(format!("cached page image: {e}")))?
+            .to_rgb8();
+        let (w, h) = editor.dimensions();
+        let scale = THUMBNAIL_SIDE as f32 / w.max(h) as f32;
+        let size = |v: u32| ((v as f32 * scale).round() as u32).max(1);
+        let mut small = image::imageops::resize(&editor, size(w), size(h), FilterType::Triangle);
+        let masks = crate::write::render::Masks::from(line);
+        let boxes = masks
+            .boxes(w, h)
+            .into_iter()
+            .map(|bbox| bbox.map(|v| (v as f32 * scale).round() as u32));
+        crate::mask::paint(&mut small, boxes, image::Rgb([0, 0, 0]));
+        let page = Page {
+            number: 1,
+            pixels: small,
+            greyscale: false,
+        };
+        let jpeg = raster::encode_jpeg(&page, 80)?;
+        crate::write::write_atomic(&path, &jpeg)?;
+        Ok(jpeg)
+    }
+
+    fn original_page(&self, line: &ManifestLine) -> Result<Page> {
+        let (dpi, limits) = self
+            .with_run(|run| (run.output_options().dpi, run.limits()))
+            .ok_or_else(|| Error::Usage("the workspace has no run".into()))?;
+        let path = self.intake.join(&line.source);
+        let number = line.page.unwrap_or(1);
+        let mut document = Document::read(&path, line.dpi.unwrap_or(dpi), &limits)?;
+        Ok(document.page(number, &limits)?)
+    }
+
+    /// The checklist the platform asks for: per attachment, whether it needs masking.
+    pub fn checklist(&self) -> Vec<ChecklistRow> {
+        self.with_run(|run| checklist(run.lines()))
+            .unwrap_or_default()
+    }
+
+    /// The output files, in manifest order.
+    pub fn outputs(&self) -> Vec<String> {
+        self.with_run(|run| outputs(run.lines()))
+            .unwrap_or_default()
+    }
+}
+
+/// One attachment of the checklist.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistRow {
+    /// The attachment as uploaded (staff: its output).
+    pub attachment: String,
+    /// Its masked copy, relative to the output folder (none when it failed).
+    pub masked_copy: Option<String>,
+    /// Pages.
+    pub pages: usize,
+    /// 是否需要遮盖.
+    pub masking_required: bool,
+    /// Pages a person should look at.
+    pub review: usize,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+}
+
+/// The checklist of a run's lines, one row per source file.
+pub fn checklist(lines: &[ManifestLine]) -> Vec<ChecklistRow> {
+    let mut rows: Vec<ChecklistRow> = Vec::new();
+    for line in lines {
+        let attachment = line
+            .source
+            .strip_prefix(&format!("{UPLOADS}/"))
+            .unwrap_or(&line.source)
+            .to_string();
+        if rows.last().map(|r| &r.attachment) != Some(&attachment) {
+            rows.push(ChecklistRow {
+                attachment,
+                masked_copy: line.output.clone(),
+                pages: 0,
+                masking_required: false,
+                review: 0,
+                error: None,
+            });
+        }
+        let row = rows.last_mut().expect("pushed");
+        row.pages += usize::from(line.page.is_some());
+        row.masking_required |= line.masking_required;
+        row.review += usize::from(line.status == Status::Review);
+        if line.page.is_none() {
+            row.error.clone_from(&line.error);
+        }
+    }
+    rows
+}
+
+/// The distinct outputs of a run's lines, in order.
+pub fn outputs(lines: &[ManifestLine]) -> Vec<String> {
+    let mut outputs: Vec<String> = Vec::new();
+    for output in lines.iter().filter_map(|l| l.output.clone()) {
+        if !outputs.contains(&output) {
+            outputs.push(output);
+        }
+    }
+    outputs
+}
+
+/// A path inside an upload: normal components only, as '/'-separated text.
+fn safe_relative(name: &str) -> Option<PathBuf> {
+    let name = name.replace('\\', "/");
+    let path = Path::new(&name);
+    let parts: Vec<&std::ffi::OsStr> = path
+        .components()
+        .map(|c| match c {
+            Component::Normal(part) => Some(part),
+            Component::CurDir => None,
+            _ => Some(std::ffi::OsStr::new("")),
+        })
+        .collect::<Option<Vec<_>>>()
+        .unwrap_or_default();
+    let unsafe_part = |p: &&std::ffi::OsStr| {
+        let p = p.to_string_lossy();
+        p.is_empty() || p.contains(':') || p.starts_with('.')
+    };
+    if parts.is_empty() || parts.iter().any(unsafe_part) || name.len() > 400 {
+        return None;
+    }
+    Some(parts.iter().collect())
+}
+
+/// Creates a folder only its user may enter.
+pub fn create_private(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
+            .map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
+fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
+    let text = serde_json::to_vec_pretty(value).map_err(|e| Error::Encode {
+        what: "workspace",
+        detail: e.to_string(),
+    })?;
+    crate::write::write_atomic(path, &text)
+}
+
+/// Reads an applicant workspace's particulars, when it has been checked.
+fn read_particulars(dir: &Path) -> Option<Particulars> {
+    let text = std::fs::read(dir.join("applicant.json")).ok()?;
+    serde_json::from_slice(&text).ok()
+}
+
+/// JPEG quality of the editor's page images.
+const EDITOR_QUALITY: u8 = 85;
+/// Long side of thumbnails, in pixels.
+const THUMBNAIL_SIDE: u32 = 240;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uploads_stay_inside_their_folder() {
+        assert_eq!(safe_relative("a.pdf"), Some(PathBuf::from("a.pdf")));
+        assert_eq!(
+            safe_relative("材料/证书.jpg"),
+            Some(PathBuf::from("材料").join("证书.jpg"))
+        );
+        assert_eq!(
+            safe_relative("材料\\证书.jpg"),
+            Some(PathBuf::from("材料").join("证书.jpg"))
+        );
+        for bad in [
+            "",
+            "../x.pdf",
+            "/etc/passwd",
+            "a/../../x",
+            "C:\\x.pdf",
+            ".hidden",
+        ] {
+            assert_eq!(safe_relative(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_checklist_has_one_row_per_attachment() {
+        use crate::error::PageError;
+        let page = |source: &str, n: usize, masked: bool| {
+            let mut line = ManifestLine::file_error(source, Some("check"), None, &PageError::Empty);
+            (line.page, line.status, line.error) = (Some(n), Status::Ok, None);
+            line.output = Some(format!("files/check/{source}"));
+            line.masking_required = masked;
+            line
+        };
+        let lines = vec![
+            page("files/a.pdf", 1, false),
+            page("files/a.pdf", 2, true),
+            page("files/b.png", 1, false),
+            ManifestLine::file_error("files/c.txt", None, None, &PageError::Empty),
+        ];
+        let rows = checklist(&lines);
+        assert_eq!(rows.len(), 3);
+        assert_eq!((rows[0].attachment.as_str(), rows[0].pages), ("a.pdf", 2));
+        assert!(rows[0].masking_required && !rows[1].masking_required);
+        assert_eq!(rows[2].error.as_deref(), Some("empty file (0 bytes)"));
+        assert_eq!(outputs(&lines).len(), 2);
+    }
+}

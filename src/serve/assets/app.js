@@ -1,1 +1,875 @@
+// blindfold's local web page: the applicant's check, the staff dashboard and review queue, and
+// the page editor. No framework and no build step; every request goes to this server only.
+"use strict";
 
+const TEXT = {
+  zh: {
+    title: "blindfold 盲评材料遮盖",
+    applicantSubtitle: "申请人自查：上传前检查并修正遮盖",
+    staffSubtitle: "评审办公室：复核遮盖结果",
+    otherLang: "English",
+    name: "姓名",
+    unit: "工作单位",
+    aliases: "工作单位的其他写法（每行一个，如简称）",
+    drop: "把文件或整个文件夹拖到这里",
+    kinds: "PDF、JPEG、PNG、TIFF、BMP、WebP",
+    chooseFiles: "选择文件",
+    chooseFolder: "选择文件夹",
+    chosen: (n) => `已选择 ${n} 个文件`,
+    start: "开始检查",
+    needParticulars: "请填写姓名和工作单位",
+    needFiles: "请先选择要检查的文件",
+    uploading: "正在上传…",
+    processing: (done, all, pages) => `正在检查：${done} / ${all} 个文件，已完成 ${pages} 页`,
+    failed: "检查失败：",
+    summary: (files, pages, masked, review) =>
+      `${files} 个附件，共 ${pages} 页；需要遮盖 ${masked} 页；需人工复核 ${review} 页`,
+    masking: "是否需要遮盖",
+    yes: "是",
+    no: "否",
+    review: "需人工复核",
+    error: "错误",
+    ok: "无误",
+    confirmed: "已确认",
+    edited: "已修改",
+    page: (n) => `第 ${n} 页`,
+    downloadAll: "下载全部遮盖件（zip）",
+    download: "下载遮盖件",
+    checklist: "核对清单",
+    checklistCsv: "下载清单（CSV）",
+    print: "打印",
+    again: "重新检查",
+    deleteWs: "删除工作区及全部文件",
+    deleteAsk: "删除本次上传的全部文件和结果？此操作不能撤销。",
+    deleted: "工作区已删除。",
+    back: "返回列表",
+    prev: "上一页",
+    next: "下一页",
+    nextFlagged: "下一个待复核",
+    confirm: "确认",
+    confirmNext: "确认并下一个",
+    undo: "撤销",
+    redo: "重做",
+    remove: "删除遮盖",
+    restore: "恢复",
+    draw: "画遮盖",
+    selectNext: "选择下一个遮盖",
+    outline: "显示：轮廓",
+    burned: "显示：遮盖效果",
+    zoomIn: "放大",
+    zoomOut: "缩小",
+    fit: "适合窗口",
+    kind: "遮盖类别",
+    kindNames: { name: "姓名", unit: "工作单位", eyes: "眼睛", face: "面部", id_number: "身份证号" },
+    masks: "遮盖区域",
+    dismissedTitle: "已删除的自动遮盖",
+    none: "无",
+    reason: "删除原因",
+    defaultReason: "不是申请人的信息",
+    manual: "手工",
+    shortcuts: "快捷键",
+    conflict: "此页已在别处修改，已重新载入，请再试一次。",
+    queueDone: "复核队列已清空。",
+    applicant: "申请人编号",
+    pages: "页数",
+    queue: "待复核",
+    startQueue: "开始复核",
+    audit: "运行审核",
+    auditing: "正在审核…",
+    auditPassed: "审核通过",
+    auditFailed: (n) => `发现 ${n} 个问题`,
+    auditReport: "打开审核报告",
+    corrections: "人工修改",
+    allDone: "所有页面均已处理",
+    attachment: "附件",
+    notes: "备注",
+    keys: [
+      ["N / →", "下一页"], ["P / ←", "上一页"], ["F", "下一个待复核"], ["Enter", "确认（并下一个）"],
+      ["A", "画遮盖（然后在页面上拖动）"], ["S", "选择下一个遮盖"], ["Delete", "删除所选遮盖"],
+      ["Ctrl+Z", "撤销"], ["Ctrl+Y", "重做"], ["M", "轮廓 / 遮盖效果"], ["+ / − / 0", "放大 / 缩小 / 适合"],
+      ["1–5", "遮盖类别"], ["Esc", "返回列表"],
+    ],
+  },
+  en: {
+    title: "blindfold",
+    applicantSubtitle: "Check and correct the masking of your scans before uploading them",
+    staffSubtitle: "Committee staff: review a run",
+    otherLang: "中文",
+    name: "Name",
+    unit: "Work unit",
+    aliases: "Other spellings of the unit (one per line, e.g. abbreviations)",
+    drop: "Drop files or a whole folder here",
+    kinds: "PDF, JPEG, PNG, TIFF, BMP, WebP",
+    chooseFiles: "Choose files",
+    chooseFolder: "Choose a folder",
+    chosen: (n) => `${n} files chosen`,
+    start: "Check",
+    needParticulars: "Please enter your name and work unit",
+    needFiles: "Please choose the files to check first",
+    uploading: "Uploading…",
+    processing: (done, all, pages) => `Checking: ${done} / ${all} files, ${pages} pages done`,
+    failed: "The check failed: ",
+    summary: (files, pages, masked, review) =>
+      `${files} attachments, ${pages} pages; ${masked} need masking; ${review} to review`,
+    masking: "Masking required",
+    yes: "yes",
+    no: "no",
+    review: "needs review",
+    error: "error",
+    ok: "ok",
+    confirmed: "confirmed",
+    edited: "edited",
+    page: (n) => `page ${n}`,
+    downloadAll: "Download all masked copies (zip)",
+    download: "Download masked copy",
+    checklist: "Checklist",
+    checklistCsv: "Download checklist (CSV)",
+    print: "Print",
+    again: "Check again",
+    deleteWs: "Delete this workspace and all its files",
+    deleteAsk: "Delete all uploaded files and results? This cannot be undone.",
+    deleted: "The workspace was deleted.",
+    back: "Back to the list",
+    prev: "Previous page",
+    next: "Next page",
+    nextFlagged: "Next to review",
+    confirm: "Confirm",
+    confirmNext: "Confirm and next",
+    undo: "Undo",
+    redo: "Redo",
+    remove: "Remove mask",
+    restore: "Restore",
+    draw: "Draw a mask",
+    selectNext: "Select next mask",
+    outline: "View: outlines",
+    burned: "View: as burned in",
+    zoomIn: "Zoom in",
+    zoomOut: "Zoom out",
+    fit: "Fit",
+    kind: "Kind",
+    kindNames: { name: "name", unit: "unit", eyes: "eyes", face: "face", id_number: "ID number" },
+    masks: "Masks",
+    dismissedTitle: "Removed automatic masks",
+    none: "none",
+    reason: "Reason for removing",
+    defaultReason: "not the applicant's",
+    manual: "manual",
+    shortcuts: "Shortcuts",
+    conflict: "This page was changed elsewhere and has been reloaded; please try again.",
+    queueDone: "The review queue is empty.",
+    applicant: "Applicant code",
+    pages: "Pages",
+    queue: "To review",
+    startQueue: "Start reviewing",
+    audit: "Run the audit",
+    auditing: "Auditing…",
+    auditPassed: "Audit passed",
+    auditFailed: (n) => `${n} problems found`,
+    auditReport: "Open the audit report",
+    corrections: "Corrections",
+    allDone: "Every page has been dealt with",
+    attachment: "Attachment",
+    notes: "Notes",
+    keys: [
+      ["N / →", "next page"], ["P / ←", "previous page"], ["F", "next to review"], ["Enter", "confirm (and next)"],
+      ["A", "draw a mask (then drag on the page)"], ["S", "select next mask"], ["Delete", "remove selected mask"],
+      ["Ctrl+Z", "undo"], ["Ctrl+Y", "redo"], ["M", "outlines / as burned in"], ["+ / − / 0", "zoom in / out / fit"],
+      ["1–5", "kind"], ["Esc", "back to the list"],
+    ],
+  },
+};
+
+const KINDS = ["name", "unit", "eyes", "face", "id_number"];
+
+const state = {
+  session: null,
+  lang: "zh",
+  ws: null,
+  files: [],
+  view: "start",
+  pageId: null,
+  kind: "name",
+  burned: false,
+  zoom: 1,
+  selected: null,
+  drawing: false,
+  undo: [],
+  redo: [],
+  audit: null,
+  busy: false,
+};
+
+const t = (key, ...args) => {
+  const value = TEXT[state.lang][key];
+  return typeof value === "function" ? value(...args) : value;
+};
+
+// ---- small DOM helpers --------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key === "class") node.className = value;
+    else node.setAttribute(key, value === true ? "" : value);
+  }
+  for (const child of children.flat(Infinity)) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+function svg(tag, attrs = {}) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, value);
+  return node;
+}
+
+function show(message, kind = "info") {
+  const box = document.getElementById("message");
+  box.textContent = message;
+  box.className = kind;
+  box.hidden = !message;
+}
+
+// ---- the server ---------------------------------------------------------------------------
+
+async function api(method, path, body) {
+  const options = { method, headers: {} };
+  if (body instanceof FormData) options.body = body;
+  else if (body !== undefined) {
+    options.body = JSON.stringify(body);
+    options.headers["Content-Type"] = "application/json";
+  }
+  const response = await fetch(path, options);
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (!response.ok) {
+    const error = new Error((json && json.error) || response.statusText);
+    error.status = response.status;
+    throw error;
+  }
+  return json;
+}
+
+const wsPath = (suffix = "") => `/api/workspaces/${state.ws.id}${suffix}`;
+
+async function reload() {
+  state.ws = await api("GET", wsPath());
+}
+
+// ---- start: particulars and files ----------------------------------------------------------
+
+function startView() {
+  const particulars = (state.ws && state.ws.particulars) || { name: "", unit: "", aliases: [] };
+  const picked = el("p", { id: "chosen", class: "chosen" }, state.files.length ? t("chosen", state.files.length) : "");
+  const list = el("ul", { class: "file-list" }, state.files.slice(0, 50).map((f) => el("li", {}, f.path)));
+  const addFiles = (files) => {
+    for (const file of files) state.files.push({ file, path: file.webkitRelativePath || file.name });
+    picked.textContent = t("chosen", state.files.length);
+    list.replaceChildren(...state.files.slice(0, 50).map((f) => el("li", {}, f.path)));
+  };
+  const filesInput = el("input", { type: "file", id: "files", multiple: true, hidden: true,
+    accept: ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.bmp,.webp", onchange: (e) => addFiles(e.target.files) });
+  const folderInput = el("input", { type: "file", id: "folder", webkitdirectory: true, hidden: true,
+    onchange: (e) => addFiles(e.target.files) });
+  const zone = el("div", { class: "drop", id: "drop",
+    ondragover: (e) => { e.preventDefault(); zone.classList.add("over"); },
+    ondragleave: () => zone.classList.remove("over"),
+    ondrop: async (e) => {
+      e.preventDefault();
+      zone.classList.remove("over");
+      addFiles(await droppedFiles(e.dataTransfer));
+    } },
+    el("p", { class: "big" }, t("drop")),
+    el("p", { class: "hint" }, t("kinds")),
+    el("button", { type: "button", onclick: () => filesInput.click() }, t("chooseFiles")),
+    " ",
+    el("button", { type: "button", onclick: () => folderInput.click() }, t("chooseFolder")),
+    filesInput, folderInput, picked, list);
+  const form = el("form", { class: "particulars", id: "particulars", onsubmit: (e) => { e.preventDefault(); startCheck(form); } },
+    el("label", {}, t("name"), el("input", { name: "name", id: "name", required: true, value: particulars.name, autocomplete: "name" })),
+    el("label", {}, t("unit"), el("input", { name: "unit", id: "unit", required: true, value: particulars.unit })),
+    el("label", {}, t("aliases"), el("textarea", { name: "aliases", id: "aliases", rows: 2 }, particulars.aliases.join("\n"))),
+    zone,
+    el("button", { type: "submit", class: "primary", id: "start" }, t("start")));
+  return el("section", { class: "start" }, form);
+}
+
+/// The files of a drop, folders walked (their paths kept).
+async function droppedFiles(transfer) {
+  const entries = [...transfer.items].map((item) => item.webkitGetAsEntry && item.webkitGetAsEntry()).filter(Boolean);
+  if (!entries.length) return [...transfer.files];
+  const files = [];
+  const walk = async (entry, prefix) => {
+    if (entry.isFile) {
+      const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+      Object.defineProperty(file, "webkitRelativePath", { value: prefix + file.name });
+      files.push(file);
+    } else if (entry.isDirectory) {
+      const reader = entry.createReader();
+      for (;;) {
+        const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+        if (!batch.length) break;
+        for (const child of batch) await walk(child, `${prefix}${entry.name}/`);
+      }
+    }
+  };
+  for (const entry of entries) await walk(entry, "");
+  return files;
+}
+
+async function startCheck(form) {
+  const data = new FormData(form);
+  const particulars = {
+    name: data.get("name").trim(),
+    unit: data.get("unit").trim(),
+    aliases: data.get("aliases").split("\n").map((a) => a.trim()).filter(Boolean),
+  };
+  if (!particulars.name || !particulars.unit) return show(t("needParticulars"), "error");
+  if (!state.files.length && !(state.ws && state.ws.uploads)) return show(t("needFiles"), "error");
+  try {
+    if (!state.ws || state.files.length) {
+      if (state.ws) await api("DELETE", wsPath());
+      const created = await api("POST", "/api/workspaces");
+      state.ws = { id: created.id };
+      show(t("uploading"));
+      // A few files per request keeps each request under the upload limit.
+      for (let i = 0; i < state.files.length; i += 8) {
+        const body = new FormData();
+        for (const { file, path } of state.files.slice(i, i + 8)) body.append("file", file, path);
+        await api("POST", wsPath("/files"), body);
+      }
+      state.files = [];
+    }
+    await api("POST", wsPath("/check"), particulars);
+    show("");
+    await waitForCheck();
+  } catch (error) {
+    show(error.message, "error");
+  }
+}
+
+async function waitForCheck() {
+  state.view = "progress";
+  for (;;) {
+    await reload();
+    if (state.ws.state !== "processing") break;
+    render();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  if (state.ws.state === "failed") show(t("failed") + state.ws.reason, "error");
+  state.view = state.ws.state === "ready" ? "list" : "start";
+  render();
+}
+
+function progressView() {
+  const ws = state.ws || {};
+  const share = ws.files ? Math.round((100 * ws.files_done) / ws.files) : 0;
+  return el("section", { class: "progress", id: "progress" },
+    el("p", {}, t("processing", ws.files_done || 0, ws.files || 0, ws.pages_done || 0)),
+    el("progress", { max: 100, value: share }));
+}
+
+// ---- the page list (applicants) -----------------------------------------------------------
+
+const pages = () => state.ws.pages;
+const isPage = (p) => p.page !== null;
+const flagged = (p) => isPage(p) && (p.status === "review" || p.status === "error") && !p.reviewed;
+
+function verdict(p) {
+  return el("span", { class: `verdict ${p.masking_required ? "yes" : "no"}` },
+    `${t("masking")}：${p.masking_required ? t("yes") : t("no")}`);
+}
+
+function statusBadges(p) {
+  return [
+    p.status === "review" && !p.reviewed ? el("span", { class: "badge review" }, t("review")) : null,
+    p.status === "error" ? el("span", { class: "badge error" }, t("error")) : null,
+    p.reviewed ? el("span", { class: "badge confirmed" }, t("confirmed")) : null,
+    p.revision > 0 ? el("span", { class: "badge edited" }, t("edited")) : null,
+  ];
+}
+
+function pageLabel(p) {
+  return p.page ? `${p.attachment} · ${t("page", p.page)}` : p.attachment;
+}
+
+function card(p) {
+  const reasons = [...p.review, p.error].filter(Boolean);
+  const open = isPage(p) ? () => openEditor(p.id) : null;
+  return el("article", { class: `card ${p.status}${flagged(p) ? " flagged" : ""}`, "data-page": p.id,
+    tabindex: isPage(p) ? 0 : null, onclick: open, onkeydown: (e) => { if (e.key === "Enter" && open) open(); } },
+    isPage(p) && !p.withheld
+      ? el("img", { src: wsPath(`/pages/${p.id}/thumbnail?r=${p.revision}`), alt: pageLabel(p), loading: "lazy" })
+      : el("div", { class: "no-thumb" }, "—"),
+    el("div", { class: "card-text" },
+      el("p", { class: "label" }, pageLabel(p)),
+      isPage(p) ? verdict(p) : null,
+      el("p", {}, statusBadges(p)),
+      reasons.map((r) => el("p", { class: "reason" }, r))));
+}
+
+function listView() {
+  const all = pages();
+  const seen = all.filter(isPage);
+  const attachments = new Set(all.map((p) => p.attachment)).size;
+  const ordered = [...all].sort((a, b) => Number(flagged(b)) - Number(flagged(a)) || a.id - b.id);
+  const actions = el("p", { class: "actions" },
+    el("a", { class: "button primary", href: wsPath("/masked.zip"), download: "masked.zip", id: "download-all" }, t("downloadAll")),
+    el("button", { type: "button", id: "checklist", onclick: () => { state.view = "checklist"; render(); } }, t("checklist")),
+    el("a", { class: "button", href: wsPath("/checklist.csv"), download: "checklist.csv" }, t("checklistCsv")),
+    el("button", { type: "button", id: "again", onclick: () => { state.view = "start"; render(); } }, t("again")),
+    el("button", { type: "button", class: "danger", id: "delete", onclick: deleteWorkspace }, t("deleteWs")));
+  return el("section", { class: "list" },
+    el("p", { class: "summary", id: "summary" }, t("summary", attachments, seen.length,
+      seen.filter((p) => p.masking_required).length, seen.filter(flagged).length)),
+    actions,
+    el("div", { class: "cards", id: "cards" }, ordered.map(card)));
+}
+
+async function deleteWorkspace() {
+  if (!window.confirm(t("deleteAsk"))) return;
+  try {
+    await api("DELETE", wsPath());
+    state.ws = null;
+    state.files = [];
+    state.view = "start";
+    show(t("deleted"));
+    render();
+  } catch (error) {
+    show(error.message, "error");
+  }
+}
+
+function checklistView() {
+  const rows = [];
+  for (const p of pages()) {
+    let row = rows.find((r) => r.attachment === p.attachment);
+    if (!row) {
+      row = { attachment: p.attachment, pages: 0, masked: false, review: 0, error: null, output: p.output };
+      rows.push(row);
+    }
+    if (isPage(p)) row.pages += 1;
+    row.masked = row.masked || p.masking_required;
+    if (flagged(p)) row.review += 1;
+    if (!isPage(p)) row.error = p.error;
+  }
+  return el("section", { class: "checklist", id: "checklist-page" },
+    el("h2", {}, t("checklist")),
+    el("p", { class: "actions no-print" },
+      el("button", { type: "button", onclick: () => window.print() }, t("print")),
+      el("a", { class: "button", href: wsPath("/checklist.csv"), download: "checklist.csv" }, t("checklistCsv")),
+      el("button", { type: "button", onclick: () => { state.view = "list"; render(); } }, t("back"))),
+    el("table", {},
+      el("thead", {}, el("tr", {}, el("th", {}, t("attachment")), el("th", {}, t("pages")),
+        el("th", {}, t("masking")), el("th", {}, t("review")), el("th", {}, t("notes")))),
+      el("tbody", {}, rows.map((r) => el("tr", {},
+        el("td", {}, r.attachment),
+        el("td", {}, r.pages),
+        el("td", { class: r.masked ? "yes" : "no" }, r.error ? "—" : r.masked ? t("yes") : t("no")),
+        el("td", {}, r.review || ""),
+        el("td", {}, r.error || ""))))));
+}
+
+// ---- the staff dashboard ------------------------------------------------------------------
+
+function dashboardView() {
+  const byCode = new Map();
+  for (const p of pages()) {
+    const code = p.applicant || "-";
+    const row = byCode.get(code) || { pages: 0, ok: 0, review: 0, error: 0, edited: 0, queue: 0 };
+    if (isPage(p)) row.pages += 1;
+    row[p.status] += 1;
+    if (p.revision > 0) row.edited += 1;
+    if (flagged(p)) row.queue += 1;
+    byCode.set(code, row);
+  }
+  const queue = pages().filter(flagged);
+  const table = el("table", { id: "dashboard" },
+    el("thead", {}, el("tr", {}, [t("applicant"), t("pages"), t("ok"), t("review"), t("error"), t("edited"), t("queue")]
+      .map((h) => el("th", {}, h)))),
+    el("tbody", {}, [...byCode.entries()].sort().map(([code, r]) => el("tr", {},
+      el("td", {}, code), el("td", {}, r.pages), el("td", {}, r.ok), el("td", {}, r.review),
+      el("td", {}, r.error), el("td", {}, r.edited), el("td", { class: r.queue ? "flag" : "" }, r.queue)))));
+  const audit = state.audit;
+  return el("section", { class: "dashboard" },
+    el("p", { class: "actions" },
+      el("button", { type: "button", class: "primary", id: "start-queue", disabled: !queue.length,
+        onclick: () => openEditor(queue[0].id) }, `${t("startQueue")} (${queue.length})`),
+      el("button", { type: "button", id: "run-audit", onclick: runAudit, disabled: state.busy }, state.busy ? t("auditing") : t("audit")),
+      audit ? el("a", { class: "button", href: wsPath("/audit"), target: "_blank", rel: "noopener", id: "audit-report" }, t("auditReport")) : null),
+    audit ? el("div", { class: `audit ${audit.passed ? "passed" : "failed"}`, id: "audit-result" },
+      el("p", { class: "big" }, audit.passed ? t("auditPassed") : t("auditFailed", audit.problems.length)),
+      el("ul", {}, audit.problems.map((p) => el("li", {}, p))),
+      audit.corrections.length ? el("h3", {}, t("corrections")) : null,
+      el("ul", {}, audit.corrections.map((c) => el("li", {}, c)))) : null,
+    table,
+    el("h2", {}, `${t("queue")} (${queue.length})`),
+    queue.length ? el("div", { class: "cards" }, queue.map(card)) : el("p", { id: "queue-empty" }, t("queueDone")));
+}
+
+async function runAudit() {
+  state.busy = true;
+  render();
+  try {
+    state.audit = await api("POST", wsPath("/audit"), {});
+  } catch (error) {
+    show(error.message, "error");
+  }
+  state.busy = false;
+  render();
+}
+
+// ---- the page editor ----------------------------------------------------------------------
+
+const current = () => pages().find((p) => p.id === state.pageId);
+
+/// Opens page `id` in the editor; its address (#page-ID) follows, so links and the browser's
+/// back button work.
+function openEditor(id) {
+  if (location.hash !== `#page-${id}`) history.pushState(null, "", `#page-${id}`);
+  state.pageId = id;
+  state.selected = null;
+  state.drawing = false;
+  state.view = "editor";
+  show("");
+  render();
+}
+
+function editorView() {
+  const p = current();
+  const staff = state.ws.role === "staff";
+  const button = (id, label, action, key, extra = {}) =>
+    el("button", { type: "button", id, title: `${label} (${key})`, onclick: action, ...extra }, label);
+  const toolbar = el("div", { class: "toolbar" },
+    button("back", t("back"), backToList, "Esc"),
+    button("prev", `‹ ${t("prev")}`, () => step(-1), "P"),
+    button("next", `${t("next")} ›`, () => step(1), "N"),
+    button("next-flagged", t("nextFlagged"), nextFlagged, "F"),
+    el("label", { class: "kind" }, t("kind"), " ",
+      el("select", { id: "kind", onchange: (e) => { state.kind = e.target.value; } },
+        KINDS.map((k, i) => el("option", { value: k, selected: k === state.kind }, `${i + 1} ${t("kindNames")[k]}`)))),
+    button("draw", t("draw"), () => { state.drawing = !state.drawing; render(); }, "A", { "aria-pressed": String(state.drawing) }),
+    button("remove", t("remove"), removeSelected, "Delete", { disabled: state.selected === null }),
+    button("undo", t("undo"), undo, "Ctrl+Z", { disabled: !state.undo.length }),
+    button("redo", t("redo"), redo, "Ctrl+Y", { disabled: !state.redo.length }),
+    button("view-mode", state.burned ? t("burned") : t("outline"), () => { state.burned = !state.burned; render(); }, "M"),
+    button("zoom-out", "−", () => zoom(1 / 1.25), "−", { "aria-label": t("zoomOut") }),
+    button("zoom-fit", t("fit"), () => { state.zoom = 1; render(); }, "0"),
+    button("zoom-in", "+", () => zoom(1.25), "+", { "aria-label": t("zoomIn") }),
+    button("confirm", staff ? t("confirmNext") : t("confirm"), confirmPage, "Enter", { class: "primary" }));
+  const stage = el("div", { class: "stage", id: "stage" }, pageCanvas(p));
+  const reasons = [...p.review, p.error].filter(Boolean);
+  const side = el("aside", { class: "side" },
+    el("h2", {}, pageLabel(p)),
+    verdict(p), el("p", {}, statusBadges(p)),
+    reasons.map((r) => el("p", { class: "reason" }, r)),
+    el("h3", {}, t("masks")),
+    p.regions.length ? el("ol", { class: "masks", id: "masks" }, p.regions.map((r, i) =>
+      el("li", { class: state.selected === i ? "selected" : "", onclick: () => select(i) },
+        `${t("kindNames")[r.kind] || r.kind} · ${r.evidence === "manual" ? t("manual") : r.evidence}`)))
+      : el("p", { class: "hint" }, t("none")),
+    el("label", { class: "reason-field" }, t("reason"),
+      el("input", { id: "reason", value: state.reason || t("defaultReason"), oninput: (e) => { state.reason = e.target.value; } })),
+    p.dismissed.length ? [el("h3", {}, t("dismissedTitle")), el("ol", { class: "dismissed", id: "dismissed" },
+      p.dismissed.map((d, i) => el("li", {}, `${t("kindNames")[d.kind] || d.kind} · ${d.reason} · ${d.by} `,
+        el("button", { type: "button", class: "small", onclick: () => perform({ action: "restore", index: i }) }, t("restore")))))] : null,
+    el("details", { class: "keys", open: true }, el("summary", {}, t("shortcuts")),
+      el("dl", {}, t("keys").map(([k, what]) => [el("dt", {}, el("kbd", {}, k)), el("dd", {}, what)]))));
+  return el("section", { class: "editor", id: "editor", "data-page": p.id, "data-ready": "0" }, toolbar,
+    el("div", { class: "workspace" }, stage, side));
+}
+
+function pageCanvas(p) {
+  const width = p.width;
+  const height = p.height;
+  const frame = el("div", { class: `page-frame${state.drawing ? " drawing" : ""}`, id: "page-frame" });
+  // The page image is kept across re-renders of the same page (answers are not cached).
+  if (!state.image || state.image.id !== p.id) {
+    const node = el("img", { id: "page-image", alt: pageLabel(p), draggable: "false",
+      onload: () => { markReady(); warmNeighbours(); },
+      onerror: () => { node.dataset.failed = "1"; markReady(); } });
+    node.src = wsPath(`/pages/${p.id}/image`);
+    state.image = { id: p.id, node };
+  }
+  const image = state.image.node;
+  const overlay = svg("svg", { viewBox: `0 0 ${width} ${height}`, id: "overlay", preserveAspectRatio: "none" });
+  if (p.withheld) {
+    overlay.append(svg("rect", { x: 0, y: 0, width, height, class: "mask burned" }));
+  }
+  p.regions.forEach((r, i) => {
+    const [x0, y0, x1, y1] = r.bbox;
+    const rect = svg("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0,
+      class: `mask ${r.kind}${state.burned ? " burned" : ""}${state.selected === i ? " selected" : ""}`,
+      "data-index": i, "vector-effect": "non-scaling-stroke" });
+    rect.addEventListener("mousedown", (e) => { if (!state.drawing) { e.stopPropagation(); select(i); } });
+    overlay.append(rect);
+  });
+  overlay.addEventListener("mousedown", (e) => startDrawing(e, overlay, width, height));
+  frame.append(image, overlay);
+  requestAnimationFrame(() => sizeFrame(frame, width, height));
+  return frame;
+}
+
+/// Fits the page into the stage, times the zoom.
+function sizeFrame(frame, width, height) {
+  const stage = document.getElementById("stage");
+  if (!stage) return;
+  const fit = Math.min((stage.clientWidth - 16) / width, (stage.clientHeight - 16) / height);
+  const scale = Math.max(fit, 0.05) * state.zoom;
+  frame.style.width = `${Math.round(width * scale)}px`;
+  frame.style.height = `${Math.round(height * scale)}px`;
+}
+
+function zoom(factor) {
+  state.zoom = Math.min(8, Math.max(0.25, state.zoom * factor));
+  const p = current();
+  sizeFrame(document.getElementById("page-frame"), p.width, p.height);
+}
+
+function pagePoint(event, overlay, width, height) {
+  const box = overlay.getBoundingClientRect();
+  const x = Math.round(((event.clientX - box.left) / box.width) * width);
+  const y = Math.round(((event.clientY - box.top) / box.height) * height);
+  return [Math.min(width, Math.max(0, x)), Math.min(height, Math.max(0, y))];
+}
+
+/// Drag on the page (anywhere off a mask, or anywhere in draw mode) to add a mask.
+function startDrawing(event, overlay, width, height) {
+  if (event.button !== 0) return;
+  event.preventDefault();
+  const start = pagePoint(event, overlay, width, height);
+  const rubber = svg("rect", { class: "rubber", x: start[0], y: start[1], width: 0, height: 0, "vector-effect": "non-scaling-stroke" });
+  overlay.append(rubber);
+  let end = start;
+  const box = () => [Math.min(start[0], end[0]), Math.min(start[1], end[1]), Math.max(start[0], end[0]), Math.max(start[1], end[1])];
+  const move = (e) => {
+    end = pagePoint(e, overlay, width, height);
+    const [x0, y0, x1, y1] = box();
+    Object.entries({ x: x0, y: y0, width: x1 - x0, height: y1 - y0 }).forEach(([k, v]) => rubber.setAttribute(k, v));
+  };
+  const up = () => {
+    window.removeEventListener("mousemove", move);
+    window.removeEventListener("mouseup", up);
+    rubber.remove();
+    const bbox = box();
+    if (bbox[2] - bbox[0] >= 3 && bbox[3] - bbox[1] >= 3) {
+      state.drawing = false;
+      perform({ action: "add", kind: state.kind, bbox });
+    } else {
+      select(null);
+    }
+  };
+  window.addEventListener("mousemove", move);
+  window.addEventListener("mouseup", up);
+}
+
+function select(index) {
+  state.selected = index;
+  render();
+}
+
+function removeSelected() {
+  if (state.selected === null) return;
+  const reason = (state.reason || t("defaultReason")).trim();
+  perform({ action: "remove", index: state.selected, reason });
+}
+
+/// The edit that undoes `action`, from the page before and after it.
+function inverse(action, before, after) {
+  if (action.action === "add") return { action: "remove", index: after.regions.length - 1, reason: "undo" };
+  if (action.action === "remove") {
+    const region = before.regions[action.index];
+    return region.evidence === "manual"
+      ? { action: "add", kind: region.kind, bbox: region.bbox }
+      : { action: "restore", index: after.dismissed.length - 1 };
+  }
+  if (action.action === "restore") {
+    return { action: "remove", index: after.regions.length - 1, reason: before.dismissed[action.index].reason };
+  }
+  return null;
+}
+
+/// Sends an edit; returns the edit that undoes it (none for a confirmation).
+async function send(action, pageId = state.pageId) {
+  const before = pages().find((p) => p.id === pageId);
+  try {
+    const after = await api("POST", wsPath(`/pages/${pageId}/edits`), { revision: before.revision, ...action });
+    state.ws.pages = pages().map((p) => (p.id === pageId ? after : p));
+    return { pageId, action: inverse(action, before, after) };
+  } catch (error) {
+    if (error.status === 409) {
+      await reload();
+      show(t("conflict"), "error");
+    } else {
+      show(error.message, "error");
+    }
+    render();
+    return undefined;
+  }
+}
+
+async function perform(action) {
+  const undone = await send(action);
+  if (undone === undefined) return;
+  if (undone.action) {
+    state.undo.push(undone);
+    state.redo = [];
+  }
+  state.selected = null;
+  show("");
+  render();
+}
+
+async function undo() { await replay(state.undo, state.redo); }
+async function redo() { await replay(state.redo, state.undo); }
+
+async function replay(from, to) {
+  const entry = from.pop();
+  if (!entry) return;
+  if (entry.pageId !== state.pageId) {
+    state.pageId = entry.pageId;
+  }
+  const back = await send(entry.action, entry.pageId);
+  if (back && back.action) to.push(back);
+  state.selected = null;
+  render();
+}
+
+async function confirmPage() {
+  const p = current();
+  const done = await send({ action: "confirm" });
+  if (done === undefined) return;
+  if (state.ws.role === "staff") {
+    const next = pages().find((q) => flagged(q) && q.id !== p.id);
+    if (next) return openEditor(next.id);
+    show(t("queueDone"));
+    return backToList();
+  }
+  step(1);
+}
+
+function step(direction) {
+  const seen = pages().filter(isPage);
+  const at = seen.findIndex((p) => p.id === state.pageId);
+  const next = seen[at + direction];
+  if (next) openEditor(next.id);
+  else render();
+}
+
+function nextFlagged() {
+  const seen = pages().filter(isPage);
+  const at = seen.findIndex((p) => p.id === state.pageId);
+  const next = seen.slice(at + 1).concat(seen.slice(0, at)).find(flagged);
+  if (next) openEditor(next.id);
+  else show(t("allDone"));
+}
+
+function backToList() {
+  if (location.hash) history.pushState(null, "", location.pathname);
+  state.view = "list";
+  render();
+}
+
+/// Follows the address: #page-ID opens that page, none shows the list.
+function followAddress() {
+  if (!state.ws || !state.ws.pages) return;
+  const match = location.hash.match(/^#page-(\d+)$/);
+  const id = match && Number(match[1]);
+  if (match && pages().some((p) => p.id === id && isPage(p))) openEditor(id);
+  else if (state.view === "editor") backToList();
+}
+
+/// Marks the editor as showing its page once the page image has loaded.
+function markReady() {
+  const editor = document.getElementById("editor");
+  const image = state.image && state.image.node;
+  const shown = image && image.complete && (image.naturalWidth || image.dataset.failed);
+  if (editor && shown && Number(editor.dataset.page) === state.image.id) {
+    editor.dataset.ready = "1";
+  }
+}
+
+/// Asks the server for the pages either side, so that it has rendered them when they are opened.
+function warmNeighbours() {
+  const seen = pages().filter(isPage);
+  const at = seen.findIndex((p) => p.id === state.pageId);
+  for (const p of [seen[at + 1], seen[at - 1]]) {
+    if (p) fetch(wsPath(`/pages/${p.id}/image`)).catch(() => {});
+  }
+}
+
+function onKey(event) {
+  if (state.view !== "editor") return;
+  const typing = ["INPUT", "TEXTAREA", "SELECT"].includes(document.activeElement.tagName);
+  const ctrl = event.ctrlKey || event.metaKey;
+  const key = event.key;
+  if (typing && key !== "Escape") return;
+  const p = current();
+  const actions = {
+    n: () => step(1), ArrowRight: () => step(1), p: () => step(-1), ArrowLeft: () => step(-1),
+    f: nextFlagged, Enter: confirmPage, a: () => { state.drawing = !state.drawing; render(); },
+    s: () => select(p.regions.length ? ((state.selected ?? -1) + 1) % p.regions.length : null),
+    Delete: removeSelected, Backspace: removeSelected, m: () => { state.burned = !state.burned; render(); },
+    "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(1 / 1.25), 0: () => { state.zoom = 1; render(); },
+    Escape: typing ? () => document.activeElement.blur() : backToList,
+  };
+  let action = actions[key] || actions[key.toLowerCase()];
+  if (ctrl) {
+    action = { z: event.shiftKey ? redo : undo, y: redo }[key.toLowerCase()];
+  } else if (/^[1-5]$/.test(key)) {
+    action = () => { state.kind = KINDS[Number(key) - 1]; render(); };
+  }
+  if (action) {
+    event.preventDefault();
+    action();
+  }
+}
+
+// ---- the frame ----------------------------------------------------------------------------
+
+function render() {
+  document.documentElement.lang = state.lang === "zh" ? "zh-CN" : "en";
+  document.getElementById("title").textContent = t("title");
+  const staff = state.session && state.session.role === "staff";
+  document.getElementById("subtitle").textContent = staff ? t("staffSubtitle") : t("applicantSubtitle");
+  document.getElementById("lang-toggle").textContent = t("otherLang");
+  const views = {
+    start: startView, progress: progressView, checklist: checklistView, editor: editorView,
+    list: staff ? dashboardView : listView,
+  };
+  const view = state.view === "editor" && !current() ? "list" : state.view;
+  document.getElementById("app").replaceChildren(views[view]());
+  document.body.dataset.view = view;
+  if (view === "editor") markReady();
+}
+
+async function main() {
+  document.getElementById("lang-toggle").addEventListener("click", () => {
+    state.lang = state.lang === "zh" ? "en" : "zh";
+    render();
+  });
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("resize", () => state.view === "editor" && render());
+  window.addEventListener("hashchange", followAddress);
+  window.addEventListener("popstate", followAddress);
+  try {
+    state.session = await api("GET", "/api/session");
+    state.lang = new URLSearchParams(location.search).get("lang") || state.session.lang;
+    if (state.session.workspace) {
+      state.ws = { id: state.session.workspace };
+      await reload();
+      if (state.ws.state === "processing") return waitForCheck();
+      state.view = state.ws.state === "ready" ? "list" : "start";
+    }
+  } catch (error) {
+    show(error.message, "error");
+  }
+  render();
+}
+
+main();

@@ -65,6 +65,7 @@ async function newPage(lang) {
 }
 
 async function shot(page, name) {
+  await page.waitForFunction(() => [...document.images].every((image) => image.complete));
   await page.screenshot({ path: path.join(shots, `${name}.png`) });
 }
 

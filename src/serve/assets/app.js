@@ -25,6 +25,7 @@ const TEXT = {
     summary: (files, pages, masked, review) =>
       `${files} 个附件，共 ${pages} 页；需要遮盖 ${masked} 页；需人工复核 ${review} 页`,
     masking: "是否需要遮盖",
+    colon: "：",
     yes: "是",
     no: "否",
     review: "需人工复核",
@@ -112,6 +113,7 @@ const TEXT = {
     summary: (files, pages, masked, review) =>
       `${files} attachments, ${pages} pages; ${masked} need masking; ${review} to review`,
     masking: "Masking required",
+    colon: ": ",
     yes: "yes",
     no: "no",
     review: "needs review",
@@ -382,7 +384,7 @@ const flagged = (p) => isPage(p) && (p.status === "review" || p.status === "erro
 
 function verdict(p) {
   return el("span", { class: `verdict ${p.masking_required ? "yes" : "no"}` },
-    `${t("masking")}：${p.masking_required ? t("yes") : t("no")}`);
+    el("small", {}, `${t("masking")}${t("colon")}`), p.masking_required ? t("yes") : t("no"));
 }
 
 function statusBadges(p) {

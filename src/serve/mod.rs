@@ -92,8 +92,16 @@ impl App {
             Some(run) => {
                 let id = security::random_id();
                 let cache = options.data.join("cache").join(&id);
-                let ws = Workspace::staff(&id, &run.out, &run.intake, run.roster.clone(), &cache)?;
-                workspaces.insert(id.clone(), Arc::new(ws));
+                let ws = Arc::new(Workspace::staff(
+                    &id,
+                    &run.out,
+                    &run.intake,
+                    run.roster.clone(),
+                    &cache,
+                )?);
+                let warming = ws.clone();
+                std::thread::spawn(move || warming.render_page_images());
+                workspaces.insert(id.clone(), ws);
                 Some(id)
             }
             None => None,

@@ -257,8 +257,28 @@ impl Workspace {
                 let _ = std::fs::remove_dir_all(&self.cache);
                 let _ = create_private(&self.cache);
                 self.open_run();
+                self.render_page_images();
             }
             Err(e) => self.set_state(State::Failed, Some(e.to_string())),
+        }
+    }
+
+    /// Renders the editor images of the pages someone will open into the cache, so that opening
+    /// them shows them at once: every page of an applicant's check, the pages to review of a
+    /// staff run (others are rendered when first opened). A page that cannot be rendered is left
+    /// for the editor to report.
+    pub fn render_page_images(&self) {
+        let lines: Vec<ManifestLine> = self
+            .with_run(|run| run.lines().to_vec())
+            .unwrap_or_default();
+        let wanted = |line: &ManifestLine| match self.role {
+            Role::Applicant => true,
+            Role::Staff => line.status != Status::Ok && line.reviewed.is_none(),
+        };
+        for (index, line) in lines.iter().enumerate() {
+            if line.page.is_some() && !line.withheld && wanted(line) {
+                let _ = self.page_image(line, index);
+            }
         }
     }
 

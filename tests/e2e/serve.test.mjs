@@ -188,6 +188,9 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     await shot(page, "applicant-checklist-en");
     await page.click("#lang-toggle");
     await shot(page, "applicant-checklist-zh");
+    const [single] = await Promise.all([page.waitForEvent("download"), page.click("a.download >> nth=0")]);
+    const singleFile = path.join(work, "single-download");
+    await single.saveAs(singleFile);
     await page.click("text=返回列表");
 
     // The download: every masked copy, byte for byte what the manifest records; the run audits clean.
@@ -204,6 +207,7 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
       assert.equal(sha256(path.join(unzipped, name)), line.output_sha256, name);
     }
     assert.ok(fs.readFileSync(path.join(unzipped, "checklist.csv"), "utf8").includes("是否需要遮盖"));
+    assert.ok(readManifest(out).some((l) => l.output_sha256 === sha256(singleFile)), "a single download is a masked copy");
     const edited = readManifest(out).find((l) => l.regions.some((r) => r.evidence === "manual"));
     assert.equal(edited.masking_required, true);
     blindfold("audit", out); // throws unless it exits 0

@@ -468,13 +468,16 @@ function checklistView() {
       el("button", { type: "button", onclick: () => { state.view = "list"; render(); } }, t("back"))),
     el("table", {},
       el("thead", {}, el("tr", {}, el("th", {}, t("attachment")), el("th", {}, t("pages")),
-        el("th", {}, t("masking")), el("th", {}, t("review")), el("th", {}, t("notes")))),
+        el("th", {}, t("masking")), el("th", {}, t("review")), el("th", {}, t("notes")),
+        el("th", { class: "no-print" }, t("download")))),
       el("tbody", {}, rows.map((r) => el("tr", {},
         el("td", {}, r.attachment),
         el("td", {}, r.pages),
         el("td", { class: r.masked ? "yes" : "no" }, r.error ? "—" : r.masked ? t("yes") : t("no")),
         el("td", {}, r.review || ""),
-        el("td", {}, r.error || ""))))));
+        el("td", {}, r.error || ""),
+        el("td", { class: "no-print" }, r.output === null || r.output === undefined ? "" :
+          el("a", { href: wsPath(`/outputs/${r.output}`), download: true, class: "download" }, t("download"))))))));
 }
 
 // ---- the staff dashboard ------------------------------------------------------------------

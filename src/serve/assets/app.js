@@ -616,7 +616,6 @@ function pageCanvas(p) {
   });
   overlay.addEventListener("mousedown", (e) => startDrawing(e, overlay, width, height));
   frame.append(image, overlay);
-  requestAnimationFrame(() => sizeFrame(frame, width, height));
   return frame;
 }
 
@@ -850,7 +849,12 @@ function render() {
   const view = state.view === "editor" && !current() ? "list" : state.view;
   document.getElementById("app").replaceChildren(views[view]());
   document.body.dataset.view = view;
-  if (view === "editor") markReady();
+  if (view === "editor") {
+    // Sized before it is marked ready, so that the page is where it is shown.
+    const p = current();
+    sizeFrame(document.getElementById("page-frame"), p.width, p.height);
+    markReady();
+  }
 }
 
 async function main() {

@@ -42,10 +42,10 @@ fn serve_prints_a_keyed_loopback_address_and_refuses_requests_without_the_key() 
         .spawn()
         .unwrap();
     let mut server = Server(child);
+    // Kept open while the server runs, as a terminal would be.
+    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
     let mut first = String::new();
-    BufReader::new(server.0.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
+    stdout.read_line(&mut first).unwrap();
     let url = first
         .trim()
         .strip_prefix("blindfold serve: http://127.0.0.1:")

@@ -9,6 +9,7 @@ pub mod security;
 pub mod workspace;
 
 use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
@@ -201,8 +202,13 @@ pub fn serve(
             .port();
         let app = App::new(options, port, detectors)?;
         let url = app.start_url();
-        println!("blindfold serve: {url}");
-        println!("按 Ctrl+C 停止 / press Ctrl+C to stop");
+        // The address is what a user needs; a closed or full stdout must not stop the server.
+        let mut stdout = std::io::stdout();
+        let _ = writeln!(
+            stdout,
+            "blindfold serve: {url}\n按 Ctrl+C 停止 / press Ctrl+C to stop"
+        );
+        let _ = stdout.flush();
         if open_browser {
             crate::platform::open_in_browser(&url);
         }

@@ -65,18 +65,7 @@ pub fn read(out: &Path) -> Result<Vec<Edit>> {
         Err(e) => return Err(Error::io(&path, e)),
     };
     let complete = text.rfind('\n').map_or("", |end| &text[..end]);
-    complete
-        .lines()
-        .enumerate()
-        .filter(|(_, line)| !line.trim().is_empty())
-        .map(|(i, line)| {
-            serde_json::from_str(line).map_err(|e| Error::Record {
-                path: path.clone(),
-                line: i + 1,
-                detail: e.to_string(),
-            })
-        })
-        .collect()
+    crate::write::json_lines(&path, complete)
 }
 
 #[cfg(test)]

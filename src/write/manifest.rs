@@ -267,17 +267,7 @@ pub fn to_text(lines: &[ManifestLine]) -> Result<String> {
 /// Reads every line of a manifest.
 pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-    text.lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| {
-            serde_json::from_str(l).map_err(|e| Error::Record {
-                path: path.to_path_buf(),
-                line: i + 1,
-                detail: e.to_string(),
-            })
-        })
-        .collect()
+    super::json_lines(path, &text)
 }
 
 #[cfg(test)]

@@ -28,6 +28,22 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// The records of a JSON-lines file's text, one per non-empty line; a line that does not parse
+/// is an error naming `path` and the line.
+pub fn json_lines<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Result<Vec<T>> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| !line.trim().is_empty())
+        .map(|(i, line)| {
+            serde_json::from_str(line).map_err(|e| Error::Record {
+                path: path.to_path_buf(),
+                line: i + 1,
+                detail: e.to_string(),
+            })
+        })
+        .collect()
+}
+
 /// The extension of a file being written, before its rename (followed by the process id).
 const TEMPORARY: &str = "tmp-";
 

@@ -14,7 +14,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::workspace::{Particulars, Role, State as WorkState, Workspace};
+use super::workspace::{ChecklistRow, Particulars, Role, State as WorkState, Workspace};
 use super::{security, App};
 use crate::check::Lang;
 use crate::edit::{Action, Edit, EditError};
@@ -249,6 +249,8 @@ struct WorkspaceView {
     pages_done: usize,
     pages: Vec<PageView>,
     outputs: Vec<String>,
+    /// Per attachment, whether it needs masking (the printable checklist; the CSV has the same).
+    checklist: Vec<ChecklistRow>,
     particulars: Option<Particulars>,
 }
 
@@ -284,6 +286,7 @@ async fn workspace_view(
         pages_done: load(&ws.progress.pages_done),
         pages,
         outputs,
+        checklist: ws.checklist(lang),
         particulars: ws.particulars(),
     }))
 }
@@ -372,26 +375,32 @@ fn line_of(ws: &Workspace, page: usize) -> ApiResult<ManifestLine> {
         .ok_or_else(not_found)
 }
 
-fn jpeg(bytes: Vec<u8>) -> Response {
-    ([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response()
+/// A JPEG of page `page` made by `make` (the editor's image or the thumbnail), off the async
+/// threads.
+async fn page_jpeg(
+    app: &App,
+    id: &str,
+    page: usize,
+    make: fn(&Workspace, &ManifestLine, usize) -> crate::Result<Vec<u8>>,
+) -> ApiResult<Response> {
+    let ws = workspace(app, id)?;
+    let line = line_of(&ws, page)?;
+    let bytes = blocking(move || make(&ws, &line, page)).await??;
+    Ok(([(header::CONTENT_TYPE, "image/jpeg")], bytes).into_response())
 }
 
 async fn page_image(
     State(app): State<Arc<App>>,
     Path((id, page)): Path<(String, usize)>,
 ) -> ApiResult<Response> {
-    let ws = workspace(&app, &id)?;
-    let line = line_of(&ws, page)?;
-    Ok(jpeg(blocking(move || ws.page_image(&line, page)).await??))
+    page_jpeg(&app, &id, page, Workspace::page_image).await
 }
 
 async fn thumbnail(
     State(app): State<Arc<App>>,
     Path((id, page)): Path<(String, usize)>,
 ) -> ApiResult<Response> {
-    let ws = workspace(&app, &id)?;
-    let line = line_of(&ws, page)?;
-    Ok(jpeg(blocking(move || ws.thumbnail(&line, page)).await??))
+    page_jpeg(&app, &id, page, Workspace::thumbnail).await
 }
 
 /// An edit as the page sends it: the revision it was made on and the action.
@@ -505,7 +514,7 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
     };
     let csv_error = |e: csv::Error| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
     writer.write_record(header).map_err(csv_error)?;
-    for row in ws.checklist() {
+    for row in ws.checklist(lang) {
         let required = match (lang, row.masking_required) {
             (Lang::Zh, true) => "是",
             (Lang::Zh, false) => "否",

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 use image::imageops::FilterType;
 use serde::{Deserialize, Serialize};
 
-use crate::check::CheckRequest;
+use crate::check::{CheckRequest, Lang};
 use crate::edit::EditedRun;
 use crate::error::{Error, Result};
 use crate::pages::{Document, Page};
@@ -361,8 +361,8 @@ impl Workspace {
     }
 
     /// The checklist the platform asks for: per attachment, whether it needs masking.
-    pub fn checklist(&self) -> Vec<ChecklistRow> {
-        self.with_run(|run| checklist(run.lines()))
+    pub fn checklist(&self, lang: Lang) -> Vec<ChecklistRow> {
+        self.with_run(|run| checklist(run.lines(), lang))
             .unwrap_or_default()
     }
 
@@ -386,12 +386,12 @@ pub struct ChecklistRow {
     pub masking_required: bool,
     /// Pages a person should look at.
     pub review: usize,
-    /// Why it failed, when it did.
+    /// Why it failed, when it did, in plain words (see [`Lang::error`]).
     pub error: Option<String>,
 }
 
 /// The checklist of a run's lines, one row per source file.
-pub fn checklist(lines: &[ManifestLine]) -> Vec<ChecklistRow> {
+pub fn checklist(lines: &[ManifestLine], lang: Lang) -> Vec<ChecklistRow> {
     let mut rows: Vec<ChecklistRow> = Vec::new();
     for line in lines {
         let attachment = line
@@ -413,8 +413,8 @@ pub fn checklist(lines: &[ManifestLine]) -> Vec<ChecklistRow> {
         row.pages += usize::from(line.page.is_some());
         row.masking_required |= line.masking_required;
         row.review += usize::from(line.status == Status::Review);
-        if line.page.is_none() {
-            row.error.clone_from(&line.error);
+        if line.page.is_none() && line.error.is_some() {
+            row.error = Some(lang.error(line));
         }
     }
     rows
@@ -528,7 +528,7 @@ mod tests {
             page("files/b.png", 1, false),
             ManifestLine::file_error("files/c.txt", None, None, &PageError::Empty),
         ];
-        let rows = checklist(&lines);
+        let rows = checklist(&lines, Lang::En);
         assert_eq!(rows.len(), 3);
         assert_eq!((rows[0].attachment.as_str(), rows[0].pages), ("a.pdf", 2));
         assert!(rows[0].masking_required && !rows[1].masking_required);

@@ -422,7 +422,7 @@ function listView() {
   const ordered = [...all].sort((a, b) => Number(flagged(b)) - Number(flagged(a)) || a.id - b.id);
   const actions = el("p", { class: "actions" },
     el("a", { class: "button primary", href: wsPath("/masked.zip"), download: "masked.zip", id: "download-all" }, t("downloadAll")),
-    el("button", { type: "button", id: "checklist", onclick: () => { state.view = "checklist"; render(); } }, t("checklist")),
+    el("button", { type: "button", id: "checklist", onclick: openChecklist }, t("checklist")),
     el("a", { class: "button", href: wsPath("/checklist.csv"), download: "checklist.csv" }, t("checklistCsv")),
     el("button", { type: "button", id: "again", onclick: () => { state.view = "start"; render(); } }, t("again")),
     el("button", { type: "button", class: "danger", id: "delete", onclick: deleteWorkspace }, t("deleteWs")));
@@ -447,19 +447,19 @@ async function deleteWorkspace() {
   }
 }
 
-function checklistView() {
-  const rows = [];
-  for (const p of pages()) {
-    let row = rows.find((r) => r.attachment === p.attachment);
-    if (!row) {
-      row = { attachment: p.attachment, pages: 0, masked: false, review: 0, error: null, output: p.output };
-      rows.push(row);
-    }
-    if (isPage(p)) row.pages += 1;
-    row.masked = row.masked || p.masking_required;
-    if (flagged(p)) row.review += 1;
-    if (!isPage(p)) row.error = p.error;
+/// The checklist as the server has it now (after every correction).
+async function openChecklist() {
+  try {
+    await reload();
+    state.view = "checklist";
+  } catch (error) {
+    show(error.message, "error");
   }
+  render();
+}
+
+function checklistView() {
+  const rows = state.ws.checklist;
   return el("section", { class: "checklist", id: "checklist-page" },
     el("h2", {}, t("checklist")),
     el("p", { class: "actions no-print" },
@@ -473,11 +473,11 @@ function checklistView() {
       el("tbody", {}, rows.map((r) => el("tr", {},
         el("td", {}, r.attachment),
         el("td", {}, r.pages),
-        el("td", { class: r.masked ? "yes" : "no" }, r.error ? "—" : r.masked ? t("yes") : t("no")),
+        el("td", { class: r.masking_required ? "yes" : "no" }, r.error ? "—" : r.masking_required ? t("yes") : t("no")),
         el("td", {}, r.review || ""),
         el("td", {}, r.error || ""),
-        el("td", { class: "no-print" }, r.output === null || r.output === undefined ? "" :
-          el("a", { href: wsPath(`/outputs/${r.output}`), download: true, class: "download" }, t("download"))))))));
+        el("td", { class: "no-print" }, r.masked_copy === null ? "" :
+          el("a", { href: wsPath(`/outputs/${state.ws.outputs.indexOf(r.masked_copy)}`), download: true, class: "download" }, t("download"))))))));
 }
 
 // ---- the staff dashboard ------------------------------------------------------------------

@@ -44,7 +44,7 @@ pub struct AuditedPage {
     pub thumbnail: Option<Vec<u8>>,
     /// What is wrong with this page.
     pub problems: Vec<String>,
-    /// The page's corrections (see [`Correction`]).
+    /// The page's corrections (see [`Correction`]); only pages with an output can have any.
     pub corrections: Vec<String>,
 }
 
@@ -186,10 +186,10 @@ impl Audit {
         let mut pages: Vec<AuditedPage> = lines
             .into_iter()
             .map(|line| AuditedPage {
-                corrections: corrections(&line, &[]),
                 line,
                 thumbnail: None,
                 problems: Vec::new(),
+                corrections: Vec::new(),
             })
             .collect();
 

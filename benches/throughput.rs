@@ -107,7 +107,10 @@ fn main() {
             ("seals", t.seals),
         ] {
             let per_page = time.as_secs_f64() * 1000.0 / models.pages.max(1) as f64;
-            println!("  {stage:<17} {:7.1} s  {per_page:6.0} ms/page", time.as_secs_f64());
+            println!(
+                "  {stage:<17} {:7.1} s  {per_page:6.0} ms/page",
+                time.as_secs_f64()
+            );
         }
     }
 }

@@ -1,7 +1,7 @@
 //! Whole-run throughput: runs the release binary on a set (an `intake/` folder and its
 //! `roster.csv`), then runs the detectors alone on the same pages, and prints pages/min, the
-//! model-only time, the overhead ratio (wall time of the run / model-only time) and the run's
-//! peak resident memory.
+//! run's CPU seconds per page, the model-only time and its split by stage, the overhead ratio
+//! (wall time of the run / model-only time) and the run's peak resident memory.
 //!
 //! ```sh
 //! cargo bench --bench throughput                               # the shipped samples
@@ -9,17 +9,19 @@
 //! cargo bench --bench throughput -- --repeat 200 --no-model-only   # a 2,000-page intake
 //! ```
 //!
-//! Model-only time is the wall time of `Detector::detect` (OCR detection and recognition, the
-//! face model, seal search and ring reading) on pages already in memory, with as many workers
-//! and threads per session as the run uses: no file reading, rendering, decoding, finding,
-//! masking, encoding or writing. Pages are held in memory a chunk at a time.
+//! Model-only time is the wall time of `Detector::detect_page` (the text layer's check, OCR
+//! detection and recognition, the face model, seal search and ring reading) on pages already in
+//! memory, with as many workers and threads per session as the run uses: no file reading,
+//! rendering, decoding, finding, masking, encoding or writing. Pages are held in memory a chunk
+//! at a time. The split adds up each worker's time per stage (so it sums to about workers x
+//! model-only time); reading is the time to render and decode the pages, on one thread.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use blindfold::detect::{Detector, ModelDetector};
+use blindfold::detect::{Detector, ModelDetector, StageTimes};
 use blindfold::intake::{Intake, Roster};
 use blindfold::pages::{Document, Page};
 
@@ -82,11 +84,34 @@ fn main() {
         "throughput:     {:.1} pages/min",
         run.pages as f64 * 60.0 / run.seconds
     );
+    println!(
+        "cpu time:       {:.1} s ({:.2} CPU-s/page)",
+        run.cpu_seconds,
+        run.cpu_seconds / run.pages as f64
+    );
     println!("peak memory:    {:.0} MB (resident)", run.peak_rss_mb);
     if options.model_only {
-        let (pages, seconds) = model_only(&set, options.jobs);
-        println!("model-only:     {seconds:.1} s ({pages} pages)");
-        println!("overhead ratio: {:.2}x", run.seconds / seconds);
+        let models = model_only(&set, options.jobs);
+        println!(
+            "model-only:     {:.1} s ({} pages)",
+            models.seconds, models.pages
+        );
+        println!("overhead ratio: {:.2}x", run.seconds / models.seconds);
+        let t = &models.times;
+        for (stage, time) in [
+            ("reading pages", models.reading),
+            ("text layer check", t.layer_check),
+            ("text detection", t.text_detection),
+            ("text recognition", t.text_recognition),
+            ("faces", t.faces),
+            ("seals", t.seals),
+        ] {
+            let per_page = time.as_secs_f64() * 1000.0 / models.pages.max(1) as f64;
+            println!(
+                "  {stage:<17} {:7.1} s  {per_page:6.0} ms/page",
+                time.as_secs_f64()
+            );
+        }
     }
 }
 
@@ -94,6 +119,7 @@ fn main() {
 struct RunFigures {
     pages: usize,
     seconds: f64,
+    cpu_seconds: f64,
     peak_rss_mb: f64,
 }
 
@@ -120,16 +146,19 @@ fn run_binary(set: &Path, out: &Path, jobs: usize) -> RunFigures {
         .lines()
         .filter(|line| !line.contains("\"page\":null"))
         .count();
+    let (cpu_seconds, peak_rss_kb) = children_usage();
     RunFigures {
         pages,
         seconds,
-        peak_rss_mb: children_peak_rss_kb() as f64 / 1024.0,
+        cpu_seconds,
+        peak_rss_mb: peak_rss_kb as f64 / 1024.0,
     }
 }
 
-/// The largest resident set of any child process waited for (Linux reports kilobytes).
+/// The CPU seconds (user + system) of the child processes waited for, and the largest resident
+/// set of any of them (Linux reports kilobytes).
 #[cfg(unix)]
-fn children_peak_rss_kb() -> i64 {
+fn children_usage() -> (f64, i64) {
     let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
     // SAFETY: getrusage fills the struct it is given; RUSAGE_CHILDREN is a valid selector.
     let usage = unsafe {
@@ -139,13 +168,17 @@ fn children_peak_rss_kb() -> i64 {
         );
         usage.assume_init()
     };
-    usage.ru_maxrss
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    (
+        seconds(usage.ru_utime) + seconds(usage.ru_stime),
+        usage.ru_maxrss,
+    )
 }
 
-/// Not measured off Unix (the figure shows 0).
+/// Not measured off Unix (the figures show 0).
 #[cfg(not(unix))]
-fn children_peak_rss_kb() -> i64 {
-    0
+fn children_usage() -> (f64, i64) {
+    (0.0, 0)
 }
 
 /// A set made of `times` copies of every applicant folder (and roster row) of `set`.
@@ -182,13 +215,27 @@ fn repeat_set(set: &Path, times: usize, work: &Path) -> PathBuf {
     repeated
 }
 
-/// Runs the detectors alone on every page of the set; returns the page count and the seconds.
-fn model_only(set: &Path, jobs: usize) -> (usize, f64) {
+/// What the detectors alone took on a set.
+struct ModelOnly {
+    pages: usize,
+    /// Wall time of detection.
+    seconds: f64,
+    /// Time spent rendering and decoding the pages.
+    reading: Duration,
+    /// Every worker's time per stage, added up.
+    times: StageTimes,
+}
+
+/// Runs the detectors alone on every page of the set.
+fn model_only(set: &Path, jobs: usize) -> ModelOnly {
     blindfold::runtime::Runtime::locate(None)
         .and_then(|runtime| runtime.load())
         .expect("runtime (run scripts/fetch_runtime.py)");
     let models = blindfold::models::Models::locate(None).expect("models");
-    let mut detectors = ModelDetector::pool(&models, jobs, None).expect("detectors");
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut detectors: Vec<ModelDetector> = (0..jobs.max(1))
+        .map(|_| ModelDetector::new(&models, (cores / jobs.max(1)).max(1)).expect("detector"))
+        .collect();
 
     let roster = Roster::from_path(&set.join("roster.csv")).expect("roster");
     let intake = Intake::scan(&set.join("intake"), &roster).expect("intake");
@@ -198,9 +245,11 @@ fn model_only(set: &Path, jobs: usize) -> (usize, f64) {
         .flat_map(|folder| &folder.files)
         .filter(|file| file.kind.is_ok());
     let mut chunk = Vec::new();
-    let (mut pages, mut seconds) = (0, 0.0);
+    let (mut pages, mut seconds, mut reading) = (0, 0.0, Duration::ZERO);
     for file in files {
+        let started = Instant::now();
         chunk.extend(pages_of(&file.path));
+        reading += started.elapsed();
         if chunk.len() >= CHUNK {
             pages += chunk.len();
             seconds += detect_all(&mut detectors, std::mem::take(&mut chunk));
@@ -208,7 +257,16 @@ fn model_only(set: &Path, jobs: usize) -> (usize, f64) {
     }
     pages += chunk.len();
     seconds += detect_all(&mut detectors, chunk);
-    (pages, seconds)
+    let mut times = StageTimes::default();
+    for detector in &detectors {
+        times.add(&detector.times());
+    }
+    ModelOnly {
+        pages,
+        seconds,
+        reading,
+        times,
+    }
 }
 
 /// The pages of one file, as the run renders or decodes them (none when it cannot).
@@ -220,7 +278,7 @@ fn pages_of(path: &Path) -> Vec<Page> {
 }
 
 /// Wall time of detecting every page, the workers taking pages in turn.
-fn detect_all(detectors: &mut [Box<dyn Detector>], pages: Vec<Page>) -> f64 {
+fn detect_all(detectors: &mut [ModelDetector], pages: Vec<Page>) -> f64 {
     let queue = Mutex::new(pages.into_iter());
     let started = Instant::now();
     std::thread::scope(|scope| {
@@ -229,7 +287,7 @@ fn detect_all(detectors: &mut [Box<dyn Detector>], pages: Vec<Page>) -> f64 {
             scope.spawn(move || loop {
                 let next = queue.lock().expect("page queue").next();
                 let Some(page) = next else { break };
-                detector.detect(&page.pixels).expect("detection");
+                detector.detect_page(&page).expect("detection");
             });
         }
     });

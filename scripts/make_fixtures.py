@@ -19,6 +19,11 @@ files should find:
     RGBA PNG; JPEG stored sideways with EXIF Orientation 6; 3-page TIFF;
     WebP; BMP.
 
+``tests/fixtures/layer/``
+    Vector PDFs whose text layer lies: invisible text over a pasted image of
+    the form, a garbled character map (ToUnicode entries shifted), a decoy
+    text hidden under an opaque image.  What the page shows is recorded.
+
 ``tests/fixtures/bad/``
     Files a batch run must survive: empty, mislabelled, random bytes,
     truncated JPEG/PNG, password-protected PDF, a PDF with no pages, a PDF
@@ -45,11 +50,13 @@ import argparse  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
+import re  # noqa: E402
 import shutil  # noqa: E402
 import struct  # noqa: E402
 import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
+from fpdf.enums import TextMode  # noqa: E402
 from PIL import Image, ImageFilter, ImageOps  # noqa: E402
 
 FIXTURES = ms.REPO_ROOT / "tests" / "fixtures"
@@ -793,6 +800,114 @@ def make_bad(out: Path) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Vector PDFs whose text layer lies
+# --------------------------------------------------------------------------
+
+LAYER_MARKS = [(NAME, "name"), (UNIT_ALIAS, "unit")]
+
+
+def paste(page, img: Image.Image, x: int, y: int):
+    """Place ``img`` on a vector page with its top-left at pixel (x, y), one image pixel per
+    page pixel at 200 DPI."""
+    pt = ms.PX_PER_PT
+    page.pdf.image(img, x=x / pt, y=y / pt, w=img.width / pt, h=img.height / pt)
+
+
+def shifted(regions, dx, dy):
+    return [r.transformed(lambda p: (p[0] + dx, p[1] + dy)) for r in regions]
+
+
+def glyph_box(glyphs) -> list[int]:
+    return int_box(ms.union_box([g.box for g in glyphs if g.box]))
+
+
+def garble_to_unicode(pdf: bytes) -> bytes:
+    """Every character-map entry of the PDF's (uncompressed) ToUnicode CMaps shifted to other
+    ideographs: the glyphs still show the right characters, but their text says others. Entries
+    keep their length, so the file's offsets stay right."""
+    out = bytearray(pdf)
+    start = 0
+    while (begin := pdf.find(b"beginbfchar", start)) >= 0:
+        end = pdf.find(b"endbfchar", begin)
+        section = pdf[begin:end]
+        for m in re.finditer(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})>", section):
+            code = 0x4E00 + (int(m.group(2), 16) + 0x1234) % (0x9FA5 - 0x4E00)
+            at = begin + m.start(2)
+            out[at:at + 4] = b"%04X" % code
+        start = end
+    return bytes(out)
+
+
+def make_layer(out: Path) -> dict:
+    """Write the lying-text-layer fixtures; returns ``expected.json``."""
+    files = []
+    form, form_regions = meta_page()
+    w, h = ms.A4_PX
+
+    def add(file, reason, regions, clear=()):
+        files.append({
+            "file": file,
+            "reason": reason,
+            "regions": regions_json(regions, w, h),
+            "clear": [list(b) for b in clear],
+        })
+
+    # Invisible text: the form is an image (a scan); an invisible text layer, as OCR tools
+    # leave on scans, claims the name and unit where nothing shows.
+    doc = ms.VectorDoc(title="扫描件")
+    page = doc.add_page(marks=LAYER_MARKS)
+    page.text(200, 200, f"申报人：{NAME}", font="sans", pt=14)
+    paste(page, form, 200, 400)
+    doc.pdf.text_mode = TextMode.INVISIBLE
+    ghost_name = page.text(200, 1500, f"姓名：{NAME}", font="sans", pt=14, marks=False)
+    ghost_unit = page.text(200, 1700, UNIT_ALIAS, font="sans", pt=14, marks=False)
+    doc.pdf.text_mode = TextMode.FILL
+    doc.save(out / "invisible_text.pdf")
+    add("invisible_text.pdf",
+        "the form is an image; invisible text claims the name and unit on blank paper below",
+        page.regions + shifted(form_regions, 200, 400),
+        clear=[glyph_box(ghost_name[3:]), glyph_box(ghost_unit)])
+
+    # A garbled character map: the glyphs show the name and unit, their text says other
+    # ideographs.
+    doc = ms.VectorDoc(title="推荐意见")
+    doc.pdf.set_compression(False)
+    page = doc.add_page(marks=LAYER_MARKS)
+    page.text(200, 300, "单位推荐意见", font="serif", pt=18)
+    page.text(200, 500, f"兹推荐{NAME}同志申报副主任医师任职资格。", font="serif", pt=14)
+    page.text(200, 600, f"工作单位：{UNIT_ALIAS}", font="serif", pt=14)
+    page.text(200, 700, "该同志工作认真负责，业务能力强。", font="serif", pt=14)
+    buf = io.BytesIO()
+    doc.pdf.output(buf)
+    (out / "garbled_cmap.pdf").write_bytes(garble_to_unicode(buf.getvalue()))
+    add("garbled_cmap.pdf",
+        "every ToUnicode entry shifted: the page shows the name and unit, its text does not",
+        page.regions)
+
+    # Text under an image: a decoy name in the text layer, covered by an opaque image of the
+    # form that shows the applicant's name and unit.
+    doc = ms.VectorDoc(title="考核表")
+    page = doc.add_page(marks=LAYER_MARKS)
+    page.text(200, 200, f"申报人：{NAME}", font="sans", pt=14)
+    page.text(300, 700, "姓名：张三", font="sans", pt=14)
+    page.text(300, 800, "工作单位：焉耆县人民医院", font="sans", pt=14)
+    paste(page, form, 200, 400)
+    doc.save(out / "text_under_image.pdf")
+    add("text_under_image.pdf",
+        "a decoy name and unit in the text layer, hidden under an opaque image of the form",
+        page.regions + shifted(form_regions, 200, 400))
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": {"name": NAME, "unit": "巴音郭楞蒙古自治州人民医院", "aliases": UNIT_ALIAS},
+        "fields": {
+            "regions": "what the page shows that must be masked (pixels at 200 DPI)",
+            "clear": "boxes of invisible text that must stay unmasked",
+        },
+        "files": files,
+    }
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
@@ -808,16 +923,22 @@ def write_json(path: Path, doc: dict):
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=FIXTURES,
                         help="fixtures folder (default: tests/fixtures in the repository)")
+    parser.add_argument("--group", action="append", choices=sorted(GROUPS),
+                        help="make only this group (repeatable; default: all)")
     args = parser.parse_args(argv)
     ms.require_fonts()
-    for group, maker in (("ocr", make_ocr), ("meta", make_meta), ("bad", make_bad)):
+    groups = args.group or list(GROUPS)
+    for group in groups:
         folder = fresh_dir(args.out / group)
-        write_json(folder / "expected.json", maker(folder))
-    total = sum(p.stat().st_size for g in ("ocr", "meta", "bad")
+        write_json(folder / "expected.json", GROUPS[group](folder))
+    total = sum(p.stat().st_size for g in groups
                 for p in (args.out / g).rglob("*") if p.is_file())
     print(f"wrote {args.out} ({total / 1e6:.2f} MB)")
 

@@ -22,6 +22,7 @@ use blindfold::{Error, Result};
 use clap::Parser;
 
 fn main() -> ExitCode {
+    blindfold::platform::limit_malloc_arenas();
     let _console = blindfold::platform::Console::setup();
     if std::env::args_os().len() == 1 && blindfold::platform::own_console() {
         // Double-clicked in Explorer: say how to use the command line instead of a window that

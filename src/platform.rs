@@ -83,6 +83,22 @@ pub fn user_name() -> String {
         .unwrap_or_else(|| "staff".to_string())
 }
 
+/// How many malloc arenas glibc may keep (see [`limit_malloc_arenas`]).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+const MALLOC_ARENAS: i32 = 2;
+
+/// Keeps glibc's malloc to a few arenas for the whole process. By default every thread (the
+/// workers, ONNX Runtime's) gets an arena of its own, and the page-sized buffers freed in each
+/// stay resident: on the dev set at 2 workers a run peaked at 1.2 GB, with two arenas at 0.9 to
+/// 1.1 GB, as fast. Call it first thing, before any thread starts. Nothing elsewhere.
+pub fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tuning parameter; M_ARENA_MAX takes any positive count.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, MALLOC_ARENAS);
+    }
+}
+
 /// Prints `prompt` and waits until Enter is pressed (or the input ends).
 pub fn wait_for_enter(prompt: &str) {
     eprint!("{prompt}");

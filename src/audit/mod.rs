@@ -496,6 +496,7 @@ fn thumbnail(pixels: &RgbImage, regions: &[ManifestRegion]) -> Vec<u8> {
         number: 1,
         pixels: small,
         greyscale: false,
+        text: None,
     };
     crate::write::raster::encode_jpeg(&page, 75).unwrap_or_default()
 }

@@ -62,11 +62,12 @@ pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
     })
 }
 
-/// The seals of a page with their ring text read. Rings whose text band is blank (an emblem,
-/// a drawn circle) are not seals.
-pub fn find(page: &RgbImage, ocr: &mut Ocr) -> Result<Vec<Seal>> {
+/// The seals of an image cut from a page whose shorter side is `page_side` pixels (seals are
+/// as large as on the whole page), with their ring text read. Rings whose text band is blank
+/// (an emblem, a drawn circle) are not seals.
+pub fn find(page: &RgbImage, page_side: u32, ocr: &mut Ocr) -> Result<Vec<Seal>> {
     let mut seals = Vec::new();
-    for rect in candidates(page) {
+    for rect in candidates_within(page, page_side) {
         let strip = unwrap_ring_text(page, &rect);
         if is_blank(&strip) {
             continue;
@@ -98,15 +99,22 @@ pub(crate) fn luminance([r, g, b]: [u8; 3]) -> u8 {
 
 /// Seals on the page, in page pixels: red rings, or on a colourless page dark rings.
 pub fn candidates(page: &RgbImage) -> Vec<Rect> {
-    let step = (page.width().min(page.height()) / WORKING_SIDE).max(1);
-    let (red, ink, has_colour) = shrunk_masks(page, step);
-    let seals = red_rings(&red, step);
+    candidates_within(page, page.width().min(page.height()))
+}
+
+/// Seals on an image cut from a page whose shorter side is `page_side` pixels, searched at the
+/// page's working resolution and seal sizes.
+fn candidates_within(image: &RgbImage, page_side: u32) -> Vec<Rect> {
+    let step = (page_side / WORKING_SIDE).max(1);
+    let short = page_side as f32 / step as f32;
+    let (red, ink, has_colour) = shrunk_masks(image, step);
+    let seals = red_rings(&red, step, short);
     // A page that kept its colours shows its seals in red; only colourless scans need the
     // (slower) search by shape.
     if has_colour || !seals.is_empty() {
         return seals;
     }
-    ink_rings(&ink, step)
+    ink_rings(&ink, step, short)
 }
 
 /// Whether a pixel is seal red.
@@ -191,9 +199,9 @@ fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
         && mask.get_pixel(x as u32, y as u32).0[0] > 0
 }
 
-/// Red rings: connected red regions of seal size that are round and hollow.
-fn red_rings(red: &GrayImage, step: u32) -> Vec<Rect> {
-    let (w, h) = red.dimensions();
+/// Red rings: connected red regions of seal size (for a page whose shorter side is `short`
+/// shrunk pixels) that are round and hollow.
+fn red_rings(red: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
     let closed = imageproc::morphology::close(red, imageproc::distance_transform::Norm::LInf, 2);
     let labels = connected_components(&closed, Connectivity::Eight, Luma([0u8]));
     let mut boxes: Vec<Rect> = Vec::new();
@@ -213,7 +221,7 @@ fn red_rings(red: &GrayImage, step: u32) -> Vec<Rect> {
             b.y1.max(y as f32 + 1.0),
         );
     }
-    let min_side = MIN_DIAMETER * w.min(h) as f32;
+    let min_side = MIN_DIAMETER * short;
     boxes
         .into_iter()
         .filter(|b| b.width() >= min_side && b.height() >= min_side)
@@ -256,10 +264,9 @@ fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
 
 /// Dark rings of seal size: circles found by letting the ink's edges vote for centres along
 /// their gradient (a Hough transform), kept when ink runs all round the circle and paper lies
-/// just outside it.
-fn ink_rings(ink: &GrayImage, step: u32) -> Vec<Rect> {
+/// just outside it. Seal sizes are those of a page whose shorter side is `short` pixels.
+fn ink_rings(ink: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
     let (w, h) = ink.dimensions();
-    let short = w.min(h) as f32;
     let (r_min, r_max) = (
         (MIN_DIAMETER * short / 2.0).floor().max(4.0) as usize,
         (MAX_DIAMETER * short / 2.0).ceil() as usize,

@@ -54,6 +54,7 @@ fn page_from(number: usize, image: DynamicImage) -> Page {
         number,
         pixels,
         greyscale,
+        text: None,
     }
 }
 

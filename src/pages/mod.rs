@@ -5,6 +5,7 @@
 
 pub mod image_file;
 pub mod pdf;
+pub mod text_layer;
 
 use image::RgbImage;
 
@@ -20,6 +21,8 @@ pub struct Page {
     pub pixels: RgbImage,
     /// Whether the source page had no colour (then the output is written in greyscale).
     pub greyscale: bool,
+    /// The text layer of a PDF page (none for images and pages whose text cannot be placed).
+    pub text: Option<text_layer::TextLayer>,
 }
 
 /// The resolution PDF pages are rendered at unless told otherwise: 10.5 pt text comes out

@@ -1,12 +1,24 @@
 //! Rendering PDF pages through PDFium. PDFium takes one global lock per call, so a single
 //! thread owns the document and renders its pages one after the other.
 
+use std::collections::HashMap;
+
 use pdfium_render::prelude::{
-    PdfDocument, PdfRenderConfig, Pdfium, PdfiumError, PdfiumInternalError,
+    PdfDocument, PdfPage, PdfPageAnnotationCommon, PdfPageAnnotationType, PdfPageObject,
+    PdfPageObjectCommon, PdfPageObjectsCommon, PdfPageRenderRotation, PdfPathSegmentType,
+    PdfPathSegments, PdfPoints, PdfRect, PdfRenderConfig, Pdfium, PdfiumError, PdfiumInternalError,
 };
 
+use super::text_layer::{LayerChar, TextLayer};
 use super::{Limits, Page};
 use crate::error::PageError;
+use crate::geometry::Rect;
+
+/// Paths with more segments than this are taken for drawings (glyph outlines, handwriting)
+/// rather than rules and frames.
+const MAX_RULE_SEGMENTS: usize = 16;
+/// Characters turned by more than this many degrees are not upright.
+const UPRIGHT_DEGREES: f32 = 1.0;
 
 /// An opened PDF whose pages can be rendered.
 pub struct PdfFile<'a> {
@@ -73,6 +85,118 @@ impl<'a> PdfFile<'a> {
             number,
             pixels: image.to_rgb8(),
             greyscale: false,
+            text: text_layer(&page, &config),
         })
+    }
+}
+
+/// The page's text layer, or `None` when it cannot be placed on the rendered page with
+/// certainty (a rotated page) or PDFium cannot read it.
+fn text_layer(page: &PdfPage, config: &PdfRenderConfig) -> Option<TextLayer> {
+    if !matches!(page.rotation(), Ok(PdfPageRenderRotation::None)) {
+        return None;
+    }
+    let to_pixels = PixelMap::new(page, config)?;
+    let text = page.text().ok()?;
+    let mut fonts: HashMap<String, u32> = HashMap::new();
+    let mut chars = Vec::new();
+    for c in text.chars().iter() {
+        let Some(ch) = c.unicode_char() else { continue };
+        if ch.is_whitespace() || c.is_generated().unwrap_or(false) {
+            continue;
+        }
+        let Ok(bounds) = c.loose_bounds() else {
+            continue;
+        };
+        let rect = to_pixels.rect(&bounds);
+        if rect.area() <= 0.0 {
+            continue;
+        }
+        let ink = c
+            .tight_bounds()
+            .map_or(rect, |tight| to_pixels.rect(&tight));
+        let fresh = fonts.len() as u32;
+        let font = *fonts.entry(c.font_name()).or_insert(fresh);
+        chars.push(LayerChar {
+            ch,
+            rect,
+            ink,
+            font,
+            visible: c
+                .text_object()
+                .map(|object| object.is_visible())
+                .unwrap_or(false),
+            upright: c
+                .angle_degrees()
+                .is_ok_and(|a| a.abs() < UPRIGHT_DEGREES || (360.0 - a).abs() < UPRIGHT_DEGREES),
+        });
+    }
+    let objects = page.objects().iter().filter(is_picture);
+    let mut pictures: Vec<Rect> = objects
+        .filter_map(|object| object.bounds().ok())
+        .map(|quad| to_pixels.rect(&quad.to_rect()))
+        .collect();
+    pictures.extend(
+        page.annotations()
+            .iter()
+            .filter(|a| {
+                !matches!(
+                    a.annotation_type(),
+                    PdfPageAnnotationType::Link | PdfPageAnnotationType::Popup
+                )
+            })
+            .filter_map(|a| a.bounds().ok())
+            .map(|bounds| to_pixels.rect(&bounds)),
+    );
+    Some(TextLayer { chars, pictures })
+}
+
+/// Whether an object draws something only OCR can read: anything but text and paths made of a
+/// few straight segments (rules, frames, table lines).
+fn is_picture(object: &PdfPageObject) -> bool {
+    match object {
+        PdfPageObject::Text(_) => false,
+        PdfPageObject::Path(path) => {
+            let segments = path.segments();
+            segments.len() as usize > MAX_RULE_SEGMENTS
+                || segments
+                    .iter()
+                    .any(|s| s.segment_type() == PdfPathSegmentType::BezierTo)
+        }
+        _ => true,
+    }
+}
+
+/// From page points to the pixels of the page as rendered (no rotation).
+struct PixelMap {
+    origin: (f32, f32),
+    scale: (f32, f32),
+}
+
+impl PixelMap {
+    /// The map PDFium itself uses for `config`, measured at two points a page apart.
+    fn new(page: &PdfPage, config: &PdfRenderConfig) -> Option<PixelMap> {
+        let far = PdfPoints::new(1000.0);
+        let (x0, y0) = page
+            .points_to_pixels(PdfPoints::ZERO, PdfPoints::ZERO, config)
+            .ok()?;
+        let (x1, y1) = page.points_to_pixels(far, far, config).ok()?;
+        Some(PixelMap {
+            origin: (x0 as f32, y0 as f32),
+            scale: ((x1 - x0) as f32 / 1000.0, (y1 - y0) as f32 / 1000.0),
+        })
+    }
+
+    fn point(&self, x: PdfPoints, y: PdfPoints) -> (f32, f32) {
+        (
+            self.origin.0 + x.value * self.scale.0,
+            self.origin.1 + y.value * self.scale.1,
+        )
+    }
+
+    fn rect(&self, r: &PdfRect) -> Rect {
+        let (xa, ya) = self.point(r.left(), r.top());
+        let (xb, yb) = self.point(r.right(), r.bottom());
+        Rect::new(xa.min(xb), ya.min(yb), xa.max(xb), ya.max(yb))
     }
 }

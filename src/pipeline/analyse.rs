@@ -22,7 +22,7 @@ pub(super) fn analyse(
     let started = Instant::now();
     let (w, h) = page.pixels.dimensions();
     let mut line = page_line(config, task, page.number, w, h);
-    match detector.detect(&page.pixels) {
+    match detector.detect_page(page) {
         Ok(detections) => {
             let findings = find::find(
                 &page.pixels,

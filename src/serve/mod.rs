@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::check::Lang;
 use crate::detect::{Detections, Detector};
+use crate::pages::Page;
 use crate::error::{Error, Result};
 use crate::pipeline::RunConfig;
 use security::Guard;
@@ -176,6 +177,10 @@ struct SharedDetector(Arc<Mutex<Box<dyn Detector>>>);
 impl Detector for SharedDetector {
     fn detect(&mut self, page: &image::RgbImage) -> Result<Detections> {
         self.0.lock().expect("detector lock").detect(page)
+    }
+
+    fn detect_page(&mut self, page: &Page) -> Result<Detections> {
+        self.0.lock().expect("detector lock").detect_page(page)
     }
 }
 

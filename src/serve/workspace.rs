@@ -344,6 +344,7 @@ impl Workspace {
             number: 1,
             pixels: small,
             greyscale: false,
+            text: None,
         };
         let jpeg = raster::encode_jpeg(&page, 80)?;
         crate::write::write_atomic(&path, &jpeg)?;

@@ -112,6 +112,7 @@ mod tests {
             number: 1,
             pixels: image::RgbImage::new(200, 100),
             greyscale: false,
+            text: None,
         };
         let jpeg = crate::write::raster::encode_jpeg(&page, 80).unwrap();
         let pdf_page = PdfPage {

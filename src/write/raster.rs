@@ -106,6 +106,7 @@ mod tests {
             number: 1,
             pixels: RgbImage::from_pixel(40, 30, image::Rgb([10, 200, 30])),
             greyscale: grey,
+            text: None,
         }
     }
 

@@ -113,6 +113,7 @@ pub fn placeholder(number: usize, options: &OutputOptions) -> Page {
         number,
         pixels: RgbImage::from_pixel(w, h, options.mask_color),
         greyscale: false,
+        text: None,
     }
 }
 
@@ -170,6 +171,7 @@ pub fn preview(page: &Page, regions: &[ManifestRegion]) -> Result<Vec<u8>, PageE
         number: page.number,
         pixels: page.pixels.clone(),
         greyscale: false,
+        text: None,
     };
     preview::outline(&mut outlined.pixels, regions, 1.0, true);
     raster::encode_jpeg(&outlined, PREVIEW_QUALITY).map_err(output_error)
@@ -213,6 +215,7 @@ mod tests {
             number,
             pixels: RgbImage::from_pixel(120, 80, Rgb([240, 230, 220])),
             greyscale,
+            text: None,
         }
     }
 

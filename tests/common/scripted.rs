@@ -69,6 +69,7 @@ pub fn write_pdf(path: &Path, sizes: &[(u32, u32)]) {
                 number: 1,
                 pixels: blank(size),
                 greyscale: false,
+                text: None,
             };
             PdfPage {
                 jpeg: blindfold::write::raster::encode_jpeg(&page, 90).unwrap(),

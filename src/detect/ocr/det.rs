@@ -20,12 +20,18 @@ const UNCLIP_RATIO: f32 = 1.6;
 /// Regions thinner than this (in model pixels) are noise.
 const MIN_SIDE: f32 = 3.0;
 
-/// Size policy: the page is scaled so that its long side is at most this many pixels (never
+/// Size policy: the page is scaled so that its long side is at most [`FIRST_SIDE`] pixels (never
 /// enlarged), then padded with white on the right and bottom to multiples of 32 and at least
 /// [`MIN_INPUT_SIDE`] (padding, not stretching, keeps small images and thin strips in proportion).
-/// At 200 DPI an A4 page becomes 1131 x 1600 in a 1152 x 1600 input, where 10.5 pt text is still
-/// about 20 pixels high.
+/// At 200 DPI an A4 page becomes 679 x 960 in a 704 x 960 input, where 10.5 pt text is about 12
+/// pixels high and its boxes about 18. When a box comes out thinner than [`SMALL_TEXT`], the
+/// page has small print and is detected again at up to `MAX_SIDE` (1131 x 1600 for A4).
 pub const MAX_SIDE: u32 = 1600;
+/// Long side of the first detection pass.
+pub const FIRST_SIDE: u32 = 960;
+/// Boxes thinner than this (model pixels) at the first pass mean small print (about 7 pt at
+/// 200 DPI on A4).
+const SMALL_TEXT: f32 = 12.0;
 /// Smallest input side: a one-line image gets white space above and below it, as on a page.
 pub const MIN_INPUT_SIDE: u32 = 96;
 
@@ -47,9 +53,27 @@ pub struct TextBox {
     pub score: f32,
 }
 
-/// Finds text regions on a page.
+/// Finds text regions on a page: at [`FIRST_SIDE`], and again at [`MAX_SIDE`] when the page has
+/// small print.
 pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
-    let fit = fit(page.width(), page.height());
+    let first = fit(page.width(), page.height(), FIRST_SIDE);
+    let boxes = detect_at(session, page, first)?;
+    let scale = first.scaled.0 as f32 / page.width() as f32;
+    let small = |b: &TextBox| {
+        let q = &b.quad;
+        let thick =
+            crate::geometry::distance(q[0], q[3]).min(crate::geometry::distance(q[0], q[1]));
+        thick * scale < SMALL_TEXT
+    };
+    let full = fit(page.width(), page.height(), MAX_SIDE);
+    if full != first && boxes.iter().any(small) {
+        return detect_at(session, page, full);
+    }
+    Ok(boxes)
+}
+
+/// Finds text regions on a page fitted into the model input as `fit` says.
+fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<TextBox>> {
     let (w, h) = fit.scaled;
     let mut canvas = RgbImage::from_pixel(fit.input.0, fit.input.1, image::Rgb([255, 255, 255]));
     imageops::replace(
@@ -77,9 +101,10 @@ pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
     Ok(boxes)
 }
 
-/// How a page of this size is fitted into the model input (see [`MAX_SIDE`]).
-pub fn fit(width: u32, height: u32) -> Fit {
-    let scale = (MAX_SIDE as f32 / width.max(height) as f32).min(1.0);
+/// How a page of this size is fitted into a model input of at most `max_side` pixels (see
+/// [`MAX_SIDE`]).
+pub fn fit(width: u32, height: u32, max_side: u32) -> Fit {
+    let scale = (max_side as f32 / width.max(height) as f32).min(1.0);
     let scaled = |v: u32| ((v as f32 * scale).round() as u32).max(1);
     let padded = |v: u32| v.div_ceil(32).max(MIN_INPUT_SIDE.div_ceil(32)) * 32;
     let (w, h) = (scaled(width), scaled(height));
@@ -210,13 +235,16 @@ mod tests {
 
     #[test]
     fn fit_shrinks_long_pages_and_pads_to_multiples_of_32() {
-        let a4 = fit(1654, 2339);
+        let a4 = fit(1654, 2339, MAX_SIDE);
         assert_eq!(a4.scaled, (1131, 1600));
         assert_eq!(a4.input, (1152, 1600));
-        let line = fit(423, 44);
+        let first = fit(1654, 2339, FIRST_SIDE);
+        assert_eq!(first.scaled, (679, 960));
+        assert_eq!(first.input, (704, 960));
+        let line = fit(423, 44, FIRST_SIDE);
         assert_eq!(line.scaled, (423, 44));
         assert_eq!(line.input, (448, 96));
-        let strip = fit(5000, 100);
+        let strip = fit(5000, 100, MAX_SIDE);
         assert_eq!(strip.scaled, (1600, 32));
         assert_eq!(strip.input, (1600, 96));
     }

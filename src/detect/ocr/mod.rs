@@ -12,7 +12,7 @@ use ort::session::Session;
 
 use super::{Deadline, Glyph, TextLine};
 use crate::error::{Error, Result};
-use crate::geometry::{distance, sub_quad, Quad};
+use crate::geometry::{distance, lerp, sub_quad, Quad};
 
 /// Lines whose mean character confidence is below this are reported as unreadable.
 pub const MIN_LINE_CONFIDENCE: f32 = 0.6;
@@ -49,13 +49,19 @@ impl Ocr {
 
     /// Finds and reads every text line on `page`.
     pub fn read(&mut self, page: &RgbImage) -> Result<Vec<TextLine>> {
-        let mut quads: Vec<Quad> = self.detect(page)?.iter().map(|b| b.quad).collect();
+        let boxes = self.detect(page)?;
+        self.read_boxes(page, &boxes)
+    }
+
+    /// Reads the lines detected on `page`, settling their orientation.
+    pub fn read_boxes(&mut self, page: &RgbImage, boxes: &[det::TextBox]) -> Result<Vec<TextLine>> {
+        let mut quads: Vec<Quad> = boxes.iter().map(|b| b.quad).collect();
         let mut decoded = self.recognize(page, &quads)?;
         self.settle_orientation(page, &mut quads, &mut decoded)?;
         Ok(quads
             .into_iter()
             .zip(decoded)
-            .map(|(quad, chars)| line_from(quad, chars))
+            .map(|(quad, chars)| line_from(fitted_to_ink(page, &quad), chars))
             .collect())
     }
 
@@ -122,6 +128,65 @@ impl Ocr {
         }
         Ok(())
     }
+}
+
+/// Fitting a line box to its ink: the box keeps this much of the ink's height above and below
+/// it (the text layer's lines are boxed the same way).
+pub const INK_MARGIN: f32 = 0.12;
+/// Lines whose darkest and lightest samples differ by less than this keep their box.
+const MIN_INK_CONTRAST: u8 = 60;
+/// A row across the line is ink when at least this fraction of its samples are dark.
+const MIN_ROW_INK: f32 = 0.02;
+
+/// The quad narrowed across the line to the rows where its ink is, with [`INK_MARGIN`] either
+/// side: the detector's boxes are taller than the text (more so at a small input size), and the
+/// mask follows the box. A box without clear ink stays as it is.
+pub fn fitted_to_ink(page: &RgbImage, quad: &Quad) -> Quad {
+    let (len, thick) = (length(quad), distance(quad[0], quad[3]));
+    let (cols, rows) = ((len / 2.0).ceil() as usize, thick.ceil() as usize);
+    if cols < 2 || rows < 4 {
+        return *quad;
+    }
+    let luma = |p: crate::geometry::Point| {
+        let x = (p[0].max(0.0) as u32).min(page.width() - 1);
+        let y = (p[1].max(0.0) as u32).min(page.height() - 1);
+        super::seals::luminance(page.get_pixel(x, y).0)
+    };
+    let samples: Vec<Vec<u8>> = (0..rows)
+        .map(|r| {
+            let t = (r as f32 + 0.5) / rows as f32;
+            let (a, b) = (lerp(quad[0], quad[3], t), lerp(quad[1], quad[2], t));
+            (0..cols)
+                .map(|c| luma(lerp(a, b, (c as f32 + 0.5) / cols as f32)))
+                .collect()
+        })
+        .collect();
+    let all = samples.iter().flatten();
+    let (lo, hi) = (*all.clone().min().unwrap_or(&0), *all.max().unwrap_or(&0));
+    if hi - lo < MIN_INK_CONTRAST {
+        return *quad;
+    }
+    let threshold = lo + (hi - lo) / 2;
+    let needed = (MIN_ROW_INK * cols as f32).max(2.0) as usize;
+    let inked: Vec<bool> = samples
+        .iter()
+        .map(|row| row.iter().filter(|&&v| v < threshold).count() >= needed)
+        .collect();
+    let (Some(first), Some(last)) = (
+        inked.iter().position(|&i| i),
+        inked.iter().rposition(|&i| i),
+    ) else {
+        return *quad;
+    };
+    let (t0, t1) = (first as f32 / rows as f32, (last + 1) as f32 / rows as f32);
+    let margin = INK_MARGIN * (t1 - t0);
+    let (t0, t1) = ((t0 - margin).max(0.0), (t1 + margin).min(1.0));
+    [
+        lerp(quad[0], quad[3], t0),
+        lerp(quad[1], quad[2], t0),
+        lerp(quad[1], quad[2], t1),
+        lerp(quad[0], quad[3], t1),
+    ]
 }
 
 /// Whether a reading-order quad runs more up-down than left-right.

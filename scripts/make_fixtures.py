@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the small test fixtures committed under ``tests/fixtures/``.
 
-Three groups, each with an ``expected.json`` describing what a reader of the
+Groups, each with an ``expected.json`` describing what a reader of the
 files should find:
 
 ``tests/fixtures/ocr/``
@@ -23,6 +23,13 @@ files should find:
     Vector PDFs whose text layer lies: invisible text over a pasted image of
     the form, a garbled character map (ToUnicode entries shifted), a decoy
     text hidden under an opaque image.  What the page shows is recorded.
+
+``tests/fixtures/scripts/``
+    Pages where a name or unit is also written in another script: a Xinjiang
+    ID card with Uyghur labels and the holder's name in Uyghur above the
+    Chinese, its back (bilingual labels only, nothing to mask), a letterhead
+    with the unit in Uyghur under the Chinese, a certificate with the name's
+    pinyin.  Uyghur is shaped with raqm in UKIJ Tuz Tom (fonts-ukij-uyghur).
 
 ``tests/fixtures/bad/``
     Files a batch run must survive: empty, mislabelled, random bytes,
@@ -57,7 +64,7 @@ import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
 from fpdf.enums import TextMode  # noqa: E402
-from PIL import Image, ImageFilter, ImageOps  # noqa: E402
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps  # noqa: E402
 
 FIXTURES = ms.REPO_ROOT / "tests" / "fixtures"
 
@@ -908,6 +915,117 @@ def make_layer(out: Path) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Other scripts: Uyghur beside the Chinese, pinyin
+# --------------------------------------------------------------------------
+
+UYGHUR_FONT = "/usr/share/fonts/truetype/fonts-ukij-uyghur/UKIJTuT.ttf"
+
+# Applicant A writes her name and unit in Uyghur too; applicant B's certificate spells his name
+# in pinyin.
+SCRIPTS_ROSTER = [
+    {"folder": "A", "name": "阿依古丽·买买提", "unit": "和静县人民医院", "aliases": ""},
+    {"folder": "B", "name": "左佳", "unit": "库尔勒市第二人民医院", "aliases": ""},
+]
+UYGHUR_NAME = "ئايگۈل مەمەت"
+UYGHUR_UNIT = "خېجىڭ ناھىيەلىك خەلق دوختۇرخانىسى"
+UYGHUR_LABELS = {"姓名": "نامى", "性别": "جىنسى", "民族": "مىللىتى", "出生": "تۇغۇلغان ۋاقتى",
+                 "住址": "ئادرېسى", "签发机关": "تارقاتقان ئورگان", "有效期限": "ئۈنۈملۈك مۇددىتى"}
+
+
+def uyghur(page: ms.RasterPage, x_right: float, baseline: float, text: str, pt: float,
+           color=(0, 0, 0), x_left: float | None = None) -> list[int]:
+    """Draw Uyghur (right to left, shaped by raqm) ending at ``x_right`` or starting at
+    ``x_left``; returns its ink box."""
+    font = ImageFont.truetype(UYGHUR_FONT, size=page.px(pt), layout_engine=ImageFont.Layout.RAQM)
+    kw = dict(font=font, direction="rtl", language="ug", anchor="ls")
+    width = page.draw.textlength(text, font=font, direction="rtl", language="ug")
+    x = x_left if x_left is not None else x_right - width
+    scratch = Image.new("L", page.image.size, 0)
+    ImageDraw.Draw(scratch).text((x, baseline), text, fill=255, **kw)
+    page.draw.text((x, baseline), text, fill=color, **kw)
+    return list(scratch.getbbox())
+
+
+def scripts_id_card(back: bool) -> tuple[ms.RasterPage, list[dict], list[list[int]]]:
+    """A Xinjiang ID card (front or back) at 300 DPI: every label in Uyghur above the Chinese,
+    the holder's name in Uyghur above the Chinese name. Returns the page, the regions to mask
+    and boxes that must stay visible (the labels)."""
+    name = SCRIPTS_ROSTER[0]["name"]
+    page = ms.RasterPage(1100, 700, marks=[(name, "name")], dpi=300)
+    page.rounded_rect(20, 20, 1080, 680, 30, 2, (150, 150, 150), fill=(236, 240, 244))
+    labels, extra = [], []
+    fields = ([("签发机关", "和静县公安局"), ("有效期限", "2020.05.11-2040.05.11")] if back else
+              [("姓名", name), ("性别", "女"), ("民族", "维吾尔"), ("出生", "1990 年 3 月 8 日"),
+               ("住址", "新疆和静县和静镇团结路18号")])
+    for i, (label, value) in enumerate(fields):
+        baseline = (470 if back else 150) + i * 100
+        labels.append(uyghur(page, 0, baseline - 42, UYGHUR_LABELS[label], 6.5,
+                             color=(60, 90, 150), x_left=90))
+        page.text(90, baseline, label, font="sans", pt=9, color=(60, 90, 150))
+        page.text(250 if back else 230, baseline, value, font="sans", pt=11)
+        if label == "姓名":
+            box = uyghur(page, 0, baseline - 48, UYGHUR_NAME, 9, x_left=232)
+            extra.append({"kind": "name", "bbox": box, "text": UYGHUR_NAME})
+    if back:
+        page.text(550, 200, "中华人民共和国", font="sans", pt=16, align="center")
+        page.text(550, 300, "居民身份证", font="sans", pt=20, align="center")
+    return page, regions_json(page.regions, page.width, page.height) + extra, labels
+
+
+def make_scripts(out: Path) -> dict:
+    """Write the other-script fixtures; returns ``expected.json``."""
+    files = []
+
+    def add(file, folder, page, reason, regions, clear=()):
+        page.image.save(out / file)
+        files.append({"file": file, "folder": folder, "reason": reason, "regions": regions,
+                      "clear": [list(b) for b in clear]})
+
+    page, regions, labels = scripts_id_card(back=False)
+    add("id_card_front.png", "A", page,
+        "the holder's name in Uyghur above the Chinese name; Uyghur labels above the Chinese",
+        regions, clear=labels)
+    page, regions, labels = scripts_id_card(back=True)
+    add("id_card_back.png", "A", page, "bilingual labels only: nothing to mask", regions,
+        clear=labels)
+
+    unit = SCRIPTS_ROSTER[0]["unit"]
+    page = ms.RasterPage(1240, 900, marks=[(unit, "unit")], dpi=150)
+    page.text(620, 110, unit, font="serif", pt=20, color=(200, 30, 30), align="center")
+    box = uyghur(page, 0, 170, UYGHUR_UNIT, 13, color=(200, 30, 30),
+                 x_left=620 - 0.5 * page.draw.textlength(
+                     UYGHUR_UNIT, direction="rtl", language="ug",
+                     font=ImageFont.truetype(UYGHUR_FONT, size=page.px(13),
+                                             layout_engine=ImageFont.Layout.RAQM)))
+    page.line(100, 200, 1140, 200, 4, (200, 30, 30))
+    page.text(620, 300, "关于做好2024年度职称申报工作的通知", font="sans", pt=14, align="center")
+    body = page.text(120, 400, "各科室：现将有关事项通知如下，请认真组织申报。", font="sans", pt=11)
+    add("letterhead.png", "A", page, "the unit in Uyghur under the letterhead's Chinese",
+        regions_json(page.regions, page.width, page.height)
+        + [{"kind": "unit", "bbox": box, "text": UYGHUR_UNIT}],
+        clear=[glyph_box(body)])
+
+    name = SCRIPTS_ROSTER[1]["name"]
+    page = ms.RasterPage(1240, 900, marks=[(name, "name"), ("ZUO JIA", "name")], dpi=150)
+    page.text(620, 130, "继续教育合格证书", font="serif", pt=22, align="center")
+    page.text(620, 200, "CERTIFICATE OF CONTINUING EDUCATION", font="sans", pt=11, align="center")
+    page.text(150, 330, f"{name} 同志：", font="sans", pt=14)
+    page.text(150, 400, "Name: ZUO JIA", font="sans", pt=12)
+    date = page.text(150, 480, "已完成2023年度继续医学教育，学分合格。", font="sans", pt=12)
+    add("certificate_pinyin.png", "B", page, "the name's pinyin on a bilingual certificate",
+        regions_json(page.regions, page.width, page.height), clear=[glyph_box(date)])
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": SCRIPTS_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels)",
+            "clear": "boxes that must stay visible (labels, body text)",
+        },
+        "files": files,
+    }
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
@@ -923,7 +1041,8 @@ def write_json(path: Path, doc: dict):
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
-GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer}
+GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
+          "scripts": make_scripts}
 
 
 def main(argv=None):

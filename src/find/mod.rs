@@ -2,6 +2,7 @@
 //! hints), handwritten signatures, unit seals and the eyes of every face.
 
 pub mod labels;
+pub mod scripts;
 pub mod seals;
 pub mod terms;
 pub mod text;
@@ -57,6 +58,9 @@ pub enum Evidence {
     Signature,
     /// A red official seal.
     Seal,
+    /// In a script the recogniser cannot read (Uyghur, Mongolian), beside a masked name or
+    /// unit: the line above or below it in the same field, or the rest of its line.
+    OtherScript,
     /// Face landmarks.
     Landmarks,
     /// A pattern (ID number).
@@ -73,6 +77,7 @@ impl Evidence {
             Evidence::Label => "label",
             Evidence::Signature => "signature",
             Evidence::Seal => "seal",
+            Evidence::OtherScript => "other_script",
             Evidence::Landmarks => "landmarks",
             Evidence::Pattern => "pattern",
             Evidence::Manual => "manual",
@@ -135,6 +140,8 @@ pub fn find(
             .push("folder not in the roster: only labels, seals and faces were used".into()),
     }
     labels::find(page, &lines, &mut findings);
+    let spelled_beside = scripts::beside(&lines, &findings.regions);
+    findings.regions.extend(spelled_beside);
     let text_unit_boxes: Vec<Rect> = findings
         .regions
         .iter()
@@ -189,6 +196,19 @@ impl<'a> Line<'a> {
         Rect::around(&points).padded(TEXT_PAD.0 * h, TEXT_PAD.1 * h)
     }
 
+    /// Whether normalized characters `start..end` begin and end at word boundaries: no Latin
+    /// letter right before or after them in the line.
+    fn is_whole_words(&self, start: usize, end: usize) -> bool {
+        let glyphs = &self.line.glyphs;
+        let first = self.norm.origin[start];
+        let last = self.norm.origin[end - 1];
+        let letter = |i: Option<usize>| {
+            i.and_then(|i| glyphs.get(i))
+                .is_some_and(|g| g.ch.is_ascii_alphabetic())
+        };
+        !letter(first.checked_sub(1)) && !letter(Some(last + 1))
+    }
+
     /// Whether `next` continues this line: the next line of a paragraph (below, starting further
     /// left) or the next cell of a table row (to the right, at the same height).
     fn continues_into(&self, next: &Line) -> bool {
@@ -210,6 +230,9 @@ fn roster_matches(lines: &[Line], target: &Target, options: &FindOptions) -> Vec
     for line in lines {
         for term in target.searched(options) {
             for m in find_approx(&line.norm.chars, &term.chars, term.max_errors) {
+                if term.whole_words && !line.is_whole_words(m.start, m.end) {
+                    continue;
+                }
                 regions.push(Region {
                     kind: term.kind,
                     evidence: Evidence::Roster,
@@ -232,7 +255,10 @@ fn roster_matches(lines: &[Line], target: &Target, options: &FindOptions) -> Vec
 /// Matches that start at the end of `a` and finish at the start of `b`.
 fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> Vec<Region> {
     let mut regions = Vec::new();
-    for term in target.searched(options).filter(|t| t.chars.len() >= 3) {
+    for term in target
+        .searched(options)
+        .filter(|t| t.chars.len() >= 3 && !t.whole_words)
+    {
         let m = term.chars.len();
         let tail_start = a.norm.len().saturating_sub(m);
         let head_end = b.norm.len().min(m);
@@ -336,7 +362,14 @@ pub fn is_id_number(s: &str) -> bool {
     bytes[17].to_ascii_lowercase() == CHECK[(sum % 11) as usize]
 }
 
-/// Merges overlapping regions of the same kind into one.
+/// Whether two overlapping boxes can become one without masking much that neither covers (a
+/// short line on a long one would add the empty corner beside it).
+fn merges_cleanly(a: &Rect, b: &Rect) -> bool {
+    let covered = a.area() + b.area() - a.intersection(b).area();
+    a.overlaps(b) && a.union(b).area() <= 1.1 * covered
+}
+
+/// Merges overlapping regions of the same kind into one where that masks little more.
 fn merge_overlapping(mut regions: Vec<Region>) -> Vec<Region> {
     let mut merged: Vec<Region> = Vec::new();
     while let Some(mut region) = regions.pop() {
@@ -345,7 +378,8 @@ fn merge_overlapping(mut regions: Vec<Region>) -> Vec<Region> {
             grew = false;
             let mut i = 0;
             while i < regions.len() {
-                if regions[i].kind == region.kind && regions[i].rect.overlaps(&region.rect) {
+                if regions[i].kind == region.kind && merges_cleanly(&region.rect, &regions[i].rect)
+                {
                     region.rect = region.rect.union(&regions[i].rect);
                     regions.swap_remove(i);
                     grew = true;
@@ -430,6 +464,20 @@ pub(crate) mod tests {
 
     fn covers(region: &Region, x0: f32, x1: f32) -> bool {
         region.rect.x0 <= x0 && region.rect.x1 >= x1
+    }
+
+    #[test]
+    fn pinyin_of_the_name_is_masked_in_any_case_order_and_spacing_but_not_inside_a_word() {
+        let t = target("左佳", "和静县中医医院", &[]);
+        for text in ["Name: Zuo Jia", "ZUO JIA", "Jia Zuo", "zuojia"] {
+            let regions = regions_for(vec![line_at(text, 100.0, 100.0, 20.0)], &t);
+            assert_eq!(regions.len(), 1, "{text}: {regions:?}");
+            assert_eq!(regions[0].kind, Kind::Name);
+        }
+        for text in ["Zuojiang County", "Name: Zuo Jian"] {
+            let regions = regions_for(vec![line_at(text, 100.0, 100.0, 20.0)], &t);
+            assert!(regions.is_empty(), "{text}: {regions:?}");
+        }
     }
 
     #[test]
@@ -649,5 +697,16 @@ pub(crate) mod tests {
             r(50.0, Kind::Name),
         ]);
         assert_eq!(merged.len(), 3);
+        let short_on_long = merge_overlapping(vec![
+            Region {
+                rect: Rect::new(0.0, 0.0, 40.0, 12.0),
+                ..r(0.0, Kind::Name)
+            },
+            Region {
+                rect: Rect::new(0.0, 10.0, 100.0, 30.0),
+                ..r(0.0, Kind::Name)
+            },
+        ]);
+        assert_eq!(short_on_long.len(), 2, "{short_on_long:?}");
     }
 }

@@ -14,6 +14,9 @@ pub struct Term {
     pub chars: Vec<char>,
     /// Most edits accepted for a match.
     pub max_errors: usize,
+    /// Whether a match must be whole words of Latin letters (a pinyin spelling inside a longer
+    /// word is something else: "lina" in "online").
+    pub whole_words: bool,
 }
 
 impl Term {
@@ -39,7 +42,19 @@ impl Term {
             kind,
             chars,
             max_errors,
+            whole_words: false,
         })
+    }
+
+    /// A Latin spelling of the name, matched as whole words, exactly unless it is long.
+    fn latin(spelling: &str) -> Term {
+        let chars = Normalized::new(spelling.chars()).chars;
+        Term {
+            kind: Kind::Name,
+            max_errors: usize::from(chars.len() >= 10),
+            chars,
+            whole_words: true,
+        }
     }
 }
 
@@ -84,8 +99,14 @@ impl Target {
 
     fn for_applicants(applicants: &[Applicant]) -> Target {
         let mut texts: Vec<(Kind, String)> = Vec::new();
+        let mut latin = Vec::new();
         for applicant in applicants {
             texts.push((Kind::Name, applicant.name.clone()));
+            latin.extend(
+                pinyin_spellings(&applicant.name)
+                    .iter()
+                    .map(|s| Term::latin(s)),
+            );
             for unit in std::iter::once(&applicant.unit).chain(&applicant.aliases) {
                 for variant in unit_variants(unit) {
                     texts.push((Kind::Unit, variant));
@@ -99,11 +120,13 @@ impl Target {
             );
         }
         let mut terms: Vec<Term> = Vec::new();
-        for (kind, text) in texts {
-            if let Some(term) = Term::new(kind, &text) {
-                if !terms.iter().any(|t| t.chars == term.chars) {
-                    terms.push(term);
-                }
+        let all = texts
+            .iter()
+            .filter_map(|(kind, text)| Term::new(*kind, text))
+            .chain(latin);
+        for term in all {
+            if !terms.iter().any(|t| t.chars == term.chars) {
+                terms.push(term);
             }
         }
         terms.sort_by_key(|t| std::cmp::Reverse(t.chars.len()));
@@ -112,6 +135,63 @@ impl Target {
             review: None,
         }
     }
+}
+
+/// Readings kept per character of a name (a surname's own reading is among the first three:
+/// 单 dan, chan, shan).
+const READINGS_PER_CHARACTER: usize = 3;
+
+/// Fewest letters in a pinyin spelling worth searching for.
+const MIN_PINYIN_LETTERS: usize = 4;
+
+/// The pinyin spellings of a Chinese name, without tones or spaces (case and spacing are
+/// ignored when matching): in its order ("zuojia", also for a transliterated name such as
+/// 米热古丽·阿布都拉 → "mireguliabudula"), and for a Han name also given name first ("jiazuo").
+/// Every combination of the first readings of polyphonic characters (单 dan, chan, shan). None for a
+/// name with a character that has no pinyin.
+pub fn pinyin_spellings(name: &str) -> Vec<String> {
+    use pinyin::ToPinyinMulti;
+    let characters: Vec<char> = name
+        .chars()
+        .filter(|c| !super::text::is_separator(*c))
+        .collect();
+    let mut readings: Vec<Vec<&str>> = Vec::new();
+    for ch in &characters {
+        let Some(multi) = ch.to_pinyin_multi() else {
+            return Vec::new();
+        };
+        let mut plain: Vec<&str> = multi.into_iter().map(|p| p.plain()).collect();
+        plain.dedup();
+        plain.truncate(READINGS_PER_CHARACTER);
+        readings.push(plain);
+    }
+    let mut spellings: Vec<Vec<&str>> = vec![Vec::new()];
+    for options in &readings {
+        spellings = spellings
+            .iter()
+            .flat_map(|start| {
+                options.iter().map(move |r| {
+                    let mut next = start.clone();
+                    next.push(r);
+                    next
+                })
+            })
+            .collect();
+    }
+    let han_name = !name.chars().any(super::text::is_separator);
+    let mut out: Vec<String> = Vec::new();
+    for syllables in spellings {
+        let mut orders = vec![syllables.concat()];
+        if han_name && syllables.len() >= 2 {
+            orders.push(syllables[1..].concat() + syllables[0]);
+        }
+        for spelling in orders {
+            if spelling.len() >= MIN_PINYIN_LETTERS && !out.contains(&spelling) {
+                out.push(spelling);
+            }
+        }
+    }
+    out
 }
 
 /// Region prefixes that writers drop or abbreviate, with their short forms.
@@ -192,6 +272,25 @@ mod tests {
     }
 
     #[test]
+    fn pinyin_spellings_in_both_orders_and_for_transliterated_names() {
+        let zuo = pinyin_spellings("左佳");
+        assert!(zuo.contains(&"zuojia".to_string()), "{zuo:?}");
+        assert!(zuo.contains(&"jiazuo".to_string()), "{zuo:?}");
+        let shan = pinyin_spellings("单丽");
+        assert!(shan.contains(&"shanli".to_string()), "{shan:?}");
+        let uyghur = pinyin_spellings("米热古丽·阿布都拉");
+        assert!(
+            uyghur.contains(&"mireguliabudula".to_string()),
+            "{uyghur:?}"
+        );
+        assert!(
+            !uyghur.contains(&"abudulamireguli".to_string()),
+            "{uyghur:?}"
+        );
+        assert!(pinyin_spellings("王一").iter().all(|s| s.len() >= 4));
+    }
+
+    #[test]
     fn prefecture_is_abbreviated_but_never_dropped_to_a_generic_name() {
         let v = unit_variants("巴音郭楞蒙古自治州人民医院");
         assert!(v.contains(&"巴州人民医院".to_string()), "{v:?}");
@@ -232,10 +331,18 @@ mod tests {
     #[test]
     fn error_budgets_are_tight_for_short_names() {
         let target = Target::for_applicant(&applicant("王玥", "和静县中医医院", &["和静县中医院"]));
-        let name = target.terms.iter().find(|t| t.kind == Kind::Name).unwrap();
+        let name = target
+            .terms
+            .iter()
+            .find(|t| t.kind == Kind::Name && !t.whole_words)
+            .unwrap();
         assert_eq!(name.max_errors, 0);
         let dotted = Target::for_applicant(&applicant("米热古丽·阿布都拉", "X县医院", &[]));
-        let name = dotted.terms.iter().find(|t| t.kind == Kind::Name).unwrap();
+        let name = dotted
+            .terms
+            .iter()
+            .find(|t| t.kind == Kind::Name && !t.whole_words)
+            .unwrap();
         assert_eq!(name.chars.len(), 8);
         assert_eq!(name.max_errors, 2);
     }

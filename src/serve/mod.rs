@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 
 use crate::check::Lang;
 use crate::detect::{Detections, Detector};
-use crate::pages::Page;
 use crate::error::{Error, Result};
+use crate::pages::Page;
 use crate::pipeline::RunConfig;
 use security::Guard;
 use workspace::Workspace;

@@ -31,6 +31,14 @@ files should find:
     with the unit in Uyghur under the Chinese, a certificate with the name's
     pinyin.  Uyghur is shaped with raqm in UKIJ Tuz Tom (fonts-ukij-uyghur).
 
+``tests/fixtures/handwriting/``
+    Names and units written by hand where a page's layout puts them: an
+    award certificate's "______同学：" filled in, a form's 姓名 and 工作单位
+    cells and its 承诺人（签字） line, and the same form left blank (nothing
+    to mask).  The hand is AR PL UKai (fonts-arphic-ukai) with every
+    character turned, sheared, scaled and shifted at random, crowded and
+    thickened, in ballpoint blue.
+
 ``tests/fixtures/bad/``
     Files a batch run must survive: empty, mislabelled, random bytes,
     truncated JPEG/PNG, password-protected PDF, a PDF with no pages, a PDF
@@ -57,6 +65,7 @@ import argparse  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import math  # noqa: E402
+import random  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import struct  # noqa: E402
@@ -64,7 +73,7 @@ import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
 from fpdf.enums import TextMode  # noqa: E402
-from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps  # noqa: E402
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont, ImageOps  # noqa: E402
 
 FIXTURES = ms.REPO_ROOT / "tests" / "fixtures"
 
@@ -946,6 +955,20 @@ def uyghur(page: ms.RasterPage, x_right: float, baseline: float, text: str, pt: 
     return list(scratch.getbbox())
 
 
+class FolderFiles:
+    """Raster pages saved into a fixture group, each with its applicant's folder, as
+    ``expected.json`` lists them."""
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.entries: list[dict] = []
+
+    def add(self, file, folder, page, reason, regions, clear=()):
+        page.image.save(self.out / file)
+        self.entries.append({"file": file, "folder": folder, "reason": reason,
+                             "regions": regions, "clear": [list(b) for b in clear]})
+
+
 def scripts_id_card(back: bool) -> tuple[ms.RasterPage, list[dict], list[list[int]]]:
     """A Xinjiang ID card (front or back) at 300 DPI: every label in Uyghur above the Chinese,
     the holder's name in Uyghur above the Chinese name. Returns the page, the regions to mask
@@ -974,12 +997,8 @@ def scripts_id_card(back: bool) -> tuple[ms.RasterPage, list[dict], list[list[in
 
 def make_scripts(out: Path) -> dict:
     """Write the other-script fixtures; returns ``expected.json``."""
-    files = []
-
-    def add(file, folder, page, reason, regions, clear=()):
-        page.image.save(out / file)
-        files.append({"file": file, "folder": folder, "reason": reason, "regions": regions,
-                      "clear": [list(b) for b in clear]})
+    files = FolderFiles(out)
+    add = files.add
 
     page, regions, labels = scripts_id_card(back=False)
     add("id_card_front.png", "A", page,
@@ -1021,7 +1040,139 @@ def make_scripts(out: Path) -> dict:
             "regions": "what must be masked (image pixels)",
             "clear": "boxes that must stay visible (labels, body text)",
         },
-        "files": files,
+        "files": files.entries,
+    }
+
+
+# --------------------------------------------------------------------------
+# Handwriting in printed blanks
+# --------------------------------------------------------------------------
+
+HANDWRITING_FONT = "/usr/share/fonts/truetype/arphic/ukai.ttc"
+
+HANDWRITING_ROSTER = [
+    {"folder": "A", "name": "马晓燕", "unit": "和静县人民医院", "aliases": ""},
+    {"folder": "B", "name": "李建国", "unit": "巴州人民医院", "aliases": ""},
+]
+
+BALLPOINT = (25, 45, 150)
+
+
+def handwriting(page: ms.RasterPage, x: float, baseline: float, text: str, pt: float,
+                seed: int) -> list[int]:
+    """Write ``text`` as a hand would, starting at ``x`` on ``baseline``: each character of
+    AR PL UKai turned, sheared, scaled and shifted at random, crowded, sometimes thickened, in
+    ballpoint blue. Returns the ink box."""
+    rng = random.Random(seed)
+    size = round(page.px(pt))
+    font = ImageFont.truetype(HANDWRITING_FONT, size=size)
+    ink = Image.new("L", page.image.size, 0)
+    pen = x
+    for ch in text:
+        s = size  # the glyph is drawn around the centre of a 2s x 2s tile
+        tile = Image.new("L", (2 * s, 2 * s), 0)
+        ImageDraw.Draw(tile).text((s / 2, 1.4 * s), ch, font=font, fill=255, anchor="ls")
+        k, shear = rng.uniform(0.85, 1.2), rng.uniform(-0.35, 0.1)
+        tile = tile.rotate(rng.uniform(-12, 8), resample=Image.Resampling.BICUBIC)
+        tile = tile.transform(tile.size, Image.Transform.AFFINE,
+                              (1 / k, shear / k, s - s / k - shear * s / k, 0, 1 / k, s - s / k),
+                              resample=Image.Resampling.BICUBIC)
+        tile = warped(tile, rng, 0.2 * s)
+        if rng.random() < 0.5:
+            tile = tile.filter(ImageFilter.MaxFilter(3))
+        at = (round(pen - s / 2), round(baseline - 1.4 * s + rng.uniform(-0.12, 0.12) * s))
+        region = ink.crop((at[0], at[1], at[0] + 2 * s, at[1] + 2 * s))
+        ink.paste(ImageChops.lighter(region, tile), at)
+        pen += s * rng.uniform(0.66, 0.84)
+    ink = ink.filter(ImageFilter.GaussianBlur(0.6))
+    page.image.paste(BALLPOINT, mask=ink)
+    return list(ink.point(lambda v: 255 if v > 60 else 0).getbbox())
+
+
+def warped(tile: Image.Image, rng: random.Random, amplitude: float, cells: int = 4) -> Image.Image:
+    """``tile`` bent like a hand's strokes: a grid of cells each taken from a randomly moved
+    quadrilateral of the original (corners shared between cells, so the strokes stay whole)."""
+    w, h = tile.size
+    corners = [[(i * w / cells + rng.uniform(-amplitude, amplitude),
+                 j * h / cells + rng.uniform(-amplitude, amplitude))
+                for j in range(cells + 1)] for i in range(cells + 1)]
+    mesh = []
+    for i in range(cells):
+        for j in range(cells):
+            box = (round(i * w / cells), round(j * h / cells),
+                   round((i + 1) * w / cells), round((j + 1) * h / cells))
+            quad = (*corners[i][j], *corners[i][j + 1], *corners[i + 1][j + 1], *corners[i + 1][j])
+            mesh.append((box, quad))
+    return tile.transform(tile.size, Image.Transform.MESH, mesh,
+                          resample=Image.Resampling.BICUBIC)
+
+
+def handwriting_form(filled: bool) -> tuple[ms.RasterPage, list[dict], list[list[int]]]:
+    """An application form at 150 DPI: 姓名 and 工作单位 cells and a 承诺人（签字） line, filled in
+    by hand or left blank. Returns the page, the regions to mask and boxes that stay visible."""
+    applicant = HANDWRITING_ROSTER[0] if filled else HANDWRITING_ROSTER[1]
+    page = ms.RasterPage(1240, 1000, marks=[(applicant["name"], "name")], dpi=150)
+    page.text(620, 110, "专业技术职务任职资格申报表", font="serif", pt=20, align="center")
+    rows, clear, regions = [200, 290, 380, 470], [], []
+    for y in rows:
+        page.line(100, y, 1140, y, 2)
+    for x, y0, y1 in [(100, 200, 470), (1140, 200, 470), (300, 200, 470), (640, 200, 290),
+                      (800, 200, 290)]:
+        page.line(x, y0, x, y1, 2)
+    cells = [("姓名", 120, 260), ("性别", 660, 260), ("工作单位", 120, 350),
+             ("申报职称", 120, 440)]
+    for label, x, baseline in cells:
+        clear.append(glyph_box(page.text(x, baseline, label, font="sans", pt=13)))
+    clear.append(glyph_box(page.text(820, 260, "女" if filled else "男", font="sans", pt=13)))
+    clear.append(glyph_box(page.text(320, 440, "主管护师", font="sans", pt=13)))
+    page.text(120, 560, "本人承诺以上信息真实有效。", font="sans", pt=12)
+    clear.append(glyph_box(page.text(120, 660, "承诺人（签字）：", font="sans", pt=12)))
+    clear.append(glyph_box(page.text(760, 760, "2024年5月20日", font="sans", pt=12)))
+    if filled:
+        for text, x, baseline, pt, seed, kind in [
+                (applicant["name"], 330, 262, 17, 1, "name"),
+                (applicant["unit"], 330, 352, 16, 2, "unit"),
+                (applicant["name"], 430, 668, 18, 3, "name")]:
+            box = handwriting(page, x, baseline, text, pt, seed)
+            regions.append({"kind": kind, "bbox": box, "text": text})
+    return page, regions, clear
+
+
+def make_handwriting(out: Path) -> dict:
+    """Write the handwriting fixtures; returns ``expected.json``."""
+    files = FolderFiles(out)
+    add = files.add
+
+    name = HANDWRITING_ROSTER[0]["name"]
+    page = ms.RasterPage(1240, 900, dpi=150)
+    page.text(620, 140, "荣 誉 证 书", font="serif", pt=28, align="center", color=(190, 30, 30))
+    box = handwriting(page, 160, 318, name, 22, seed=4)
+    page.line(140, 326, box[2] + 12, 326, 2)
+    salutation = page.text(box[2] + 16, 320, "同学：", font="serif", pt=16)
+    body = [page.text(230, 400, "在2023—2024学年度临床实习中表现突出，", font="serif", pt=15),
+            page.text(160, 470, "被评为“优秀实习生”。特发此证，以资鼓励。", font="serif", pt=15)]
+    issuer = page.text(1080, 640, "巴州卫生学校", font="serif", pt=15, align="right")
+    date = page.text(1080, 700, "二〇二四年六月", font="serif", pt=15, align="right")
+    add("award_certificate.png", "A", page,
+        "the name written by hand in the blank before 同学：",
+        [{"kind": "name", "bbox": box, "text": name}],
+        clear=[glyph_box(g) for g in [salutation, *body, issuer, date]])
+
+    page, regions, clear = handwriting_form(filled=True)
+    add("form_filled.png", "A", page,
+        "the name and unit written by hand in the 姓名 and 工作单位 cells, the name signed after "
+        "承诺人（签字）", regions, clear=clear)
+    page, regions, clear = handwriting_form(filled=False)
+    add("form_blank.png", "B", page, "the same form left blank: nothing to mask", regions,
+        clear=clear)
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": HANDWRITING_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels)",
+            "clear": "boxes that must stay visible (labels, printed values, body text)",
+        },
+        "files": files.entries,
     }
 
 
@@ -1042,7 +1193,7 @@ def write_json(path: Path, doc: dict):
 
 
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
-          "scripts": make_scripts}
+          "scripts": make_scripts, "handwriting": make_handwriting}
 
 
 def main(argv=None):

@@ -1,5 +1,7 @@
 //! Label hints: the text in the value position of labels such as 姓名 or 工作单位 is masked even
-//! when it does not match the roster; handwriting after a signature label is masked as the name.
+//! when it does not match the roster, and so is the addressee before a salutation at the start of
+//! a line (______同学：). Where that position holds ink no printed line explains (handwriting
+//! the OCR did not find), the ink is masked.
 
 use image::RgbImage;
 
@@ -82,6 +84,15 @@ const STOP_WORDS: &[&str] = &[
 /// Words between a label and its value that are part of the label (承诺人（签字）：).
 const LABEL_SUFFIXES: &[&str] = &["签字", "签名", "盖章", "手签"];
 
+/// Words after the addressee's name at the start of a certificate or a letter (张三同志：).
+const SALUTATIONS: &[&str] = &["同志", "同学", "先生", "女士"];
+/// Words before a salutation that address many people, not one (各位同学：).
+const GROUP_ADDRESSEES: &[&str] = &["各位", "全体", "广大", "诸位"];
+/// Words before the addressee's name that are not part of it (尊敬的张三先生：).
+const ADDRESS_PREFIXES: &[&str] = &["尊敬的", "亲爱的"];
+/// The addressee before a salutation is masked as a name of at most this many characters.
+const ADDRESSEE: Label = label("同志", Kind::Name, false);
+
 /// Adds label-hint regions (and review reasons for unreadable values) to `findings`.
 pub fn find(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
     for line in lines {
@@ -90,6 +101,90 @@ pub fn find(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
                 Some((start, stop)) => mask_value(line, start, stop, label, findings),
                 None => value_beside(page, lines, line, label, findings),
             }
+        }
+        if let Some(salutation) = salutation_in(line) {
+            addressee(page, lines, line, salutation, findings);
+        }
+    }
+}
+
+/// The normalized index where a salutation opens the line (…同学： with nothing after the
+/// colon), if one does.
+fn salutation_in(line: &Line) -> Option<usize> {
+    let chars = &line.norm.chars;
+    SALUTATIONS.iter().find_map(|word| {
+        let sc: Vec<char> = word.chars().collect();
+        let at = (0..=chars.len().checked_sub(sc.len())?).find(|&i| chars[i..].starts_with(&sc))?;
+        let last = line.norm.origin[at + sc.len() - 1];
+        let rest = &line.line.glyphs[last + 1..];
+        let opens = rest.first().is_some_and(|g| "：:".contains(g.ch))
+            && rest[1..].iter().all(|g| g.ch.is_whitespace());
+        (opens && at <= ADDRESSEE.max_len).then_some(at)
+    })
+}
+
+/// Masks the addressee before the salutation at normalized index `at`: the characters before it
+/// on its line, or, when the line starts with the salutation, the line or ink just left of it.
+fn addressee(page: &RgbImage, lines: &[Line], line: &Line, at: usize, findings: &mut Findings) {
+    let chars = &line.norm.chars;
+    let text: String = chars[..at].iter().collect();
+    let start = ADDRESS_PREFIXES
+        .iter()
+        .find(|p| text.starts_with(*p))
+        .map_or(0, |p| p.chars().count());
+    if GROUP_ADDRESSEES.iter().any(|g| text[..].ends_with(g)) {
+        return;
+    }
+    if start < at {
+        mask_value(line, start, at, &ADDRESSEE, findings);
+        // Handwriting is often larger than the print after it, so the name's estimated character
+        // boxes reach into the salutation: on a left-to-right line, masks of the name (this one
+        // and a roster match) stop halfway between the name's last character and the salutation.
+        let glyph_x =
+            |i: usize| Rect::around(&line.line.glyphs[line.norm.origin[i]].quad).center()[0];
+        let [a, b, ..] = line.line.quad;
+        if b[0] - a[0] > (b[1] - a[1]).abs() {
+            let between = 0.5 * (glyph_x(at - 1) + glyph_x(at));
+            let on_line = |r: &Rect| r.y0 < line.bbox.y1 && line.bbox.y0 < r.y1;
+            for name in findings.regions.iter_mut().filter(|r| {
+                r.kind == Kind::Name
+                    && on_line(&r.rect)
+                    && r.rect.x0 < between
+                    && between < r.rect.x1
+            }) {
+                name.rect.x1 = between;
+            }
+        }
+        return;
+    }
+    let h = line.bbox.height().max(1.0);
+    let before = lines
+        .iter()
+        .filter(|l| {
+            (l.bbox.center()[1] - line.bbox.center()[1]).abs() < 0.5 * h
+                && l.bbox.x1 <= line.bbox.x0 + 0.2 * h
+                && l.bbox.x1 > line.bbox.x0 - 3.0 * h
+        })
+        .max_by(|a, b| a.bbox.x1.total_cmp(&b.bbox.x1));
+    match before {
+        Some(name) if !name.norm.is_empty() => {
+            let end = name.norm.chars.len();
+            mask_value(
+                name,
+                end.saturating_sub(ADDRESSEE.max_len),
+                end,
+                &ADDRESSEE,
+                findings,
+            );
+        }
+        _ => {
+            let area = Rect::new(
+                line.bbox.x0 - 8.0 * h,
+                line.bbox.y0 - 0.8 * h,
+                line.bbox.x0 - 0.05 * h,
+                line.bbox.y1 + 0.5 * h,
+            );
+            mask_ink(page, lines, area, h, (Kind::Name, Evidence::Ink), findings);
         }
     }
 }
@@ -211,59 +306,117 @@ fn value_beside(
                 mask_value(cell, start, end, label, findings);
             }
         }
-        _ if label.signature => {
-            if let Some(rect) = ink_right_of(page, lines, &label_line.bbox) {
-                findings.regions.push(Region {
-                    kind: Kind::Name,
-                    evidence: Evidence::Signature,
-                    rect,
-                });
-            }
+        _ => {
+            // The writing runs up to the next printed text on the row (the next field).
+            let b = &label_line.bbox;
+            let next_field = lines
+                .iter()
+                .filter(|l| {
+                    (l.bbox.center()[1] - b.center()[1]).abs() < 0.5 * h
+                        && l.bbox.x0 >= b.x1 - 0.2 * h
+                })
+                .map(|l| l.bbox.x0)
+                .fold(b.x1 + MAX_WRITING * h, f32::min);
+            let area = Rect::new(b.x1 + 0.1 * h, b.y0 - 1.2 * h, next_field, b.y1 + 1.2 * h);
+            let evidence = if label.signature {
+                Evidence::Signature
+            } else {
+                Evidence::Ink
+            };
+            mask_ink(page, lines, area, h, (label.kind, evidence), findings);
         }
-        _ => {}
     }
 }
 
-/// The box of dark ink to the right of a label that no printed text line explains.
-fn ink_right_of(page: &RgbImage, lines: &[Line], label: &Rect) -> Option<Rect> {
-    let h = label.height().max(1.0);
-    let area = Rect::new(
-        label.x1 + 0.1 * h,
-        label.y0 - 1.2 * h,
-        label.x1 + 9.0 * h,
-        label.y1 + 1.2 * h,
-    );
+/// Masks as `kind` the ink in `area` that no printed line explains.
+fn mask_ink(
+    page: &RgbImage,
+    lines: &[Line],
+    area: Rect,
+    line_height: f32,
+    (kind, evidence): (Kind, Evidence),
+    findings: &mut Findings,
+) {
+    if let Some(rect) = loose_ink(page, lines, area, line_height) {
+        findings.regions.push(Region {
+            kind,
+            evidence,
+            rect,
+        });
+    }
+}
+
+/// The box of the dark ink in `area` that neither a printed text line nor a ruled line explains
+/// (rules: dark runs longer than [`RULE_LENGTH`] line heights across or [`RULE_HEIGHT`] down),
+/// if there is a stroke's worth of it.
+fn loose_ink(page: &RgbImage, lines: &[Line], area: Rect, line_height: f32) -> Option<Rect> {
+    let h = line_height;
     let [x0, y0, x1, y1] = area.to_pixels(page.width(), page.height());
+    let (w, rows) = ((x1 - x0) as usize, (y1 - y0) as usize);
     let printed: Vec<Rect> = lines
         .iter()
         .filter(|l| !l.line.is_unreadable())
         .map(|l| l.bbox)
         .collect();
+    let mut dark = vec![false; w * rows];
+    for (i, d) in dark.iter_mut().enumerate() {
+        let (x, y) = (x0 + (i % w) as u32, y0 + (i / w) as u32);
+        let p = page.get_pixel(x, y).0;
+        let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
+        *d = crate::detect::seals::luminance(p) < 110
+            && !printed
+                .iter()
+                .any(|r| fx >= r.x0 && fx < r.x1 && fy >= r.y0 && fy < r.y1);
+    }
+    let ruled = ruled_pixels(&dark, w, rows, RULE_LENGTH * h, RULE_HEIGHT * h);
     let mut ink: Option<Rect> = None;
     let mut count = 0usize;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let p = page.get_pixel(x, y).0;
-            let luma = (u32::from(p[0]) * 3 + u32::from(p[1]) * 6 + u32::from(p[2])) / 10;
-            if luma >= 110 {
-                continue;
-            }
-            let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
-            if printed
-                .iter()
-                .any(|r| fx >= r.x0 && fx < r.x1 && fy >= r.y0 && fy < r.y1)
-            {
-                continue;
-            }
-            count += 1;
-            let dot = Rect::new(fx - 0.5, fy - 0.5, fx + 0.5, fy + 0.5);
-            ink = Some(ink.map_or(dot, |r| r.union(&dot)));
-        }
+    for (i, _) in dark
+        .iter()
+        .zip(&ruled)
+        .enumerate()
+        .filter(|(_, (d, r))| **d && !**r)
+    {
+        count += 1;
+        let (fx, fy) = ((x0 as usize + i % w) as f32, (y0 as usize + i / w) as f32);
+        let dot = Rect::new(fx, fy, fx + 1.0, fy + 1.0);
+        ink = Some(ink.map_or(dot, |r| r.union(&dot)));
     }
     // A few specks are dust; a signature has at least a short stroke's worth of ink.
     (count as f32 >= 2.0 * h)
         .then(|| ink.map(|r| r.padded(0.3 * h, 0.3 * h)))
         .flatten()
+}
+
+/// Writing after a label is looked for up to this many of the label's heights to its right.
+const MAX_WRITING: f32 = 16.0;
+/// A dark run longer than this many line heights across is a rule (an underline, a table's
+/// border), not writing.
+const RULE_LENGTH: f32 = 3.0;
+/// A dark run longer than this many line heights down is a table's border.
+const RULE_HEIGHT: f32 = 1.8;
+
+/// Which of the `dark` pixels (`w` x `rows`, row by row) lie on a straight run longer than
+/// `across` pixels along a row or `down` pixels along a column.
+fn ruled_pixels(dark: &[bool], w: usize, rows: usize, across: f32, down: f32) -> Vec<bool> {
+    let mut ruled = vec![false; dark.len()];
+    let mut mark_runs = |index: &dyn Fn(usize, usize) -> usize, lines: usize, len: usize, min| {
+        for a in 0..lines {
+            let mut start = 0;
+            for b in 0..=len {
+                if b < len && dark[index(a, b)] {
+                    continue;
+                }
+                if (b - start) as f32 > min {
+                    (start..b).for_each(|k| ruled[index(a, k)] = true);
+                }
+                start = b + 1;
+            }
+        }
+    };
+    mark_runs(&|y, x| y * w + x, rows, w, across);
+    mark_runs(&|x, y| y * w + x, w, rows, down);
+    ruled
 }
 
 #[cfg(test)]
@@ -349,6 +502,95 @@ mod tests {
             .find(|r| r.evidence == Evidence::Signature)
             .expect("signature");
         assert!(sig.rect.x0 <= 420.0 && sig.rect.x1 >= 560.0, "{sig:?}");
+    }
+
+    /// Draws a scribble of `len` pixels from (x, y), about 25 pixels high, as a hand would.
+    fn scribble(page: &mut RgbImage, x: u32, y: u32, len: u32) {
+        for dx in 0..len {
+            for dy in 0..4 {
+                page.put_pixel(x + dx, y + (dx % 23) + dy, image::Rgb([25, 45, 150]));
+            }
+        }
+    }
+
+    /// A table row's rules around a cell from x 300 to 700, y 80 to 160.
+    fn cell_rules(page: &mut RgbImage) {
+        for x in 80..1100 {
+            for y in [80, 81, 160, 161] {
+                page.put_pixel(x, y, image::Rgb([0, 0, 0]));
+            }
+        }
+        for y in 80..162 {
+            for x in [300, 301, 700, 701] {
+                page.put_pixel(x, y, image::Rgb([0, 0, 0]));
+            }
+        }
+    }
+
+    #[test]
+    fn handwriting_the_ocr_missed_in_a_name_or_unit_cell_is_masked() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        for (label, kind) in [("姓名", Kind::Name), ("工作单位", Kind::Unit)] {
+            let mut page = white();
+            cell_rules(&mut page);
+            scribble(&mut page, 330, 105, 150);
+            let lines = vec![line_at(label, 100.0, 105.0, 30.0)];
+            let findings = findings_on(&page, lines, &t);
+            assert_eq!(findings.regions.len(), 1, "{label}: {findings:?}");
+            let r = findings.regions[0];
+            assert_eq!((r.kind, r.evidence), (kind, Evidence::Ink), "{label}");
+            // The scribble, not the cell's rules.
+            assert!(r.rect.x0 <= 330.0 && r.rect.x1 >= 480.0, "{r:?}");
+            assert!(r.rect.x0 > 302.0 && r.rect.x1 < 560.0, "{r:?}");
+            assert!(r.rect.y0 > 82.0 && r.rect.y1 < 160.0, "{r:?}");
+        }
+    }
+
+    #[test]
+    fn empty_cells_and_their_rules_mask_nothing() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        let mut page = white();
+        cell_rules(&mut page);
+        let lines = vec![line_at("姓名", 100.0, 105.0, 30.0)];
+        let findings = findings_on(&page, lines, &t);
+        assert!(findings.regions.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn the_addressee_before_a_salutation_is_masked_as_the_name() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        // Misread handwriting before 同学：, read as its own line or as part of it.
+        let joined = vec![line_at("王明同学：", 100.0, 100.0, 30.0)];
+        let apart = vec![
+            line_at("王明", 100.0, 100.0, 30.0),
+            line_at("同学：", 180.0, 100.0, 30.0),
+        ];
+        for lines in [joined, apart] {
+            let findings = findings_on(&white(), lines, &t);
+            assert_eq!(findings.regions.len(), 1, "{findings:?}");
+            let r = findings.regions[0].rect;
+            assert!(r.x0 <= 100.0 && r.x1 >= 160.0 && r.x1 < 185.0, "{r:?}");
+        }
+        // Unread: only ink before the salutation.
+        let mut page = white();
+        scribble(&mut page, 110, 100, 120);
+        let findings = findings_on(&page, vec![line_at("同学：", 250.0, 100.0, 30.0)], &t);
+        let ink = findings.regions.first().expect("ink masked");
+        assert_eq!(ink.evidence, Evidence::Ink);
+        assert!(ink.rect.x0 <= 110.0 && ink.rect.x1 >= 230.0, "{ink:?}");
+    }
+
+    #[test]
+    fn salutations_to_many_or_inside_a_sentence_mask_nothing() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        for text in [
+            "各位同学：",
+            "尊敬的各位先生：",
+            "该同志工作认真负责，业务能力强。",
+        ] {
+            let findings = findings_on(&white(), vec![line_at(text, 100.0, 100.0, 30.0)], &t);
+            assert!(findings.regions.is_empty(), "{text}: {findings:?}");
+        }
     }
 
     #[test]

@@ -56,6 +56,9 @@ pub enum Evidence {
     Label,
     /// Handwriting next to a signature label.
     Signature,
+    /// Ink the OCR did not read (handwriting) where a name goes: after a label such as 姓名 or
+    /// 工作单位, or before a salutation (______同学：).
+    Ink,
     /// A red official seal.
     Seal,
     /// In a script the recogniser cannot read (Uyghur, Mongolian), beside a masked name or
@@ -76,6 +79,7 @@ impl Evidence {
             Evidence::Roster => "roster",
             Evidence::Label => "label",
             Evidence::Signature => "signature",
+            Evidence::Ink => "ink",
             Evidence::Seal => "seal",
             Evidence::OtherScript => "other_script",
             Evidence::Landmarks => "landmarks",

@@ -2,6 +2,7 @@
 
 #![allow(dead_code, unused_imports)]
 
+pub mod expected;
 mod files;
 pub mod scripted;
 pub use files::copy_dir;

@@ -1063,6 +1063,9 @@ def handwriting(page: ms.RasterPage, x: float, baseline: float, text: str, pt: f
     """Write ``text`` as a hand would, starting at ``x`` on ``baseline``: each character of
     AR PL UKai turned, sheared, scaled and shifted at random, crowded, sometimes thickened, in
     ballpoint blue. Returns the ink box."""
+    if not Path(HANDWRITING_FONT).is_file():
+        sys.exit("error: missing the handwriting font; install it with: "
+                 "apt-get install -y fonts-arphic-ukai")
     rng = random.Random(seed)
     size = round(page.px(pt))
     font = ImageFont.truetype(HANDWRITING_FONT, size=size)

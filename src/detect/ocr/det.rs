@@ -34,16 +34,6 @@ pub const FIRST_SIDE: u32 = 960;
 const SMALL_TEXT: f32 = 12.0;
 /// Smallest input side: a one-line image gets white space above and below it, as on a page.
 pub const MIN_INPUT_SIDE: u32 = 96;
-/// One detection run sees at most about this many input pixels (a little more than the first
-/// pass's 704 x 960): a larger input (the small-print pass, 1152 x 1600 for A4) is detected in
-/// bands of rows whose maps are joined. ONNX Runtime holds about 175 MB for one whole A4 page at
-/// 1,600 px, so two workers detecting at once passed 1 GB.
-const MAX_RUN_PIXELS: u32 = 3 << 18;
-/// Rows each band also sees of its neighbours (model pixels, a multiple of 32), so that text near
-/// a cut is detected as it is on the whole page.
-const BAND_CONTEXT: u32 = 64;
-/// How far from its even share of the rows a cut may move to fall between text lines.
-const CUT_SLACK: u32 = 160;
 
 /// How a page is fitted into the model input.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,7 +57,7 @@ pub struct TextBox {
 /// small print.
 pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
     let first = fit(page.width(), page.height(), FIRST_SIDE);
-    let boxes = detect_at(session, page, first, &[])?;
+    let boxes = detect_at(session, page, first)?;
     let scale = first.scaled.0 as f32 / page.width() as f32;
     let small = |b: &TextBox| {
         let q = &b.quad;
@@ -77,51 +67,28 @@ pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
     };
     let full = fit(page.width(), page.height(), MAX_SIDE);
     if full != first && boxes.iter().any(small) {
-        let to_full = full.scaled.1 as f32 / page.height() as f32;
-        let text_rows: Vec<(f32, f32)> = boxes
-            .iter()
-            .map(|b| {
-                let r = crate::geometry::Rect::around(&b.quad);
-                (r.y0 * to_full, r.y1 * to_full)
-            })
-            .collect();
-        return detect_at(session, page, full, &text_rows);
+        return detect_at(session, page, full);
     }
     Ok(boxes)
 }
 
-/// Finds text regions on a page fitted into the model input as `fit` says, in bands of rows
-/// when the input is larger than [`MAX_RUN_PIXELS`], cut away from `text_rows` (input rows known
-/// to hold text).
-fn detect_at(
-    session: &mut Session,
-    page: &RgbImage,
-    fit: Fit,
-    text_rows: &[(f32, f32)],
-) -> Result<Vec<TextBox>> {
+/// Finds text regions on a page fitted into the model input as `fit` says.
+fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<TextBox>> {
     let (w, h) = fit.scaled;
-    let (iw, ih) = fit.input;
-    let mut canvas = RgbImage::from_pixel(iw, ih, image::Rgb([255, 255, 255]));
+    let mut canvas = RgbImage::from_pixel(fit.input.0, fit.input.1, image::Rgb([255, 255, 255]));
     imageops::replace(
         &mut canvas,
         &imageops::resize(page, w, h, imageops::FilterType::Triangle),
         0,
         0,
     );
-    let mut map = ndarray::Array2::<f32>::zeros((ih as usize, iw as usize));
-    for band in bands(iw, ih, text_rows) {
-        let (top, bottom) = band.seen;
-        let rows = imageops::crop_imm(&canvas, 0, top, iw, bottom - top).to_image();
-        let input = to_tensor(&rows);
-        let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
-        let prob = outputs[0].try_extract_array::<f32>()?;
-        let prob = prob
-            .to_shape(((bottom - top) as usize, iw as usize))
-            .map_err(|e| crate::error::Error::Inference(e.to_string()))?;
-        let (from, to) = band.kept;
-        map.slice_mut(ndarray::s![from as usize..to as usize, ..])
-            .assign(&prob.slice(ndarray::s![(from - top) as usize..(to - top) as usize, ..]));
-    }
+    let input = to_tensor(&canvas);
+    let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
+    let prob = outputs[0].try_extract_array::<f32>()?;
+    let (iw, ih) = fit.input;
+    let map = prob
+        .to_shape((ih as usize, iw as usize))
+        .map_err(|e| crate::error::Error::Inference(e.to_string()))?;
     let sx = page.width() as f32 / w as f32;
     let sy = page.height() as f32 / h as f32;
     let boxes = boxes_from_map(&map.view(), iw, ih)
@@ -132,48 +99,6 @@ fn detect_at(
         })
         .collect();
     Ok(boxes)
-}
-
-/// A band of input rows detected in one run: the rows the model sees and the rows of its map that
-/// are kept (the others belong to the neighbouring bands).
-#[derive(Debug, Clone, Copy, PartialEq)]
-struct Band {
-    seen: (u32, u32),
-    kept: (u32, u32),
-}
-
-/// Splits an input of `width` x `height` (multiples of 32) into as few bands as keep each run
-/// within [`MAX_RUN_PIXELS`], cutting on multiples of 32 near even shares, where the fewest
-/// `text_rows` cross (nearest the even share among equals).
-fn bands(width: u32, height: u32, text_rows: &[(f32, f32)]) -> Vec<Band> {
-    let count = (width * height).div_ceil(MAX_RUN_PIXELS).max(1);
-    let crossing = |y: u32| {
-        let y = y as f32;
-        text_rows.iter().filter(|(a, b)| *a < y && y < *b).count()
-    };
-    let mut cuts = vec![0];
-    for k in 1..count {
-        let share = (height * k / count).div_ceil(32) * 32;
-        let lowest = share
-            .saturating_sub(CUT_SLACK)
-            .max(cuts[cuts.len() - 1] + 32);
-        let highest = (share + CUT_SLACK).min(height - 32);
-        let best = (lowest / 32..=highest / 32)
-            .map(|i| i * 32)
-            .min_by_key(|&y| (crossing(y), y.abs_diff(share)))
-            .unwrap_or(share);
-        cuts.push(best);
-    }
-    cuts.push(height);
-    cuts.windows(2)
-        .map(|c| Band {
-            seen: (
-                c[0].saturating_sub(BAND_CONTEXT),
-                (c[1] + BAND_CONTEXT).min(height),
-            ),
-            kept: (c[0], c[1]),
-        })
-        .collect()
 }
 
 /// How a page of this size is fitted into a model input of at most `max_side` pixels (see
@@ -322,34 +247,6 @@ mod tests {
         let strip = fit(5000, 100, MAX_SIDE);
         assert_eq!(strip.scaled, (1600, 32));
         assert_eq!(strip.input, (1600, 96));
-    }
-
-    #[test]
-    fn large_inputs_are_detected_in_bands_cut_between_text_lines() {
-        assert_eq!(
-            bands(704, 960, &[]),
-            vec![Band {
-                seen: (0, 960),
-                kept: (0, 960)
-            }]
-        );
-        // A4 at 1,600 px: three bands; the even cut at 544 would cross a line at 530..570.
-        let a4 = bands(1152, 1600, &[(530.0, 570.0), (470.0, 505.0)]);
-        assert_eq!(a4.len(), 3);
-        let cut = a4[0].kept.1;
-        assert_eq!(cut % 32, 0);
-        assert_eq!(cut, 512, "{a4:?}");
-        assert_eq!(a4[1].kept.0, cut);
-        assert_eq!(a4[2].kept.1, 1600);
-        assert_eq!(a4[0].seen, (0, cut + BAND_CONTEXT));
-        assert_eq!(a4[1].seen.0, cut - BAND_CONTEXT);
-        // Every row is kept exactly once, and no run sees much more than the limit.
-        let tall = bands(1152, 4800, &[]);
-        assert_eq!(tall.first().unwrap().kept.0, 0);
-        assert_eq!(tall.last().unwrap().kept.1, 4800);
-        assert!(tall.windows(2).all(|b| b[0].kept.1 == b[1].kept.0));
-        assert!(tall.iter().all(|b| (b.seen.1 - b.seen.0) * 1152
-            <= MAX_RUN_PIXELS + 2 * BAND_CONTEXT * 1152 + 32 * 1152));
     }
 
     #[test]

@@ -397,18 +397,24 @@ const RULE_LENGTH: f32 = 3.0;
 const RULE_HEIGHT: f32 = 1.8;
 
 /// Which of the `dark` pixels (`w` x `rows`, row by row) lie on a straight run longer than
-/// `across` pixels along a row or `down` pixels along a column.
+/// `across` pixels along a row or `down` pixels along a column. A run may wander by a pixel to
+/// either side, so the slightly slanted rules of a photographed form count too.
 fn ruled_pixels(dark: &[bool], w: usize, rows: usize, across: f32, down: f32) -> Vec<bool> {
     let mut ruled = vec![false; dark.len()];
     let mut mark_runs = |index: &dyn Fn(usize, usize) -> usize, lines: usize, len: usize, min| {
+        let near = |a: usize, b: usize| {
+            (a.saturating_sub(1)..=(a + 1).min(lines - 1)).filter(move |&n| dark[index(n, b)])
+        };
         for a in 0..lines {
             let mut start = 0;
             for b in 0..=len {
-                if b < len && dark[index(a, b)] {
+                if b < len && near(a, b).next().is_some() {
                     continue;
                 }
                 if (b - start) as f32 > min {
-                    (start..b).for_each(|k| ruled[index(a, k)] = true);
+                    for k in start..b {
+                        near(a, k).for_each(|n| ruled[index(n, k)] = true);
+                    }
                 }
                 start = b + 1;
             }

@@ -291,9 +291,11 @@ fn value_beside(
     findings: &mut Findings,
 ) {
     let h = label_line.bbox.height().max(1.0);
+    // OCR boxes of a label and the value after it may overlap by most of a character.
     let row = |l: &&Line| {
         (l.bbox.center()[1] - label_line.bbox.center()[1]).abs() < 0.5 * h
-            && l.bbox.x0 >= label_line.bbox.x1 - 0.2 * h
+            && l.bbox.x0 >= label_line.bbox.x1 - h
+            && l.bbox.x0 > label_line.bbox.center()[0]
             && l.bbox.x0 < label_line.bbox.x1 + 8.0 * h
     };
     let beside = lines
@@ -306,6 +308,7 @@ fn value_beside(
                 mask_value(cell, start, end, label, findings);
             }
         }
+        _ if value_masked_beside(findings, label_line, label.kind) => {}
         _ => {
             // The writing runs up to the next printed text on the row (the next field).
             let b = &label_line.bbox;
@@ -326,6 +329,15 @@ fn value_beside(
             mask_ink(page, lines, area, h, (label.kind, evidence), findings);
         }
     }
+}
+
+/// Whether a region of `kind` (a roster match) already covers the row to the right of the label.
+fn value_masked_beside(findings: &Findings, label_line: &Line, kind: Kind) -> bool {
+    let b = &label_line.bbox;
+    findings
+        .regions
+        .iter()
+        .any(|r| r.kind == kind && r.rect.y0 < b.y1 && b.y0 < r.rect.y1 && r.rect.x1 > b.x1)
 }
 
 /// Masks as `kind` the ink in `area` that no printed line explains.

@@ -135,9 +135,10 @@ fn corrections(line: &ManifestLine, found_again: &[usize]) -> Vec<String> {
 /// Share of a region found again by the re-scan that must be mask-coloured for it to count as
 /// covered (the re-scan's boxes are estimates: eyes under a bar, text padding).
 const RESCAN_MASKED_SHARE: f64 = 0.5;
-/// The same for a signature region: the area beside a signature label where handwriting is
-/// looked for, several times the size of the handwriting, so any real mask in it counts.
-const RESCAN_MASKED_SHARE_SIGNATURE: f64 = 0.1;
+/// The same for regions of ink (a signature, writing in a name cell): the box of all the unread
+/// ink beside a label, in which the re-scan also sees the mask itself, so any real mask in it
+/// counts.
+const RESCAN_MASKED_SHARE_INK: f64 = 0.1;
 /// Long side of the report's thumbnails, in pixels.
 const THUMBNAIL_SIDE: u32 = 360;
 
@@ -475,7 +476,7 @@ fn residuals(
             let bbox = region.rect.to_pixels(pixels.width(), pixels.height());
             let share = masked_share(pixels, bbox, color)?;
             let needed = match region.evidence {
-                Evidence::Signature => RESCAN_MASKED_SHARE_SIGNATURE,
+                Evidence::Signature | Evidence::Ink => RESCAN_MASKED_SHARE_INK,
                 _ => RESCAN_MASKED_SHARE,
             };
             (share < needed).then_some((region.kind, bbox))

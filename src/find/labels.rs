@@ -132,7 +132,7 @@ fn addressee(page: &RgbImage, lines: &[Line], line: &Line, at: usize, findings: 
         .iter()
         .find(|p| text.starts_with(*p))
         .map_or(0, |p| p.chars().count());
-    if GROUP_ADDRESSEES.iter().any(|g| text[..].ends_with(g)) {
+    if GROUP_ADDRESSEES.iter().any(|g| text.ends_with(g)) {
         return;
     }
     if start < at {
@@ -145,10 +145,9 @@ fn addressee(page: &RgbImage, lines: &[Line], line: &Line, at: usize, findings: 
         let [a, b, ..] = line.line.quad;
         if b[0] - a[0] > (b[1] - a[1]).abs() {
             let between = 0.5 * (glyph_x(at - 1) + glyph_x(at));
-            let on_line = |r: &Rect| r.y0 < line.bbox.y1 && line.bbox.y0 < r.y1;
             for name in findings.regions.iter_mut().filter(|r| {
                 r.kind == Kind::Name
-                    && on_line(&r.rect)
+                    && shares_rows(&r.rect, &line.bbox)
                     && r.rect.x0 < between
                     && between < r.rect.x1
             }) {
@@ -161,7 +160,7 @@ fn addressee(page: &RgbImage, lines: &[Line], line: &Line, at: usize, findings: 
     let before = lines
         .iter()
         .filter(|l| {
-            (l.bbox.center()[1] - line.bbox.center()[1]).abs() < 0.5 * h
+            on_row(&l.bbox, &line.bbox, h)
                 && l.bbox.x1 <= line.bbox.x0 + 0.2 * h
                 && l.bbox.x1 > line.bbox.x0 - 3.0 * h
         })
@@ -293,7 +292,7 @@ fn value_beside(
     let h = label_line.bbox.height().max(1.0);
     // OCR boxes of a label and the value after it may overlap by most of a character.
     let row = |l: &&Line| {
-        (l.bbox.center()[1] - label_line.bbox.center()[1]).abs() < 0.5 * h
+        on_row(&l.bbox, &label_line.bbox, h)
             && l.bbox.x0 >= label_line.bbox.x1 - h
             && l.bbox.x0 > label_line.bbox.center()[0]
             && l.bbox.x0 < label_line.bbox.x1 + 8.0 * h
@@ -314,10 +313,7 @@ fn value_beside(
             let b = &label_line.bbox;
             let next_field = lines
                 .iter()
-                .filter(|l| {
-                    (l.bbox.center()[1] - b.center()[1]).abs() < 0.5 * h
-                        && l.bbox.x0 >= b.x1 - 0.2 * h
-                })
+                .filter(|l| on_row(&l.bbox, b, h) && l.bbox.x0 >= b.x1 - 0.2 * h)
                 .map(|l| l.bbox.x0)
                 .fold(b.x1 + MAX_WRITING * h, f32::min);
             let area = Rect::new(b.x1 + 0.1 * h, b.y0 - 1.2 * h, next_field, b.y1 + 1.2 * h);
@@ -331,13 +327,23 @@ fn value_beside(
     }
 }
 
+/// Whether `a`'s centre is on the row of `b`, a line `h` high: within half a line height.
+fn on_row(a: &Rect, b: &Rect, h: f32) -> bool {
+    (a.center()[1] - b.center()[1]).abs() < 0.5 * h
+}
+
+/// Whether two boxes share some rows of pixels.
+fn shares_rows(a: &Rect, b: &Rect) -> bool {
+    a.y0 < b.y1 && b.y0 < a.y1
+}
+
 /// Whether a region of `kind` (a roster match) already covers the row to the right of the label.
 fn value_masked_beside(findings: &Findings, label_line: &Line, kind: Kind) -> bool {
     let b = &label_line.bbox;
     findings
         .regions
         .iter()
-        .any(|r| r.kind == kind && r.rect.y0 < b.y1 && b.y0 < r.rect.y1 && r.rect.x1 > b.x1)
+        .any(|r| r.kind == kind && shares_rows(&r.rect, b) && r.rect.x1 > b.x1)
 }
 
 /// Masks as `kind` the ink in `area` that no printed line explains.
@@ -375,10 +381,8 @@ fn loose_ink(page: &RgbImage, lines: &[Line], area: Rect, line_height: f32) -> O
         let (x, y) = (x0 + (i % w) as u32, y0 + (i / w) as u32);
         let p = page.get_pixel(x, y).0;
         let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
-        *d = crate::detect::seals::luminance(p) < 110
-            && !printed
-                .iter()
-                .any(|r| fx >= r.x0 && fx < r.x1 && fy >= r.y0 && fy < r.y1);
+        *d =
+            crate::detect::seals::luminance(p) < 110 && !printed.iter().any(|r| r.contains(fx, fy));
     }
     let ruled = ruled_pixels(&dark, w, rows, RULE_LENGTH * h, RULE_HEIGHT * h);
     let mut ink: Option<Rect> = None;

@@ -22,11 +22,12 @@ python3 scripts/fetch_runtime.py --platform "$platform" --notices "$dest/license
 
 if [ "$platform" = win-amd64 ]; then
   # rustup has no Windows standard library here: Debian's rustc builds it from rust-web-src.
-  RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 \
+  # Line tables serve no one on a desk PC (panic messages keep file:line): none are built.
+  RUSTC=/usr/bin/rustc RUSTC_BOOTSTRAP=1 CARGO_PROFILE_RELEASE_DEBUG=false \
     CARGO_TARGET_X86_64_PC_WINDOWS_GNU_LINKER=x86_64-w64-mingw32-gcc \
     /usr/bin/cargo build --release --locked -Zbuild-std=std,panic_abort \
     --target x86_64-pc-windows-gnu --target-dir target/windows
-  # Line tables serve no one on a desk PC (108 MB -> 29 MB; panic messages keep file:line).
+  # Strip the debug sections that the C runtime and libraries bring.
   x86_64-w64-mingw32-strip --strip-debug -o "$dest/blindfold.exe" \
     target/windows/x86_64-pc-windows-gnu/release/blindfold.exe
   # blindfold finds the DLLs, MANIFEST.txt (the PDFium build) and models/ beside itself.

@@ -65,7 +65,9 @@ cat "$work/run-windows.txt"
 t_run=$(seconds)
 
 echo "== the same run on Linux"
-cargo build --locked --quiet  # the test build .ci/run made already
+# The binary of the test build (.ci/run made it already; a plain `cargo build` would build every
+# crate again with other features, and twice the disk).
+cargo test --locked --no-run --quiet
 target/debug/blindfold run "$intake" --out "$long/linux" --roster samples/roster.csv \
   2>"$work/run-linux.txt" || { cat "$work/run-linux.txt"; fail "Linux run"; }
 cat "$work/run-linux.txt"

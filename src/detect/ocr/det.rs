@@ -44,6 +44,11 @@ pub struct Fit {
     pub input: (u32, u32),
 }
 
+/// Held while a page is detected at [`MAX_SIDE`]: ONNX Runtime needs about 175 MB for one A4
+/// page at that size, and two workers doing it at once took a run past 1 GB. The other worker
+/// goes on with first passes, recognition, faces and seals meanwhile.
+static SMALL_PRINT_PASS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// A detected text region before recognition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TextBox {
@@ -67,6 +72,7 @@ pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
     };
     let full = fit(page.width(), page.height(), MAX_SIDE);
     if full != first && boxes.iter().any(small) {
+        let _one_at_a_time = SMALL_PRINT_PASS.lock().unwrap_or_else(|e| e.into_inner());
         return detect_at(session, page, full);
     }
     Ok(boxes)

@@ -39,6 +39,13 @@ files should find:
     character turned, sheared, scaled and shifted at random, crowded and
     thickened, in ballpoint blue.
 
+``tests/fixtures/seals/``
+    Seals as real ones are stamped: a red-header notice whose two seals of
+    the unit overlap each other and the two signer lines under them, and a
+    phone photo (blue cast, darker corners) of a certificate with a faint
+    seal whose ring is broken, with a serial number on its lower arc,
+    stamped over the unit's name.
+
 ``tests/fixtures/bad/``
     Files a batch run must survive: empty, mislabelled, random bytes,
     truncated JPEG/PNG, password-protected PDF, a PDF with no pages, a PDF
@@ -1180,6 +1187,126 @@ def make_handwriting(out: Path) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Seals as real ones are stamped
+# --------------------------------------------------------------------------
+
+SEALS_ROSTER = [
+    {"folder": "A", "name": "马晓燕", "unit": "和静县人民医院", "aliases": ""},
+]
+
+
+def worn_seal(page: ms.RasterPage, cx: float, cy: float, radius: float, ring_text: str,
+              seed: int, serial: str = "", strength: float = 1.0, gaps: int = 0):
+    """A seal stamped as real ones are: the ink uneven and at ``strength`` of full, the ring
+    broken in ``gaps`` places, a serial number along the lower arc; ink multiplies with the
+    page. Records the seal's region (the disc)."""
+    rng = random.Random(seed)
+    layout = ms.seal_layout(cx, cy, radius, ring_text)
+    ink = Image.new("L", page.image.size, 0)
+    draw = ImageDraw.Draw(ink)
+    r, w = layout.ring_radius, layout.ring_width
+    ring_box = [cx - r - w / 2, cy - r - w / 2, cx + r + w / 2, cy + r + w / 2]
+    starts = sorted(rng.uniform(0, 360) for _ in range(gaps))
+    if not starts:
+        draw.ellipse(ring_box, outline=255, width=max(1, round(w)))
+    for k, start in enumerate(starts):
+        end = starts[(k + 1) % gaps] + (360 if k + 1 == gaps else 0)
+        draw.arc(ring_box, start + rng.uniform(12, 25), end, fill=255, width=max(1, round(w)))
+    draw.polygon(layout.star, fill=255)
+    glyphs = list(layout.glyphs)
+    if serial:
+        span, r_serial = math.radians(70), radius * 0.80
+        for i, ch in enumerate(serial):
+            a = -span / 2 + span * (i + 0.5) / len(serial)  # 0 = bottom, to the right
+            glyphs.append((ch, cx + r_serial * math.sin(a), cy + r_serial * math.cos(a),
+                           -math.degrees(a), 0.45))
+    font_px = layout.glyph_px
+    for ch, gx, gy, degrees, *scale in glyphs:
+        px = font_px * (scale[0] if scale else 1.0)
+        size = round(px * 2)
+        glyph = Image.new("L", (size, size), 0)
+        ImageDraw.Draw(glyph).text((size / 2, size / 2), ch, font=ms.pil_font("serif", px),
+                                   fill=255, anchor="ms")
+        glyph = glyph.rotate(-degrees, resample=Image.BICUBIC, center=(size / 2, size / 2))
+        ink.paste(255, (round(gx - size / 2), round(gy - size / 2)), glyph)
+    # Uneven pressure: a coarse random field scales the ink between 55 % and 100 % of strength.
+    field = Image.fromarray(np.array([[rng.randint(140, 255) for _ in range(6)]
+                                      for _ in range(6)], dtype=np.uint8))
+    field = field.resize(page.image.size, Image.BICUBIC)
+    ink = ImageChops.multiply(ink, field).point(lambda v: round(v * strength))
+    colour = Image.new("RGB", page.image.size, ms.SEAL_RED)
+    white = Image.new("RGB", page.image.size, (255, 255, 255))
+    page.image = ImageChops.multiply(page.image, Image.composite(colour, white, ink))
+    page.draw = ImageDraw.Draw(page.image)
+    page.regions.append(ms.seal_region(cx, cy, radius, ring_text, "unit"))
+
+
+def photographed(image: Image.Image, cast=(0.84, 0.89, 0.98)) -> Image.Image:
+    """The page as a phone photographs it: a blue cast, darker towards the corners, soft."""
+    a = np.asarray(image).astype(np.float32)
+    h, w = a.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    falloff = 1.0 - 0.12 * (((xx - w / 2) / (w / 2)) ** 2 + ((yy - h / 2) / (h / 2)) ** 2) / 2
+    a = a * np.array(cast, dtype=np.float32) * falloff[..., None]
+    out = Image.fromarray(np.clip(a + 0.5, 0, 255).astype(np.uint8))
+    return out.filter(ImageFilter.GaussianBlur(0.6))
+
+
+def make_seals(out: Path) -> dict:
+    """Write the seal fixtures; returns ``expected.json``."""
+    files = FolderFiles(out)
+    applicant = SEALS_ROSTER[0]
+    name, unit = applicant["name"], applicant["unit"]
+    marks = [(name, "name"), (unit, "unit")]
+
+    page = ms.RasterPage(1240, 1754, marks=marks, dpi=150)
+    page.text(620, 240, f"{unit}文件", font="serif", pt=30, align="center", color=ms.SEAL_RED)
+    clear = [glyph_box(page.text(620, 330, "和医发〔2024〕12号", font="serif", pt=14,
+                                 align="center"))]
+    page.line(140, 370, 1100, 370, 4, ms.SEAL_RED)
+    clear.append(glyph_box(page.text(620, 470, "关于表彰2024年度优秀护理工作者的通知",
+                                     font="serif", pt=17, align="center")))
+    for i, body in enumerate(["各科室：", "    经科室推荐、院务会研究，决定授予内科护理组等",
+                              "十二个集体和个人“优秀护理工作者”称号。希望受表彰",
+                              "的集体和个人珍惜荣誉，再接再厉。"]):
+        clear.append(glyph_box(page.text(170, 570 + 62 * i, body, font="serif", pt=15)))
+    page.text(830, 1180, f"中共{unit}委员会", font="serif", pt=15, align="center")
+    page.text(830, 1245, unit, font="serif", pt=15, align="center")
+    clear.append(glyph_box(page.text(830, 1400, "2024年5月20日", font="serif", pt=15,
+                                     align="center")))
+    worn_seal(page, 735, 1215, 120, f"中共{unit}委员会", seed=1)
+    worn_seal(page, 930, 1205, 120, unit, seed=2, serial="6528270003261")
+    files.add("notice_two_seals.png", "A", page,
+              "two seals of the unit stamped over each other and over its two signer lines; the "
+              "red header names the unit", regions_json(page.regions, page.width, page.height),
+              clear=clear)
+
+    page = ms.RasterPage(1240, 1000, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 160, "在 职 证 明", font="serif", pt=24, align="center"))]
+    page.text(170, 300, f"    兹证明{name}同志系我院在编职工，现任内科", font="serif", pt=15)
+    clear.append(glyph_box(page.text(170, 365, "主管护师。", font="serif", pt=15)))
+    clear.append(glyph_box(page.text(170, 430, "    特此证明。", font="serif", pt=15)))
+    page.text(1040, 640, unit, font="serif", pt=15, align="right")
+    clear.append(glyph_box(page.text(1040, 860, "2024年5月20日", font="serif", pt=15,
+                                     align="right")))
+    worn_seal(page, 930, 630, 118, unit, seed=3, serial="6528270003261", strength=0.55, gaps=3)
+    regions = regions_json(page.regions, page.width, page.height)
+    page.image = photographed(page.image)
+    files.add("certificate_photo_worn_seal.jpg", "A", page,
+              "a phone photo (blue cast) of a certificate with a faint seal whose ring is broken, "
+              "stamped over the unit's signer line", regions, clear=clear)
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": SEALS_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels): seals as their discs' boxes",
+            "clear": "boxes that must stay visible (document number, title, body, date)",
+        },
+        "files": files.entries,
+    }
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
@@ -1196,7 +1323,7 @@ def write_json(path: Path, doc: dict):
 
 
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
-          "scripts": make_scripts, "handwriting": make_handwriting}
+          "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals}
 
 
 def main(argv=None):

@@ -23,6 +23,8 @@ const INK: u8 = 170;
 const COLOURED_SHARE: f64 = 0.002;
 /// Angles sampled round a ring.
 const ANGLES: usize = 90;
+/// The darkest paper a page is white-balanced for (darker is a dark photo, not a tinted paper).
+const PAPER_FLOOR: u8 = 96;
 
 /// A seal found on a page.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,9 +68,13 @@ pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
 /// as large as on the whole page), with their ring text read. Rings whose text band is blank
 /// (an emblem, a drawn circle) are not seals.
 pub fn find(page: &RgbImage, page_side: u32, ocr: &mut Ocr) -> Result<Vec<Seal>> {
+    let balance = white_balance(paper_colour(page));
     let mut seals = Vec::new();
-    for rect in candidates_within(page, page_side) {
-        let strip = unwrap_ring_text(page, &rect);
+    for rect in candidates_within(page, page_side, &balance) {
+        let mut strip = unwrap_ring_text(page, &rect);
+        for p in strip.pixels_mut() {
+            p.0 = balanced(&balance, p.0);
+        }
         if is_blank(&strip) {
             continue;
         }
@@ -99,22 +105,64 @@ pub(crate) fn luminance([r, g, b]: [u8; 3]) -> u8 {
 
 /// Seals on the page, in page pixels: red rings, or on a colourless page dark rings.
 pub fn candidates(page: &RgbImage) -> Vec<Rect> {
-    candidates_within(page, page.width().min(page.height()))
+    let balance = white_balance(paper_colour(page));
+    candidates_within(page, page.width().min(page.height()), &balance)
 }
 
 /// Seals on an image cut from a page whose shorter side is `page_side` pixels, searched at the
-/// page's working resolution and seal sizes.
-fn candidates_within(image: &RgbImage, page_side: u32) -> Vec<Rect> {
+/// page's working resolution and seal sizes, colours judged through `balance`.
+fn candidates_within(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -> Vec<Rect> {
     let step = (page_side / WORKING_SIDE).max(1);
     let short = page_side as f32 / step as f32;
-    let (red, ink, has_colour) = shrunk_masks(image, step);
-    let seals = red_rings(&red, step, short);
+    let (red, ink, has_colour) = shrunk_masks(image, step, balance);
+    let regions = red_regions(&red);
+    let mut seals = red_rings(&red, &regions, short);
+    for ring in rings_in_unexplained_red(&red, &regions, &seals, short) {
+        if !seals.iter().any(|s| s.holds_centre_of(&ring)) {
+            seals.push(ring);
+        }
+    }
     // A page that kept its colours shows its seals in red; only colourless scans need the
     // (slower) search by shape.
-    if has_colour || !seals.is_empty() {
-        return seals;
+    if seals.is_empty() && !has_colour {
+        seals = hough_rings(&ink, short, &DARK_RING);
     }
-    ink_rings(&ink, step, short)
+    seals.iter().map(|c| c.page_box(step)).collect()
+}
+
+/// Rings that red regions of seal size leave unexplained may hold: two seals stamped over each
+/// other make one region that is not round, a worn or lightly pressed seal breaks its ring into
+/// arcs. Searched by shape, only round those regions.
+fn rings_in_unexplained_red(
+    red: &GrayImage,
+    regions: &[Rect],
+    seals: &[Circle],
+    short: f32,
+) -> Vec<Circle> {
+    let min_side = RED_RING.min_diameter / 2.0 * short;
+    let Some(area) = regions
+        .iter()
+        .filter(|b| b.width() >= min_side && b.height() >= min_side)
+        .filter(|b| !seals.iter().any(|s| b.contains(s.cx, s.cy)))
+        .copied()
+        .reduce(|a, b| a.union(&b))
+    else {
+        return Vec::new();
+    };
+    let [x0, y0, x1, y1] = area.padded(4.0, 4.0).to_pixels(red.width(), red.height());
+    let window = image::imageops::crop_imm(red, x0, y0, x1 - x0, y1 - y0).to_image();
+    // A faint ring shrinks to a line one pixel wide, too thin to give a gradient.
+    let thick =
+        imageproc::morphology::dilate(&window, imageproc::distance_transform::Norm::LInf, 1);
+    hough_rings(&thick, short, &RED_RING)
+        .into_iter()
+        .filter(|c| !is_inscribed(&thick, c))
+        .map(|c| Circle {
+            cx: c.cx + x0 as f32,
+            cy: c.cy + y0 as f32,
+            ..c
+        })
+        .collect()
 }
 
 /// Whether a pixel is seal red.
@@ -123,10 +171,55 @@ fn is_red(p: [u8; 3]) -> bool {
     r > 120 && r - g > 60 && r - b > 50
 }
 
+/// The paper's colour: per channel, the level that one in twenty sampled pixels reach. A photo's
+/// paper is seldom white, and a blue or yellow cast would hide a seal's red.
+fn paper_colour(page: &RgbImage) -> [u8; 3] {
+    let mut histograms = [[0usize; 256]; 3];
+    let mut samples = 0;
+    for y in (0..page.height()).step_by(3) {
+        for x in (0..page.width()).step_by(3) {
+            for (c, v) in page.get_pixel(x, y).0.iter().enumerate() {
+                histograms[c][usize::from(*v)] += 1;
+            }
+            samples += 1;
+        }
+    }
+    histograms.map(|histogram| {
+        let mut above = 0;
+        for level in (0..256).rev() {
+            above += histogram[level];
+            if above * 20 >= samples {
+                return level as u8;
+            }
+        }
+        0
+    })
+}
+
+/// Per channel, a table of levels that turns the paper's colour into white.
+type WhiteBalance = [[u8; 256]; 3];
+
+/// The balance that makes `paper` white (paper darker than [`PAPER_FLOOR`] is taken as that).
+fn white_balance(paper: [u8; 3]) -> WhiteBalance {
+    paper.map(|level| {
+        let gain = 255.0 / f32::from(level.max(PAPER_FLOOR));
+        std::array::from_fn(|v| (v as f32 * gain).round().min(255.0) as u8)
+    })
+}
+
+/// A pixel seen through `balance`.
+fn balanced(balance: &WhiteBalance, p: [u8; 3]) -> [u8; 3] {
+    std::array::from_fn(|c| balance[c][usize::from(p[c])])
+}
+
 /// The page shrunk by `step` into two masks, red and ink (a pixel is set when any page pixel of
 /// its block is red, or dark, so that thin strokes survive the shrinking), and whether the page
-/// has colour at all. One pass over the page.
-fn shrunk_masks(page: &RgbImage, step: u32) -> (GrayImage, GrayImage, bool) {
+/// has colour at all; colours are judged through `balance`. One pass over the page.
+fn shrunk_masks(
+    page: &RgbImage,
+    step: u32,
+    balance: &WhiteBalance,
+) -> (GrayImage, GrayImage, bool) {
     let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
     let (mut red, mut ink) = (GrayImage::new(w, h), GrayImage::new(w, h));
     let mut coloured = 0usize;
@@ -135,14 +228,15 @@ fn shrunk_masks(page: &RgbImage, step: u32) -> (GrayImage, GrayImage, bool) {
         let base = (y / step as usize) * width;
         for (x, p) in row.enumerate() {
             let cell = base + x / step as usize;
-            let [r, g, b] = p.0;
+            let p = balanced(balance, p.0);
+            let [r, g, b] = p;
             if r.max(g).max(b) - r.min(g).min(b) > 40 {
                 coloured += 1;
-                if is_red(p.0) {
+                if is_red(p) {
                     red.as_mut()[cell] = 255;
                 }
             }
-            if luminance(p.0) < INK {
+            if luminance(p) < INK {
                 ink.as_mut()[cell] = 255;
             }
         }
@@ -169,6 +263,11 @@ impl Circle {
             (self.cx + self.r) * s,
             (self.cy + self.r) * s,
         )
+    }
+
+    /// Whether `other`'s centre lies within this circle.
+    fn holds_centre_of(&self, other: &Circle) -> bool {
+        (self.cx - other.cx).hypot(self.cy - other.cy) < self.r
     }
 
     /// The fraction of angles at which `mask` is set somewhere between the radii `r0..=r1`.
@@ -199,9 +298,28 @@ fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
         && mask.get_pixel(x as u32, y as u32).0[0] > 0
 }
 
-/// Red rings: connected red regions of seal size (for a page whose shorter side is `short`
-/// shrunk pixels) that are round and hollow.
-fn red_rings(red: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
+/// Whether `circle` sits inside a longer ring: red on both opposite sides just beyond it, as an
+/// oval seal (an invoice's, a tax authority's) leaves round a circle inscribed in it. A second
+/// seal stamped over a round one lies on one side only.
+fn is_inscribed(mask: &GrayImage, circle: &Circle) -> bool {
+    let half = ANGLES / 2;
+    let beyond = |k: usize| {
+        let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
+        let mut r = 1.15 * circle.r + 1.0;
+        while r <= 1.7 * circle.r {
+            if is_set(mask, circle.cx + r * t.cos(), circle.cy + r * t.sin()) {
+                return true;
+            }
+            r += 0.5;
+        }
+        false
+    };
+    let both_sides = (0..half).filter(|&k| beyond(k) && beyond(k + half)).count();
+    both_sides as f32 >= 0.15 * half as f32
+}
+
+/// The boxes of the connected red regions (small gaps closed).
+fn red_regions(red: &GrayImage) -> Vec<Rect> {
     let closed = imageproc::morphology::close(red, imageproc::distance_transform::Norm::LInf, 2);
     let labels = connected_components(&closed, Connectivity::Eight, Luma([0u8]));
     let mut boxes: Vec<Rect> = Vec::new();
@@ -221,9 +339,15 @@ fn red_rings(red: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
             b.y1.max(y as f32 + 1.0),
         );
     }
-    let min_side = MIN_DIAMETER * short;
     boxes
-        .into_iter()
+}
+
+/// Red rings: the red regions (`regions`, boxes in `red`) of seal size, for a page whose
+/// shorter side is `short` shrunk pixels, that are round and hollow.
+fn red_rings(red: &GrayImage, regions: &[Rect], short: f32) -> Vec<Circle> {
+    let min_side = MIN_DIAMETER * short;
+    regions
+        .iter()
         .filter(|b| b.width() >= min_side && b.height() >= min_side)
         .filter(|b| (0.75..1.33).contains(&(b.width() / b.height())))
         .filter(|b| is_hollow_ring(red, b))
@@ -234,7 +358,7 @@ fn red_rings(red: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
                 cy,
                 r: (b.width() + b.height()) / 4.0,
             };
-            outer_edge(red, circle).page_box(step)
+            outer_edge(red, circle, 0.85)
         })
         .collect()
 }
@@ -262,20 +386,50 @@ fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
     rim >= 0.7 && (inside as f32) < 0.6 * total.max(1) as f32
 }
 
-/// Dark rings of seal size: circles found by letting the ink's edges vote for centres along
-/// their gradient (a Hough transform), kept when ink runs all round the circle and paper lies
-/// just outside it. Seal sizes are those of a page whose shorter side is `short` pixels.
-fn ink_rings(ink: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
-    let (w, h) = ink.dimensions();
+/// How large and whole a ring of `mask` must be to count as a seal's.
+struct RingTest {
+    /// The smallest diameter, as a fraction of the page's shorter side.
+    min_diameter: f32,
+    /// The Hough votes a centre needs, per pixel of radius (a whole sharp ring gives about 2π
+    /// from each edge of its line).
+    votes: f32,
+    /// The share of angles at which the ring's line must be there.
+    rim: f32,
+    /// The largest share of angles at which a circle just outside the ring may meet ink.
+    outside: f32,
+}
+
+/// A dark outline must be whole and stand free: circles of other ink (tables, text) are common.
+const DARK_RING: RingTest = RingTest {
+    min_diameter: MIN_DIAMETER,
+    votes: 1.2 * std::f32::consts::PI,
+    rim: 0.85,
+    outside: 0.35,
+};
+/// A worn or lightly pressed seal breaks its ring and thins its line; a second seal may be
+/// stamped over it. Red characters of a letterhead can hold a small circle of red: such rings
+/// are looked for from the size of a small seal on a full page up.
+const RED_RING: RingTest = RingTest {
+    min_diameter: 0.1,
+    votes: 0.6 * std::f32::consts::PI,
+    rim: 0.7,
+    outside: 0.35,
+};
+
+/// Rings of seal size in `mask`: circles found by letting the mask's edges vote for centres
+/// along their gradient (a Hough transform), kept when they pass `test`. Seal sizes are those of
+/// a page whose shorter side is `short` pixels.
+fn hough_rings(mask: &GrayImage, short: f32, test: &RingTest) -> Vec<Circle> {
+    let (w, h) = mask.dimensions();
     let (r_min, r_max) = (
-        (MIN_DIAMETER * short / 2.0).floor().max(4.0) as usize,
+        (test.min_diameter * short / 2.0).floor().max(4.0) as usize,
         (MAX_DIAMETER * short / 2.0).ceil() as usize,
     );
     if r_max <= r_min {
         return Vec::new();
     }
     // Smoothing first makes the gradient point straight across the ring's line.
-    let smooth = imageproc::filter::gaussian_blur_f32(ink, 1.5);
+    let smooth = imageproc::filter::gaussian_blur_f32(mask, 1.5);
     let gx = imageproc::gradients::horizontal_sobel(&smooth);
     let gy = imageproc::gradients::vertical_sobel(&smooth);
     let radii = r_max - r_min + 1;
@@ -311,7 +465,7 @@ fn ink_rings(ink: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
     let mut peaks: Vec<(u32, Circle)> = Vec::new();
     for k in 0..radii {
         let r = (r_min + k) as f32;
-        let needed = (1.2 * std::f32::consts::PI * r) as u32;
+        let needed = (test.votes * r) as u32;
         for y in 1..hu - 1 {
             for x in 1..wu - 1 {
                 // A circle's votes spread over the 3 x 3 cells round its centre.
@@ -339,18 +493,19 @@ fn ink_rings(ink: &GrayImage, step: u32, short: f32) -> Vec<Rect> {
         let taken = rings
             .iter()
             .any(|c| (c.cx - circle.cx).hypot(c.cy - circle.cy) < c.r.max(circle.r));
-        if !taken && is_outlined_ring(ink, &circle) {
-            rings.push(outer_edge(ink, circle));
+        if !taken && is_outlined_ring(mask, &circle, test) {
+            rings.push(outer_edge(mask, circle, test.rim));
         }
     }
-    rings.iter().map(|c| c.page_box(step)).collect()
+    rings
 }
 
 /// The circle moved onto the outer edge of its ring's line: Hough votes may come from the
-/// line's inner edge, and a box found by colour is a little too large after shrinking.
-fn outer_edge(mask: &GrayImage, circle: Circle) -> Circle {
+/// line's inner edge, and a box found by colour is a little too large after shrinking. The edge
+/// is where the line is there at a `rim` share of the angles.
+fn outer_edge(mask: &GrayImage, circle: Circle, rim: f32) -> Circle {
     let mut r = circle.r + 4.0;
-    while r > circle.r - 4.0 && circle.coverage(mask, r - 1.0, r) < 0.85 {
+    while r > circle.r - 4.0 && circle.coverage(mask, r - 1.0, r) < rim {
         r -= 0.5;
     }
     Circle {
@@ -359,27 +514,44 @@ fn outer_edge(mask: &GrayImage, circle: Circle) -> Circle {
     }
 }
 
-/// A seal's outline: ink all round the circle, mostly paper just outside it.
-fn is_outlined_ring(ink: &GrayImage, circle: &Circle) -> bool {
+/// A seal's outline: `mask` round the circle, mostly paper just outside it.
+fn is_outlined_ring(mask: &GrayImage, circle: &Circle, test: &RingTest) -> bool {
     let r = circle.r;
-    circle.coverage(ink, r - 1.5, r + 1.5) >= 0.85
-        && circle.coverage(ink, 1.15 * r + 1.0, 1.15 * r + 2.0) <= 0.35
+    circle.coverage(mask, r - 1.5, r + 1.5) >= test.rim
+        && circle.coverage(mask, 1.15 * r + 1.0, 1.15 * r + 2.0) <= test.outside
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
 
+    const PAPER: [u8; 3] = [250, 250, 245];
+
     /// A page with a seal: a ring of `colour` with a hatched middle standing for its text.
-    pub(crate) fn page_with_ring(cx: f32, cy: f32, r: f32, colour: [u8; 3]) -> RgbImage {
-        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([250, 250, 245]));
+    fn page_with_ring(cx: f32, cy: f32, r: f32, colour: [u8; 3]) -> RgbImage {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+        stamp(&mut page, cx, cy, r, colour, |_| true);
+        page
+    }
+
+    /// Stamps a seal onto `page`: its ring where `ring_at(angle in degrees)` holds, its hatched
+    /// middle everywhere.
+    fn stamp(
+        page: &mut RgbImage,
+        cx: f32,
+        cy: f32,
+        r: f32,
+        colour: [u8; 3],
+        ring_at: impl Fn(f32) -> bool,
+    ) {
         for (x, y, p) in page.enumerate_pixels_mut() {
-            let d = ((x as f32 - cx).powi(2) + (y as f32 - cy).powi(2)).sqrt();
-            if (r - 8.0..=r).contains(&d) || (d < 0.6 * r && (x / 6 + y / 9) % 5 == 0) {
+            let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+            let d = dx.hypot(dy);
+            let on_ring = (r - 8.0..=r).contains(&d) && ring_at(dy.atan2(dx).to_degrees());
+            if on_ring || (d < 0.6 * r && (x / 6 + y / 9) % 5 == 0) {
                 *p = image::Rgb(colour);
             }
         }
-        page
     }
 
     const SEAL_RED: [u8; 3] = [220, 40, 40];
@@ -405,6 +577,53 @@ pub(crate) mod tests {
     fn grey_ring_of_a_greyscale_scan_is_found_where_it_is() {
         let seals = candidates(&page_with_ring(500.0, 900.0, 130.0, SEAL_GREY));
         assert_found_at(&seals, 500.0, 900.0, 130.0);
+    }
+
+    #[test]
+    fn two_red_seals_stamped_over_each_other_are_both_found() {
+        let mut page = page_with_ring(450.0, 800.0, 150.0, SEAL_RED);
+        stamp(&mut page, 680.0, 820.0, 150.0, SEAL_RED, |_| true);
+        let mut seals = candidates(&page);
+        seals.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        assert_eq!(seals.len(), 2, "{seals:?}");
+        assert_found_at(&seals[..1], 450.0, 800.0, 150.0);
+        assert_found_at(&seals[1..], 680.0, 820.0, 150.0);
+    }
+
+    #[test]
+    fn a_worn_seal_with_a_broken_ring_is_found() {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+        // A quarter of the ring missing, in three gaps.
+        let gap = |a: f32| (10.0..40.0).contains(&a) || (100.0..130.0).contains(&a) || a < -150.0;
+        stamp(&mut page, 600.0, 800.0, 150.0, SEAL_RED, |a| !gap(a));
+        assert_found_at(&candidates(&page), 600.0, 800.0, 150.0);
+    }
+
+    #[test]
+    fn a_faint_seal_on_a_photo_with_a_blue_cast_is_found() {
+        // Paper photographed as light blue, the seal's red as a dull pink (r - g only 50).
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([214, 228, 249]));
+        stamp(&mut page, 600.0, 800.0, 150.0, [190, 140, 165], |_| true);
+        assert_found_at(&candidates(&page), 600.0, 800.0, 150.0);
+    }
+
+    #[test]
+    fn white_balance_makes_the_paper_white() {
+        let page = RgbImage::from_fn(300, 300, |x, _| {
+            image::Rgb(if x < 30 {
+                [20, 20, 40]
+            } else {
+                [200, 220, 240]
+            })
+        });
+        let paper = paper_colour(&page);
+        assert_eq!(paper, [200, 220, 240]);
+        let balance = white_balance(paper);
+        assert_eq!(
+            [balance[0][200], balance[1][220], balance[2][240]],
+            [255; 3]
+        );
+        assert_eq!(balance[0][100], 128);
     }
 
     #[test]

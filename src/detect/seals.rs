@@ -272,20 +272,22 @@ impl Circle {
 
     /// The fraction of angles at which `mask` is set somewhere between the radii `r0..=r1`.
     fn coverage(&self, mask: &GrayImage, r0: f32, r1: f32) -> f32 {
-        let hits = (0..ANGLES)
-            .filter(|k| {
-                let t = *k as f32 * std::f32::consts::TAU / ANGLES as f32;
-                let mut r = r0;
-                while r <= r1 {
-                    if is_set(mask, self.cx + r * t.cos(), self.cy + r * t.sin()) {
-                        return true;
-                    }
-                    r += 0.5;
-                }
-                false
-            })
-            .count();
+        let hits = (0..ANGLES).filter(|&k| self.meets(mask, k, r0, r1)).count();
         hits as f32 / ANGLES as f32
+    }
+
+    /// Whether `mask` is set somewhere between the radii `r0..=r1` at the `k`-th of [`ANGLES`]
+    /// angles.
+    fn meets(&self, mask: &GrayImage, k: usize, r0: f32, r1: f32) -> bool {
+        let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
+        let mut r = r0;
+        while r <= r1 {
+            if is_set(mask, self.cx + r * t.cos(), self.cy + r * t.sin()) {
+                return true;
+            }
+            r += 0.5;
+        }
+        false
     }
 }
 
@@ -303,17 +305,7 @@ fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
 /// seal stamped over a round one lies on one side only.
 fn is_inscribed(mask: &GrayImage, circle: &Circle) -> bool {
     let half = ANGLES / 2;
-    let beyond = |k: usize| {
-        let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
-        let mut r = 1.15 * circle.r + 1.0;
-        while r <= 1.7 * circle.r {
-            if is_set(mask, circle.cx + r * t.cos(), circle.cy + r * t.sin()) {
-                return true;
-            }
-            r += 0.5;
-        }
-        false
-    };
+    let beyond = |k: usize| circle.meets(mask, k, 1.15 * circle.r + 1.0, 1.7 * circle.r);
     let both_sides = (0..half).filter(|&k| beyond(k) && beyond(k + half)).count();
     both_sides as f32 >= 0.15 * half as f32
 }

@@ -109,7 +109,7 @@ enum Side {
 }
 
 /// Luminance below which a pixel is printed ink.
-const DARK: u8 = 110;
+pub(super) const DARK: u8 = 110;
 
 /// Text that runs out of the seal's middle on one side: the signer line under the seal is often
 /// wider than the seal, and OCR rarely finds its ends. Ink touching the seal's edge at mid height

@@ -490,7 +490,7 @@ def meta_page(page_no: int | None = None) -> tuple[Image.Image, list[ms.Region]]
 
 
 def regions_json(regions, w, h):
-    return [{k: v for k, v in r.to_json(w, h).items() if k != "poly"} for r in regions]
+    return [r.to_json(w, h) for r in regions]
 
 
 def make_meta(out: Path) -> dict:
@@ -1252,12 +1252,16 @@ def photographed(image: Image.Image, cast=(0.84, 0.89, 0.98)) -> Image.Image:
     return out.filter(ImageFilter.GaussianBlur(0.6))
 
 
+def applicant_marks(roster: list[dict]) -> tuple[str, str, list[tuple[str, str]]]:
+    """The first roster row's name and unit, and the marks that record them as truth."""
+    name, unit = roster[0]["name"], roster[0]["unit"]
+    return name, unit, [(name, "name"), (unit, "unit")]
+
+
 def make_seals(out: Path) -> dict:
     """Write the seal fixtures; returns ``expected.json``."""
     files = FolderFiles(out)
-    applicant = SEALS_ROSTER[0]
-    name, unit = applicant["name"], applicant["unit"]
-    marks = [(name, "name"), (unit, "unit")]
+    name, unit, marks = applicant_marks(SEALS_ROSTER)
 
     page = ms.RasterPage(1240, 1754, marks=marks, dpi=150)
     page.text(620, 240, f"{unit}文件", font="serif", pt=30, align="center", color=ms.SEAL_RED)
@@ -1307,6 +1311,96 @@ def make_seals(out: Path) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Masks shaped as what they cover
+# --------------------------------------------------------------------------
+
+SHAPES_ROSTER = [
+    {"folder": "A", "name": "马晓燕", "unit": "和静县人民医院", "aliases": ""},
+]
+
+
+def rect_json(box) -> list[list[float]]:
+    return [[round(x, 1), round(y, 1)] for x, y in ms.rect_poly(box)]
+
+
+def make_shapes(out: Path) -> dict:
+    """Write the shaped-mask fixtures; returns ``expected.json``."""
+    files = FolderFiles(out)
+    name, unit, marks = applicant_marks(SHAPES_ROSTER)
+
+    # A certificate whose issuing date reaches into the corner of the unit's seal's square.
+    page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 170, "荣 誉 证 书", font="serif", pt=30,
+                                 align="center"))]
+    page.text(170, 300, f"{name}同志：", font="serif", pt=16)
+    for i, body in enumerate(["    在2024年度护理质量提升工作中表现突出，被评为",
+                              "“优秀护理工作者”。特发此证，以资鼓励。"]):
+        clear.append(glyph_box(page.text(170, 380 + 70 * i, body, font="serif", pt=16)))
+    cx, cy, radius = 930, 660, 110
+    page.text(cx, cy + 12, unit, font="serif", pt=15, align="center")
+    # The date ends 0.78 radii left of the seal's centre, 0.86 below it: inside the seal's
+    # square, outside its disc.
+    clear.append(glyph_box(page.text(cx - 0.78 * radius, cy + 0.86 * radius + 28,
+                                     "2024年12月20日", font="serif", pt=15, align="right")))
+    worn_seal(page, cx, cy, radius, unit, seed=4)
+    files.add("certificate_date_beside_seal.png", "A", page,
+              "the unit's seal stamped over its signer line, the issuing date reaching into the "
+              "corner of the seal's square: masked as a disc, the date stays visible",
+              regions_json(page.regions, page.width, page.height),
+              clear=[rect_json(b) for b in clear])
+
+    # A hand-held photo of a work card turned by 20 degrees: a turned photo, turned lines.
+    card = ms.RasterPage(900, 560, marks=marks, dpi=300)
+    card.rounded_rect(10, 10, 890, 550, 28, 3, (120, 120, 120), fill=(250, 248, 240))
+    clear = [glyph_box(card.text(450, 95, "工 作 证", font="sans", pt=14, align="center"))]
+    face = ms.load_face()
+    card.photo(face, 60, 150, 170)
+    (left, right) = card.regions[-1].extra["eyes"]
+    iod = math.dist(left, right)
+    mid = ((left[0] + right[0]) / 2, (left[1] + right[1]) / 2)
+    # The forehead above the eyes: under a page-aligned box round a turned eye bar.
+    clear.append((mid[0] - 0.15 * iod, mid[1] - 0.72 * iod, mid[0] + 0.15 * iod,
+                  mid[1] - 0.58 * iod))
+    card.text(280, 220, f"姓名：{name}", font="sans", pt=10)
+    card.text(280, 300, f"单位：{unit}", font="sans", pt=10)
+    clear.append(glyph_box(card.text(280, 380, "职务：主管护师", font="sans", pt=10)))
+    clear.append(glyph_box(card.text(280, 460, "编号：HJ2024-0315", font="sans", pt=10)))
+    angle, desk = 20.0, (96, 84, 70)
+    turned = card.image.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=desk)
+    photo = ms.RasterPage(1400, 1100, dpi=300, paper=desk)
+    ox, oy = 180, 160
+    photo.image.paste(turned, (ox, oy))
+    w, h = card.image.size
+    tw, th = turned.size
+
+    def place(p):
+        q = ms.rotate_point(p, angle, w / 2, h / 2)
+        return (q[0] - w / 2 + tw / 2 + ox, q[1] - h / 2 + th / 2 + oy)
+
+    regions = [r.transformed(place).to_json(photo.width, photo.height) for r in card.regions]
+    clear = [[[round(x, 1), round(y, 1)] for x, y in map(place, ms.rect_poly(b))]
+             for b in clear]
+    photo.image = photographed(photo.image, cast=(0.95, 0.93, 0.88))
+    photo.image.save(out / "card_photo_turned.jpg", quality=92)
+    files.entries.append({"file": "card_photo_turned.jpg", "folder": "A",
+                          "reason": "a work card photographed turned by 20 degrees: the eye bar "
+                                    "lies along the eye line and the name and unit masks along "
+                                    "their lines, so the forehead and the next lines stay "
+                                    "visible", "regions": regions, "clear": clear})
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": SHAPES_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels): bbox and the exact poly (a turned "
+                       "text box, the eye bar along the eye line, the seal's disc)",
+            "clear": "polygons that must stay visible (title, body, the date beside the seal, "
+                     "the forehead, the lines under the unit)",
+        },
+        "files": files.entries,
+    }
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
@@ -1323,7 +1417,8 @@ def write_json(path: Path, doc: dict):
 
 
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
-          "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals}
+          "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals,
+          "shapes": make_shapes}
 
 
 def main(argv=None):

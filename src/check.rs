@@ -236,6 +236,7 @@ mod tests {
             .map(|&kind| ManifestRegion {
                 kind,
                 bbox: [0, 0, 10, 10],
+                poly: Vec::new(),
                 evidence: Evidence::Roster,
             })
             .collect();

@@ -1,16 +1,16 @@
-//! Painting masks: opaque rectangles written into the page's pixels, and telling whether a
-//! rectangle of a written page is masked.
+//! Painting masks: opaque shapes written into the page's pixels, and telling whether a shape
+//! of a written page is masked.
 
 use image::{Rgb, RgbImage};
 
-/// Paints every box `[x0, y0, x1, y1]` onto the page in `color`, clamped to the page.
-pub fn paint(page: &mut RgbImage, boxes: impl IntoIterator<Item = [u32; 4]>, color: Rgb<u8>) {
+use crate::geometry::Shape;
+
+/// Paints every shape onto the page in `color`: every pixel a shape touches, within the page.
+pub fn paint<'s>(page: &mut RgbImage, shapes: impl IntoIterator<Item = &'s Shape>, color: Rgb<u8>) {
     let (w, h) = page.dimensions();
-    for [x0, y0, x1, y1] in boxes {
-        for y in y0..y1.min(h) {
-            for x in x0..x1.min(w) {
-                page.put_pixel(x, y, color);
-            }
+    for shape in shapes {
+        for (x, y) in shape.touched_pixels(0.0, w, h) {
+            page.put_pixel(x, y, color);
         }
     }
 }
@@ -21,38 +21,31 @@ const MASKED_SHARE: f64 = 0.95;
 const MASK_TOLERANCE: i16 = 48;
 /// Pixels left out along each edge of a box before its pixels are checked (JPEG ringing,
 /// resampling).
-const EDGE_INSET: u32 = 3;
+const EDGE_INSET: f32 = 3.0;
 
-/// Whether nearly all pixels inside `bbox` (less a thin edge) have the mask colour, as they
+/// Whether nearly all pixels inside `shape` (less a thin edge) have the mask colour, as they
 /// decode from a written output.
-pub fn is_masked(pixels: &RgbImage, bbox: [u32; 4], color: Rgb<u8>) -> bool {
-    let [x0, y0, x1, y1] = bbox;
-    let inner = [
-        x0 + EDGE_INSET,
-        y0 + EDGE_INSET,
-        x1.saturating_sub(EDGE_INSET),
-        y1.saturating_sub(EDGE_INSET),
-    ];
-    masked_share(pixels, inner, color).is_none_or(|share| share >= MASKED_SHARE)
+pub fn is_masked(pixels: &RgbImage, shape: &Shape, color: Rgb<u8>) -> bool {
+    share_within(pixels, shape, -EDGE_INSET, color).is_none_or(|share| share >= MASKED_SHARE)
 }
 
-/// The share of pixels inside `bbox` that have the mask colour (None for an empty box).
-pub fn masked_share(pixels: &RgbImage, bbox: [u32; 4], color: Rgb<u8>) -> Option<f64> {
-    let [x0, y0, x1, y1] = bbox;
-    let (x1, y1) = (x1.min(pixels.width()), y1.min(pixels.height()));
-    if x0 >= x1 || y0 >= y1 {
-        return None;
+/// The share of pixels inside `shape` that have the mask colour (None when it holds no pixel).
+pub fn masked_share(pixels: &RgbImage, shape: &Shape, color: Rgb<u8>) -> Option<f64> {
+    share_within(pixels, shape, 0.0, color)
+}
+
+/// The share of pixels with the mask colour among those whose centres lie inside `shape` grown
+/// by `margin`.
+fn share_within(pixels: &RgbImage, shape: &Shape, margin: f32, color: Rgb<u8>) -> Option<f64> {
+    let (mut inside, mut masked) = (0u64, 0u64);
+    for (x, y) in shape.pixels(margin, pixels.width(), pixels.height()) {
+        let p = pixels.get_pixel(x, y).0;
+        let close =
+            (0..3).all(|c| (i16::from(p[c]) - i16::from(color.0[c])).abs() <= MASK_TOLERANCE);
+        inside += 1;
+        masked += u64::from(close);
     }
-    let mut masked = 0u64;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let p = pixels.get_pixel(x, y).0;
-            let close =
-                (0..3).all(|c| (i16::from(p[c]) - i16::from(color.0[c])).abs() <= MASK_TOLERANCE);
-            masked += u64::from(close);
-        }
-    }
-    Some(masked as f64 / f64::from((x1 - x0) * (y1 - y0)))
+    (inside > 0).then(|| masked as f64 / inside as f64)
 }
 
 /// The mask colour as it comes out of a greyscale output.
@@ -81,11 +74,14 @@ mod tests {
     use super::*;
     use crate::geometry::Rect;
 
+    fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> Shape {
+        Shape::rect(&Rect::new(x0, y0, x1, y1))
+    }
+
     #[test]
     fn paints_inside_and_clamps_to_page() {
         let mut page = RgbImage::from_pixel(20, 10, Rgb([255, 255, 255]));
-        let bbox = Rect::new(15.2, -3.0, 40.0, 4.5).to_pixels(20, 10);
-        paint(&mut page, [bbox], Rgb([0, 0, 0]));
+        paint(&mut page, [&rect(15.2, -3.0, 40.0, 4.5)], Rgb([0, 0, 0]));
         assert_eq!(page.get_pixel(15, 0).0, [0, 0, 0]);
         assert_eq!(page.get_pixel(19, 4).0, [0, 0, 0]);
         assert_eq!(page.get_pixel(14, 0).0, [255, 255, 255]);
@@ -95,11 +91,27 @@ mod tests {
     #[test]
     fn masked_boxes_are_told_from_visible_ones() {
         let mut page = RgbImage::from_pixel(100, 60, Rgb([250, 250, 250]));
-        paint(&mut page, [[10, 10, 60, 30]], Rgb([8, 5, 3]));
+        paint(&mut page, [&rect(10.0, 10.0, 60.0, 30.0)], Rgb([8, 5, 3]));
         let black = Rgb([0, 0, 0]);
-        assert!(is_masked(&page, [10, 10, 60, 30], black));
-        assert!(!is_masked(&page, [10, 10, 60, 50], black));
-        assert!(!is_masked(&page, [10, 10, 60, 30], Rgb([255, 255, 255])));
+        assert!(is_masked(&page, &rect(10.0, 10.0, 60.0, 30.0), black));
+        assert!(!is_masked(&page, &rect(10.0, 10.0, 60.0, 50.0), black));
+        assert!(!is_masked(
+            &page,
+            &rect(10.0, 10.0, 60.0, 30.0),
+            Rgb([255, 255, 255])
+        ));
+    }
+
+    #[test]
+    fn a_disc_is_painted_as_a_disc() {
+        let mut page = RgbImage::from_pixel(100, 100, Rgb([250, 250, 250]));
+        let disc = Shape::ellipse([50.0, 50.0], 30.0, 30.0);
+        paint(&mut page, [&disc], Rgb([0, 0, 0]));
+        let black = Rgb([0, 0, 0]);
+        assert!(is_masked(&page, &disc, black));
+        // The corners of the disc's box stay as they were.
+        assert_eq!(page.get_pixel(22, 22).0, [250, 250, 250]);
+        assert!(!is_masked(&page, &rect(20.0, 20.0, 80.0, 80.0), black));
     }
 
     #[test]

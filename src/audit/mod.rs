@@ -14,6 +14,7 @@ use image::{Rgb, RgbImage};
 use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::find::{self, Evidence, FindOptions, Kind, Target};
+use crate::geometry::{Rect, Shape};
 use crate::intake::{Applicant, FileKind, Intake, Roster};
 use crate::mask::{is_masked, masked_share};
 use crate::models::sha256_bytes;
@@ -400,14 +401,15 @@ fn check_page(
         return checked;
     }
     if line.withheld {
-        if !is_masked(&pixels, [0, 0, pixels.width(), pixels.height()], mask_color) {
+        let page = Rect::from_pixels([0, 0, pixels.width(), pixels.height()]);
+        if !is_masked(&pixels, &Shape::rect(&page), mask_color) {
             checked
                 .problems
                 .push("withheld page is not painted over in the output".into());
         }
     } else {
         for region in &line.regions {
-            if !is_masked(&pixels, region.bbox, mask_color) {
+            if !is_masked(&pixels, &region.shape(), mask_color) {
                 checked.problems.push(format!(
                     "{} region {:?} is not masked in the output",
                     region.kind.as_str(),
@@ -473,8 +475,8 @@ fn residuals(
             Kind::IdNumber => false,
         })
         .filter_map(|region| {
-            let bbox = region.rect.to_pixels(pixels.width(), pixels.height());
-            let share = masked_share(pixels, bbox, color)?;
+            let bbox = region.rect().to_pixels(pixels.width(), pixels.height());
+            let share = masked_share(pixels, &region.shape, color)?;
             let needed = match region.evidence {
                 Evidence::Signature | Evidence::Ink => RESCAN_MASKED_SHARE_INK,
                 _ => RESCAN_MASKED_SHARE,

@@ -6,7 +6,7 @@
 use image::RgbImage;
 
 use super::{Evidence, Findings, Kind, Line, Region};
-use crate::geometry::Rect;
+use crate::geometry::{Rect, Shape};
 
 /// A label whose value identifies the applicant.
 struct Label {
@@ -146,12 +146,15 @@ fn addressee(page: &RgbImage, lines: &[Line], line: &Line, at: usize, findings: 
         if b[0] - a[0] > (b[1] - a[1]).abs() {
             let between = 0.5 * (glyph_x(at - 1) + glyph_x(at));
             for name in findings.regions.iter_mut().filter(|r| {
+                let rect = r.rect();
                 r.kind == Kind::Name
-                    && shares_rows(&r.rect, &line.bbox)
-                    && r.rect.x0 < between
-                    && between < r.rect.x1
+                    && shares_rows(&rect, &line.bbox)
+                    && rect.x0 < between
+                    && between < rect.x1
             }) {
-                name.rect.x1 = between;
+                let rect = name.rect();
+                let left_part = Rect::new(rect.x0 - 1.0, rect.y0 - 1.0, between, rect.y1 + 1.0);
+                name.shape = name.shape.clipped_to(&Shape::rect(&left_part));
             }
         }
         return;
@@ -269,7 +272,7 @@ fn mask_value(line: &Line, start: usize, end: usize, label: &Label, findings: &m
     findings.regions.push(Region {
         kind: label.kind,
         evidence,
-        rect: line.span_box(start, end),
+        shape: line.span_shape(start, end),
     });
     let glyphs = &line.line.glyphs[line.norm.origin[start]..=line.norm.origin[end - 1]];
     let confidence = glyphs.iter().map(|g| g.confidence).sum::<f32>() / glyphs.len() as f32;
@@ -343,7 +346,7 @@ fn value_masked_beside(findings: &Findings, label_line: &Line, kind: Kind) -> bo
     findings
         .regions
         .iter()
-        .any(|r| r.kind == kind && shares_rows(&r.rect, b) && r.rect.x1 > b.x1)
+        .any(|r| r.kind == kind && shares_rows(&r.rect(), b) && r.rect().x1 > b.x1)
 }
 
 /// Masks as `kind` the ink in `area` that no printed line explains.
@@ -359,7 +362,7 @@ fn mask_ink(
         findings.regions.push(Region {
             kind,
             evidence,
-            rect,
+            shape: Shape::rect(&rect),
         });
     }
 }
@@ -471,7 +474,7 @@ mod tests {
         let lines = vec![line_at("姓名：王明 性别：女", 100.0, 100.0, 30.0)];
         let findings = findings_on(&white(), lines, &t);
         assert_eq!(findings.regions.len(), 1, "{findings:?}");
-        let r = findings.regions[0].rect;
+        let r = findings.regions[0].rect();
         assert_eq!(findings.regions[0].evidence, Evidence::Label);
         assert!(r.x0 <= 190.0 && r.x1 >= 250.0 && r.x1 < 290.0, "{r:?}");
     }
@@ -488,7 +491,7 @@ mod tests {
             findings
                 .regions
                 .iter()
-                .any(|r| r.kind == Kind::Unit && r.rect.x0 <= 260.0 && r.rect.x1 >= 470.0),
+                .any(|r| r.kind == Kind::Unit && r.rect().x0 <= 260.0 && r.rect().x1 >= 470.0),
             "{findings:?}"
         );
     }
@@ -523,7 +526,7 @@ mod tests {
             .iter()
             .find(|r| r.evidence == Evidence::Signature)
             .expect("signature");
-        assert!(sig.rect.x0 <= 420.0 && sig.rect.x1 >= 560.0, "{sig:?}");
+        assert!(sig.rect().x0 <= 420.0 && sig.rect().x1 >= 560.0, "{sig:?}");
     }
 
     /// Draws a scribble of `len` pixels from (x, y), about 25 pixels high, as a hand would.
@@ -559,12 +562,17 @@ mod tests {
             let lines = vec![line_at(label, 100.0, 105.0, 30.0)];
             let findings = findings_on(&page, lines, &t);
             assert_eq!(findings.regions.len(), 1, "{label}: {findings:?}");
-            let r = findings.regions[0];
-            assert_eq!((r.kind, r.evidence), (kind, Evidence::Ink), "{label}");
+            let region = &findings.regions[0];
+            assert_eq!(
+                (region.kind, region.evidence),
+                (kind, Evidence::Ink),
+                "{label}"
+            );
             // The scribble, not the cell's rules.
-            assert!(r.rect.x0 <= 330.0 && r.rect.x1 >= 480.0, "{r:?}");
-            assert!(r.rect.x0 > 302.0 && r.rect.x1 < 560.0, "{r:?}");
-            assert!(r.rect.y0 > 82.0 && r.rect.y1 < 160.0, "{r:?}");
+            let r = region.rect();
+            assert!(r.x0 <= 330.0 && r.x1 >= 480.0, "{r:?}");
+            assert!(r.x0 > 302.0 && r.x1 < 560.0, "{r:?}");
+            assert!(r.y0 > 82.0 && r.y1 < 160.0, "{r:?}");
         }
     }
 
@@ -590,7 +598,7 @@ mod tests {
         for lines in [joined, apart] {
             let findings = findings_on(&white(), lines, &t);
             assert_eq!(findings.regions.len(), 1, "{findings:?}");
-            let r = findings.regions[0].rect;
+            let r = findings.regions[0].rect();
             assert!(r.x0 <= 100.0 && r.x1 >= 160.0 && r.x1 < 185.0, "{r:?}");
         }
         // Unread: only ink before the salutation.
@@ -599,7 +607,7 @@ mod tests {
         let findings = findings_on(&page, vec![line_at("同学：", 250.0, 100.0, 30.0)], &t);
         let ink = findings.regions.first().expect("ink masked");
         assert_eq!(ink.evidence, Evidence::Ink);
-        assert!(ink.rect.x0 <= 110.0 && ink.rect.x1 >= 230.0, "{ink:?}");
+        assert!(ink.rect().x0 <= 110.0 && ink.rect().x1 >= 230.0, "{ink:?}");
     }
 
     #[test]

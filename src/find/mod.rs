@@ -12,7 +12,7 @@ use image::RgbImage;
 pub use terms::Target;
 
 use crate::detect::{Detections, Face, TextLine};
-use crate::geometry::{Point, Rect};
+use crate::geometry::{Point, Rect, Shape};
 use text::{find_approx, Normalized};
 
 /// What a masked region hides (the manifest's `kind`).
@@ -89,15 +89,23 @@ impl Evidence {
     }
 }
 
-/// A rectangle to paint over.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A shape to paint over.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Region {
     /// What it hides.
     pub kind: Kind,
     /// Why it was masked.
     pub evidence: Evidence,
-    /// Where, in page pixels.
-    pub rect: Rect,
+    /// Where, in page pixels: the line's quadrilateral, the eye bar along the eye line, the
+    /// seal's disc.
+    pub shape: Shape,
+}
+
+impl Region {
+    /// The page-aligned box round the region.
+    pub fn rect(&self) -> Rect {
+        self.shape.bbox()
+    }
 }
 
 /// Choices that change what is masked.
@@ -150,7 +158,7 @@ pub fn find(
         .regions
         .iter()
         .filter(|r| r.kind == Kind::Unit)
-        .map(|r| r.rect)
+        .map(Region::rect)
         .collect();
     findings.regions.extend(seals::find(
         page,
@@ -188,8 +196,9 @@ impl<'a> Line<'a> {
         }
     }
 
-    /// The box over normalized characters `start..end`, padded for masking.
-    pub fn span_box(&self, start: usize, end: usize) -> Rect {
+    /// The shape over normalized characters `start..end`, padded for masking: a rectangle
+    /// turned with the line.
+    pub fn span_shape(&self, start: usize, end: usize) -> Shape {
         let first = self.norm.origin[start];
         let last = self.norm.origin[end - 1];
         let points: Vec<Point> = self.line.glyphs[first..=last]
@@ -197,7 +206,27 @@ impl<'a> Line<'a> {
             .flat_map(|g| g.quad)
             .collect();
         let h = self.line.height();
-        Rect::around(&points).padded(TEXT_PAD.0 * h, TEXT_PAD.1 * h)
+        Shape::along_line(&points, self.direction(), TEXT_PAD.0 * h, TEXT_PAD.1 * h)
+    }
+
+    /// The page-aligned box round [`Line::span_shape`].
+    pub fn span_box(&self, start: usize, end: usize) -> Rect {
+        self.span_shape(start, end).bbox()
+    }
+
+    /// The reading direction of the line (along its top edge).
+    pub fn direction(&self) -> Point {
+        let [tl, tr, br, bl] = self.line.quad;
+        [
+            (tr[0] - tl[0] + br[0] - bl[0]) / 2.0,
+            (tr[1] - tl[1] + br[1] - bl[1]) / 2.0,
+        ]
+    }
+
+    /// The whole line's shape grown by `along` and `across` line heights.
+    pub fn padded_shape(&self, along: f32, across: f32) -> Shape {
+        let h = self.line.height();
+        Shape::along_line(&self.line.quad, self.direction(), along * h, across * h)
     }
 
     /// Whether normalized characters `start..end` begin and end at word boundaries: no Latin
@@ -240,7 +269,7 @@ fn roster_matches(lines: &[Line], target: &Target, options: &FindOptions) -> Vec
                 regions.push(Region {
                     kind: term.kind,
                     evidence: Evidence::Roster,
-                    rect: line.span_box(m.start, m.end),
+                    shape: line.span_shape(m.start, m.end),
                 });
             }
         }
@@ -277,12 +306,12 @@ fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> 
                 regions.push(Region {
                     kind: term.kind,
                     evidence: Evidence::Roster,
-                    rect: a.span_box(tail_start + found.start, a.norm.len()),
+                    shape: a.span_shape(tail_start + found.start, a.norm.len()),
                 });
                 regions.push(Region {
                     kind: term.kind,
                     evidence: Evidence::Roster,
-                    rect: b.span_box(0, found.end - boundary),
+                    shape: b.span_shape(0, found.end - boundary),
                 });
             }
         }
@@ -291,14 +320,14 @@ fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> 
 }
 
 /// Eye bar (or whole face) from a face's landmarks: from 0.6 of the eye distance outside each
-/// eye, 0.4 of it above and below the eye line, as a page-aligned box.
+/// eye, 0.4 of it above and below the eye line, turned with the eye line.
 pub fn face_region(face: &Face, cover_face: bool) -> Region {
     if cover_face {
         let pad = 0.1 * face.bbox.width();
         return Region {
             kind: Kind::Face,
             evidence: Evidence::Landmarks,
-            rect: face.bbox.padded(pad, pad),
+            shape: Shape::rect(&face.bbox.padded(pad, pad)),
         };
     }
     let [left, right] = [face.landmarks[0], face.landmarks[1]];
@@ -323,7 +352,7 @@ pub fn face_region(face: &Face, cover_face: bool) -> Region {
     Region {
         kind: Kind::Eyes,
         evidence: Evidence::Landmarks,
-        rect: Rect::around(&corners),
+        shape: Shape::polygon(corners),
     }
 }
 
@@ -339,7 +368,7 @@ fn id_numbers(lines: &[Line]) -> Vec<Region> {
                 regions.push(Region {
                     kind: Kind::IdNumber,
                     evidence: Evidence::Pattern,
-                    rect: line.span_box(i, i + 18),
+                    shape: line.span_shape(i, i + 18),
                 });
                 i += 18;
             } else {
@@ -366,11 +395,13 @@ pub fn is_id_number(s: &str) -> bool {
     bytes[17].to_ascii_lowercase() == CHECK[(sum % 11) as usize]
 }
 
-/// Whether two overlapping boxes can become one without masking much that neither covers (a
-/// short line on a long one would add the empty corner beside it).
-fn merges_cleanly(a: &Rect, b: &Rect) -> bool {
-    let covered = a.area() + b.area() - a.intersection(b).area();
-    a.overlaps(b) && a.union(b).area() <= 1.1 * covered
+/// The two overlapping shapes as one, when that masks little that neither covers (a short line
+/// on a long one would add the empty corner beside it; a seal's disc and a line through it, the
+/// corners between them).
+fn merged_cleanly(a: &Shape, b: &Shape) -> Option<Shape> {
+    let shared = a.clipped_to(b).area();
+    let hull = a.hull(b);
+    (shared > 0.0 && hull.area() <= 1.1 * (a.area() + b.area() - shared)).then_some(hull)
 }
 
 /// Merges overlapping regions of the same kind into one where that masks little more.
@@ -382,23 +413,24 @@ fn merge_overlapping(mut regions: Vec<Region>) -> Vec<Region> {
             grew = false;
             let mut i = 0;
             while i < regions.len() {
-                if regions[i].kind == region.kind && merges_cleanly(&region.rect, &regions[i].rect)
-                {
-                    region.rect = region.rect.union(&regions[i].rect);
-                    regions.swap_remove(i);
-                    grew = true;
-                } else {
-                    i += 1;
+                let merged = (regions[i].kind == region.kind)
+                    .then(|| merged_cleanly(&region.shape, &regions[i].shape))
+                    .flatten();
+                match merged {
+                    Some(shape) => {
+                        region.shape = shape;
+                        regions.swap_remove(i);
+                        grew = true;
+                    }
+                    None => i += 1,
                 }
             }
         }
         merged.push(region);
     }
     merged.sort_by(|a, b| {
-        a.rect
-            .y0
-            .total_cmp(&b.rect.y0)
-            .then(a.rect.x0.total_cmp(&b.rect.x0))
+        let (a, b) = (a.rect(), b.rect());
+        a.y0.total_cmp(&b.y0).then(a.x0.total_cmp(&b.x0))
     });
     merged
 }
@@ -467,7 +499,7 @@ pub(crate) mod tests {
     }
 
     fn covers(region: &Region, x0: f32, x1: f32) -> bool {
-        region.rect.x0 <= x0 && region.rect.x1 >= x1
+        region.rect().x0 <= x0 && region.rect().x1 >= x1
     }
 
     #[test]
@@ -499,7 +531,7 @@ pub(crate) mod tests {
         assert_eq!(regions.len(), 1);
         assert_eq!(regions[0].kind, Kind::Name);
         assert!(covers(&regions[0], 160.0, 220.0), "{regions:?}");
-        assert!(regions[0].rect.x1 < 240.0, "{regions:?}");
+        assert!(regions[0].rect().x1 < 240.0, "{regions:?}");
     }
 
     #[test]
@@ -586,10 +618,10 @@ pub(crate) mod tests {
         assert_eq!(units.len(), 2, "{regions:?}");
         assert!(units
             .iter()
-            .any(|r| r.rect.y0 < 410.0 && covers(r, 100.0 + 16.0 * 36.0, 100.0 + 20.0 * 36.0)));
+            .any(|r| r.rect().y0 < 410.0 && covers(r, 100.0 + 16.0 * 36.0, 100.0 + 20.0 * 36.0)));
         assert!(units
             .iter()
-            .any(|r| r.rect.y0 > 440.0 && covers(r, 100.0, 100.0 + 4.0 * 36.0)));
+            .any(|r| r.rect().y0 > 440.0 && covers(r, 100.0, 100.0 + 4.0 * 36.0)));
     }
 
     #[test]
@@ -620,7 +652,7 @@ pub(crate) mod tests {
                 [165.0, 195.0],
             ],
         };
-        let r = face_region(&face, false).rect;
+        let r = face_region(&face, false).rect();
         assert!(
             r.x0 <= 130.0 - 0.55 * 40.0 && r.x1 >= 170.0 + 0.55 * 40.0,
             "{r:?}"
@@ -692,7 +724,7 @@ pub(crate) mod tests {
         let r = |x0: f32, kind| Region {
             kind,
             evidence: Evidence::Roster,
-            rect: Rect::new(x0, 0.0, x0 + 10.0, 10.0),
+            shape: Shape::rect(&Rect::new(x0, 0.0, x0 + 10.0, 10.0)),
         };
         let merged = merge_overlapping(vec![
             r(0.0, Kind::Name),
@@ -703,14 +735,52 @@ pub(crate) mod tests {
         assert_eq!(merged.len(), 3);
         let short_on_long = merge_overlapping(vec![
             Region {
-                rect: Rect::new(0.0, 0.0, 40.0, 12.0),
+                shape: Shape::rect(&Rect::new(0.0, 0.0, 40.0, 12.0)),
                 ..r(0.0, Kind::Name)
             },
             Region {
-                rect: Rect::new(0.0, 10.0, 100.0, 30.0),
+                shape: Shape::rect(&Rect::new(0.0, 10.0, 100.0, 30.0)),
                 ..r(0.0, Kind::Name)
             },
         ]);
         assert_eq!(short_on_long.len(), 2, "{short_on_long:?}");
+        // A seal's disc and the signer line through it stay two shapes: one would add the
+        // corners between them.
+        let disc = Region {
+            shape: Shape::ellipse([100.0, 100.0], 60.0, 60.0),
+            ..r(0.0, Kind::Unit)
+        };
+        let line = Region {
+            shape: Shape::rect(&Rect::new(20.0, 90.0, 260.0, 110.0)),
+            ..r(0.0, Kind::Unit)
+        };
+        assert_eq!(merge_overlapping(vec![disc, line]).len(), 2);
+    }
+
+    #[test]
+    fn eye_bar_of_a_tilted_face_lies_along_the_eye_line() {
+        // Eyes 40 px apart on a line turned by 30 degrees.
+        let (c, s) = (30f32.to_radians().cos(), 30f32.to_radians().sin());
+        let left = [130.0, 150.0];
+        let right = [130.0 + 40.0 * c, 150.0 + 40.0 * s];
+        let face = Face {
+            bbox: Rect::new(100.0, 100.0, 200.0, 240.0),
+            score: 0.99,
+            landmarks: [left, right, [150.0, 190.0], [130.0, 210.0], [160.0, 225.0]],
+        };
+        let bar = face_region(&face, false).shape;
+        for eye in [left, right] {
+            // Each eye with 0.5 eye distances round it along the line, 0.35 across.
+            for (a, b) in [(-0.5, -0.35), (0.5, -0.35), (0.5, 0.35), (-0.5, 0.35)] {
+                let p = [
+                    eye[0] + 40.0 * (a * c - b * s),
+                    eye[1] + 40.0 * (a * s + b * c),
+                ];
+                assert!(bar.contains(p, 0.0), "{p:?} outside {bar:?}");
+            }
+        }
+        // The nose and the mouth stay visible; the page-aligned box would cover far more.
+        assert!(!bar.contains([150.0, 190.0], 0.0));
+        assert!(bar.area() < 0.6 * bar.bbox().area(), "{bar:?}");
     }
 }

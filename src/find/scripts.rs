@@ -9,7 +9,7 @@
 
 use super::{Evidence, Kind, Line, Region, TEXT_PAD};
 use crate::detect::Glyph;
-use crate::geometry::Rect;
+use crate::geometry::{Rect, Shape};
 
 /// Whether `ch` is a Chinese character (a CJK ideograph).
 pub fn is_han(ch: char) -> bool {
@@ -30,20 +30,20 @@ pub fn beside(lines: &[Line], regions: &[Region]) -> Vec<Region> {
         // A line in which a name or unit was found was read, whatever its words look like.
         let read = |p: &Rect| {
             regions.iter().any(|r| {
-                let y = r.rect.center()[1];
-                y > p.y0 && y < p.y1 && overlap_x(&r.rect, p) > 0.0
+                let y = r.rect().center()[1];
+                y > p.y0 && y < p.y1 && overlap_x(&r.rect(), p) > 0.0
             })
         };
         for piece in pieces
             .iter()
-            .filter(|p| !(p.whole_line && read(&p.rect)) && belongs(&p.rect, &region.rect, lines))
+            .filter(|p| !(p.whole_line && read(&p.rect)) && belongs(&p.rect, &region.rect(), lines))
         {
             let piece = &piece.rect;
             let h = piece.height();
             found.push(Region {
                 kind: region.kind,
                 evidence: Evidence::OtherScript,
-                rect: piece.padded(TEXT_PAD.0 * h, TEXT_PAD.1 * h),
+                shape: Shape::rect(&piece.padded(TEXT_PAD.0 * h, TEXT_PAD.1 * h)),
             });
         }
     }
@@ -200,10 +200,10 @@ mod tests {
     fn covered(regions: &[Region], kind: Kind, rect: Rect) -> bool {
         regions.iter().any(|r| {
             r.kind == kind
-                && r.rect.x0 <= rect.x0
-                && r.rect.y0 <= rect.y0
-                && r.rect.x1 >= rect.x1
-                && r.rect.y1 >= rect.y1
+                && r.rect().x0 <= rect.x0
+                && r.rect().y0 <= rect.y0
+                && r.rect().x1 >= rect.x1
+                && r.rect().y1 >= rect.y1
         })
     }
 

@@ -9,7 +9,7 @@ use super::text::{find_approx, Normalized};
 use super::{Evidence, Kind, Line, Region};
 use crate::detect::seals::luminance;
 use crate::detect::Detections;
-use crate::geometry::Rect;
+use crate::geometry::{Rect, Shape};
 
 /// Words showing that a seal belongs to an issuer, not to the applicant's unit.
 const AUTHORITY_WORDS: &[&str] = &[
@@ -73,28 +73,27 @@ pub fn find(
         regions.push(Region {
             kind: Kind::Unit,
             evidence: Evidence::Seal,
-            rect: rect.padded(rect.width() * 0.04, rect.height() * 0.04),
+            shape: disc(&rect),
         });
         // The signer line stamped over by the seal is the unit's name, mostly unreadable to OCR
         // (boxes as tall as a good part of the seal are the seal's own strokes, not a line).
         for line in lines.iter().filter(|l| {
             crosses(&rect, &l.bbox) && !is_date(l) && l.bbox.height() < 0.3 * rect.height()
         }) {
-            let h = line.bbox.height();
             regions.push(Region {
                 kind: Kind::Unit,
                 evidence: Evidence::Seal,
-                rect: line.bbox.padded(0.2 * h, 0.1 * h),
+                shape: line.padded_shape(0.2, 0.1),
             });
         }
         regions.extend(
             [Side::Left, Side::Right]
                 .into_iter()
-                .filter_map(|side| ink_running_out(page, &rect, side, &dates))
+                .flat_map(|side| ink_running_out(page, &rect, side, &dates))
                 .map(|rect| Region {
                     kind: Kind::Unit,
                     evidence: Evidence::Seal,
-                    rect,
+                    shape: Shape::rect(&rect),
                 }),
         );
     }
@@ -111,50 +110,110 @@ enum Side {
 /// Luminance below which a pixel is printed ink.
 pub(super) const DARK: u8 = 110;
 
+/// The seal's disc as masked: the ellipse of its ring, grown by 4 %.
+fn disc(seal: &Rect) -> Shape {
+    let (rx, ry) = disc_radii(seal);
+    Shape::ellipse(seal.center(), rx, ry)
+}
+
+fn disc_radii(seal: &Rect) -> (f32, f32) {
+    (0.52 * seal.width(), 0.52 * seal.height())
+}
+
+/// The column where row `y` leaves the masked disc on `side`.
+fn disc_edge(seal: &Rect, y: f32, side: Side) -> f32 {
+    let [cx, cy] = seal.center();
+    let (rx, ry) = disc_radii(seal);
+    let dy = ((y - cy) / ry).clamp(-1.0, 1.0);
+    let half = rx * (1.0 - dy * dy).sqrt();
+    match side {
+        Side::Left => cx - half,
+        Side::Right => cx + half,
+    }
+}
+
 /// Text that runs out of the seal's middle on one side: the signer line under the seal is often
-/// wider than the seal, and OCR rarely finds its ends. Ink touching the seal's edge at mid height
-/// is followed outward until a gap wider than a character's spacing; dates are left alone.
-fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> Option<Rect> {
+/// wider than the seal, and OCR rarely finds its ends. Ink touching the seal's disc in its middle
+/// rows is followed outward, a text line at a time, until a gap wider than a character's
+/// spacing; dates are left alone.
+fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> Vec<Rect> {
     let (w, h) = (page.width() as i64, page.height() as i64);
     let is_dark = |x: i64, y: i64| {
         (0..w).contains(&x)
             && (0..h).contains(&y)
             && luminance(page.get_pixel(x as u32, y as u32).0) < DARK
     };
-    // Probe a few pixels off the box: the ring's own line may reach its edge.
-    let (edge, step) = match side {
-        Side::Left => (seal.x0 as i64 - 4, -1),
-        Side::Right => (seal.x1 as i64 + 3, 1),
+    let step = match side {
+        Side::Left => -1,
+        Side::Right => 1,
     };
+    // Probe from the disc's edge outward (the disc holds the ring's own line with room to spare).
+    let probe = |y: i64| disc_edge(seal, y as f32 + 0.5, side).round() as i64;
+    let touches = |y: i64| (0..12).any(|k| is_dark(probe(y) + step * k, y));
     let band = (seal.y0 + 0.3 * seal.height()) as i64..(seal.y1 - 0.3 * seal.height()) as i64;
-    let rows: Vec<i64> = band
-        .filter(|&y| (0..12).any(|k| is_dark(edge + step * k, y)))
-        .collect();
-    let (&top, &bottom) = (rows.first()?, rows.last()?);
-    let text_height = (bottom - top + 1) as f32;
-    if rows.len() < 5 || text_height > 0.4 * seal.height() {
-        return None;
-    }
-    let max_gap = (0.6 * text_height) as i64;
-    let max_reach = (1.5 * seal.width()) as i64;
-    let (mut x, mut last_ink, mut gap) = (edge, edge, 0);
-    while gap <= max_gap && (x - edge).abs() <= max_reach {
-        if (top..=bottom).any(|y| is_dark(x, y)) {
-            last_ink = x;
-            gap = 0;
-        } else {
-            gap += 1;
+    let rows: Vec<i64> = band.filter(|&y| touches(y)).collect();
+    let mut runs = Vec::new();
+    for (top, bottom) in text_lines(&rows) {
+        // A line cut by the band's edge goes on above or below it.
+        let top = (0..)
+            .map(|k| top - k)
+            .take_while(|&y| touches(y))
+            .last()
+            .unwrap_or(top);
+        let bottom = (0..)
+            .map(|k| bottom + k)
+            .take_while(|&y| touches(y))
+            .last()
+            .unwrap_or(bottom);
+        let text_height = (bottom - top + 1) as f32;
+        if text_height < 5.0 || text_height > 0.4 * seal.height() {
+            continue;
         }
-        x += step;
+        // The line's rows leave the disc at different columns: the walk starts at the
+        // outermost, the run reaches in to the innermost.
+        let edges = (top..=bottom).map(probe);
+        let (outer, inner) = match side {
+            Side::Left => (edges.clone().min(), edges.max()),
+            Side::Right => (edges.clone().max(), edges.min()),
+        };
+        let (Some(outer), Some(inner)) = (outer, inner) else {
+            continue;
+        };
+        let max_gap = (0.6 * text_height) as i64;
+        let max_reach = (1.5 * seal.width()) as i64;
+        let (mut x, mut last_ink, mut gap) = (outer, outer, 0);
+        while gap <= max_gap && (x - outer).abs() <= max_reach {
+            if (top..=bottom).any(|y| is_dark(x, y)) {
+                last_ink = x;
+                gap = 0;
+            } else {
+                gap += 1;
+            }
+            x += step;
+        }
+        let (x0, x1) = match side {
+            Side::Left => (last_ink as f32, inner as f32 + 4.0),
+            Side::Right => (inner as f32 - 3.0, last_ink as f32 + 1.0),
+        };
+        let pad = 0.2 * text_height;
+        let run = Rect::new(x0, top as f32, x1, bottom as f32 + 1.0).padded(pad, pad);
+        if !dates.iter().any(|d| d.overlaps(&run)) {
+            runs.push(run);
+        }
     }
-    let (x0, x1) = match side {
-        Side::Left => (last_ink as f32, seal.x0),
-        Side::Right => (seal.x1, last_ink as f32 + 1.0),
-    };
-    let pad = 0.2 * text_height;
-    let run = Rect::new(x0, top as f32, x1, bottom as f32 + 1.0).padded(pad, pad);
-    let on_a_date = dates.iter().any(|d| d.overlaps(&run));
-    (run.width() > 2.0 * pad && !on_a_date).then_some(run)
+    runs
+}
+
+/// The rows (ascending) grouped into text lines: runs of rows with gaps of at most one row.
+fn text_lines(rows: &[i64]) -> Vec<(i64, i64)> {
+    let mut lines: Vec<(i64, i64)> = Vec::new();
+    for &y in rows {
+        match lines.last_mut() {
+            Some((_, bottom)) if y - *bottom <= 2 => *bottom = y,
+            _ => lines.push((y, y)),
+        }
+    }
+    lines
 }
 
 /// Who a seal belongs to.
@@ -248,6 +307,26 @@ mod tests {
         RgbImage::from_pixel(1200, 1600, image::Rgb([250, 250, 250]))
     }
 
+    /// Dark blocks standing in for characters `width` wide every `pitch` pixels, over `xs` and
+    /// `ys`; returns their pixels.
+    fn characters(
+        page: &mut RgbImage,
+        xs: std::ops::Range<u32>,
+        ys: std::ops::Range<u32>,
+        pitch: u32,
+        width: u32,
+    ) -> Vec<(u32, u32)> {
+        let start = xs.start;
+        let ink: Vec<(u32, u32)> = xs
+            .filter(|x| (x - start) % pitch < width)
+            .flat_map(|x| ys.clone().map(move |y| (x, y)))
+            .collect();
+        for &(x, y) in &ink {
+            page.put_pixel(x, y, image::Rgb([20, 20, 20]));
+        }
+        ink
+    }
+
     /// A page's detections holding one seal of radius 150 centred at (600, 800).
     fn seal_with_ring_text(ring_text: &str) -> Detections {
         Detections {
@@ -321,28 +400,46 @@ mod tests {
         );
         assert_eq!(regions.len(), 3, "{regions:?}");
         assert!(regions.iter().all(|r| r.kind == Kind::Unit));
-        assert!(regions.iter().any(|r| r.rect.x0 <= 400.0));
+        assert!(regions.iter().any(|r| r.rect().x0 <= 400.0));
     }
 
     #[test]
     fn signer_text_running_out_of_the_seal_is_masked_up_to_its_end() {
         let mut page = paper();
         // "characters" 30 px high, 30 px wide, 8 px apart, from x = 330 to 600 (inside the seal).
-        for x in 330..600u32 {
-            for y in 785..815u32 {
-                if (x - 330) % 38 < 30 {
-                    page.put_pixel(x, y, image::Rgb([20, 20, 20]));
-                }
-            }
-        }
+        characters(&mut page, 330..600, 785..815, 38, 30);
         let regions = find(&page, &seal_with_ring_text(""), &[], None, &[]);
         let run = regions
             .iter()
-            .find(|r| r.rect.x0 < 400.0)
+            .find(|r| r.rect().x0 < 400.0)
             .expect("the text left of the seal is masked");
-        assert!(run.rect.x0 <= 330.0 && run.rect.x0 > 310.0, "{run:?}");
-        assert!(run.rect.y0 <= 785.0 && run.rect.y1 >= 815.0, "{run:?}");
+        assert!(run.rect().x0 <= 330.0 && run.rect().x0 > 310.0, "{run:?}");
+        assert!(run.rect().y0 <= 785.0 && run.rect().y1 >= 815.0, "{run:?}");
         assert_eq!(regions.len(), 2, "nothing on the right: {regions:?}");
+    }
+
+    #[test]
+    fn signer_text_beside_the_disc_but_within_its_box_is_masked() {
+        let mut page = paper();
+        // A date below it, running out of the seal too: it stays visible.
+        characters(&mut page, 380..470, 790..808, 20, 14);
+        let date = line_at("2023年11月11日", 380.0, 790.0, 18.0);
+        let lines = vec![Line::new(&date)];
+        // Text above the seal's middle from x = 452, inside the seal's box (450..750) but left
+        // of its disc there, running into the seal.
+        let ink = characters(&mut page, 452..560, 745..765, 24, 20);
+        let regions = find(&page, &seal_with_ring_text(""), &lines, None, &[]);
+        for (x, y) in ink {
+            let p = [x as f32 + 0.5, y as f32 + 0.5];
+            assert!(
+                regions.iter().any(|r| r.shape.contains(p, 0.0)),
+                "({x}, {y}) visible: {regions:?}"
+            );
+        }
+        // The disc leaves the corners of the seal's box visible, and the date's start.
+        for visible in [[455.0, 655.0], [385.0, 800.0]] {
+            assert!(!regions.iter().any(|r| r.shape.contains(visible, 0.0)));
+        }
     }
 
     #[test]

@@ -335,11 +335,12 @@ impl Workspace {
         let size = |v: u32| ((v as f32 * scale).round() as u32).max(1);
         let mut small = image::imageops::resize(&editor, size(w), size(h), FilterType::Triangle);
         let masks = crate::write::render::Masks::from(line);
-        let boxes = masks
-            .boxes(w, h)
-            .into_iter()
-            .map(|bbox| bbox.map(|v| (v as f32 * scale).round() as u32));
-        crate::mask::paint(&mut small, boxes, image::Rgb([0, 0, 0]));
+        let shapes: Vec<_> = masks
+            .shapes(w, h)
+            .iter()
+            .map(|shape| shape.scaled(scale))
+            .collect();
+        crate::mask::paint(&mut small, &shapes, image::Rgb([0, 0, 0]));
         let page = Page {
             number: 1,
             pixels: small,

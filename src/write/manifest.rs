@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, PageError, Result};
 use crate::find::{Evidence, Kind, Region};
+use crate::geometry::{Point, Rect, Shape};
 
 /// A page's verdict.
 /// Ordered by severity.
@@ -39,8 +40,12 @@ impl Status {
 pub struct ManifestRegion {
     /// What it hides.
     pub kind: Kind,
-    /// `[x0, y0, x1, y1]` in output-page pixels.
+    /// `[x0, y0, x1, y1]` in output-page pixels: the whole pixels `poly` touches.
     pub bbox: [u32; 4],
+    /// The exact outline that is painted: a convex polygon in output-page pixels, to a tenth
+    /// of a pixel (empty in manifests written before outlines were: then `bbox` is painted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub poly: Vec<Point>,
     /// Why it was masked.
     pub evidence: Evidence,
 }
@@ -48,10 +53,34 @@ pub struct ManifestRegion {
 impl ManifestRegion {
     /// The manifest form of a region on a `width x height` page.
     pub fn from_region(region: &Region, width: u32, height: u32) -> ManifestRegion {
+        ManifestRegion::new(region.kind, region.evidence, &region.shape, width, height)
+    }
+
+    /// A region of `kind` covering `shape`, cut to the `width x height` page.
+    pub fn new(
+        kind: Kind,
+        evidence: Evidence,
+        shape: &Shape,
+        width: u32,
+        height: u32,
+    ) -> ManifestRegion {
+        let page = Rect::new(0.0, 0.0, width as f32, height as f32);
+        let on_page = shape.clipped_to(&Shape::rect(&page));
+        let tenth = |v: f32| (v * 10.0).round() / 10.0;
         ManifestRegion {
-            kind: region.kind,
-            bbox: region.rect.to_pixels(width, height),
-            evidence: region.evidence,
+            kind,
+            bbox: on_page.bbox().to_pixels(width, height),
+            poly: on_page.corners().iter().map(|p| p.map(tenth)).collect(),
+            evidence,
+        }
+    }
+
+    /// The outline to paint and check.
+    pub fn shape(&self) -> Shape {
+        if self.poly.len() >= 3 {
+            Shape::polygon(self.poly.clone())
+        } else {
+            Shape::rect(&Rect::from_pixels(self.bbox))
         }
     }
 }
@@ -274,7 +303,6 @@ pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
 mod tests {
     use super::*;
     use crate::find::{Evidence, Kind};
-    use crate::geometry::Rect;
 
     #[test]
     fn error_line_follows_the_contract() {
@@ -293,13 +321,30 @@ mod tests {
         let region = Region {
             kind: Kind::IdNumber,
             evidence: Evidence::Roster,
-            rect: Rect::new(1.5, 2.0, 10.2, 20.0),
+            shape: Shape::rect(&Rect::new(1.5, 2.0, 10.2, 20.0)),
         };
         let m = ManifestRegion::from_region(&region, 100, 100);
         let json = serde_json::to_value(&m).unwrap();
         assert_eq!(json["kind"], "id_number");
         assert_eq!(json["evidence"], "roster");
         assert_eq!(m.bbox, [1, 2, 11, 20]);
+        assert!((m.shape().area() - 8.7 * 18.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn outlines_are_cut_to_the_page_and_old_lines_without_them_paint_their_box() {
+        let disc = Region {
+            kind: Kind::Unit,
+            evidence: Evidence::Seal,
+            shape: Shape::ellipse([95.0, 50.0], 20.0, 20.0),
+        };
+        let m = ManifestRegion::from_region(&disc, 100, 100);
+        assert_eq!(m.bbox, [74, 29, 100, 71]);
+        assert!(m.poly.iter().all(|p| p[0] <= 100.0));
+        let old: ManifestRegion =
+            serde_json::from_str(r#"{"kind":"name","bbox":[1,2,11,20],"evidence":"roster"}"#)
+                .unwrap();
+        assert_eq!(old.shape().area(), 180.0);
     }
 
     #[test]

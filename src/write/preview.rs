@@ -2,6 +2,8 @@
 //! painted over, so that a person can see what will be covered (the applicant's check) or what
 //! was covered (the audit report's thumbnails).
 
+use std::collections::HashSet;
+
 use font8x8::UnicodeFonts;
 use image::{Rgb, RgbImage};
 
@@ -21,13 +23,18 @@ pub fn kind_color(kind: Kind) -> Rgb<u8> {
 /// Draws each region's outline (`scale` maps page pixels to `image` pixels) and, when `labels`
 /// is set, its kind in a tag above its top-left corner.
 pub fn outline(image: &mut RgbImage, regions: &[ManifestRegion], scale: f32, labels: bool) {
-    let thickness = ((image.width().max(image.height()) as f32 / 600.0).round() as u32).max(1);
+    let (w, h) = image.dimensions();
+    let thickness = ((w.max(h) as f32 / 600.0).round() as u32).max(1);
     for region in regions {
         let color = kind_color(region.kind);
-        let [x0, y0, x1, y1] = region.bbox.map(|v| (v as f32 * scale).round() as i64);
-        for t in 0..i64::from(thickness) {
-            draw_rect(image, [x0 - t - 1, y0 - t - 1, x1 + t, y1 + t], color);
+        let shape = region.shape().scaled(scale);
+        let inside: HashSet<(u32, u32)> = shape.touched_pixels(0.0, w, h).collect();
+        for (x, y) in shape.touched_pixels(thickness as f32, w, h) {
+            if !inside.contains(&(x, y)) {
+                image.put_pixel(x, y, color);
+            }
         }
+        let [x0, y0, _, y1] = shape.bbox().to_pixels(w, h).map(i64::from);
         if labels {
             let glyph = i64::from(thickness.max(2));
             let tag_height = 8 * glyph + 2 * glyph;
@@ -38,18 +45,6 @@ pub fn outline(image: &mut RgbImage, regions: &[ManifestRegion], scale: f32, lab
             };
             draw_tag(image, x0 - 1, tag_y, region.kind.as_str(), glyph, color);
         }
-    }
-}
-
-/// One-pixel rectangle outline, clipped to the image.
-fn draw_rect(image: &mut RgbImage, [x0, y0, x1, y1]: [i64; 4], color: Rgb<u8>) {
-    for x in x0..=x1 {
-        put(image, x, y0, color);
-        put(image, x, y1, color);
-    }
-    for y in y0..=y1 {
-        put(image, x0, y, color);
-        put(image, x1, y, color);
     }
 }
 
@@ -109,6 +104,7 @@ mod tests {
         ManifestRegion {
             kind,
             bbox,
+            poly: Vec::new(),
             evidence: crate::find::Evidence::Roster,
         }
     }

@@ -9,6 +9,7 @@ use super::manifest::{ManifestLine, ManifestRegion};
 use super::pdf::PdfPage;
 use super::{pdf, preview, raster};
 use crate::error::PageError;
+use crate::geometry::{Rect, Shape};
 use crate::intake::FileKind;
 use crate::mask;
 use crate::models::sha256_bytes;
@@ -54,12 +55,13 @@ impl<'a> From<&'a ManifestLine> for Masks<'a> {
 }
 
 impl Masks<'_> {
-    /// The boxes to paint on a `width x height` page.
-    pub fn boxes(&self, width: u32, height: u32) -> Vec<[u32; 4]> {
+    /// The shapes to paint on a `width x height` page.
+    pub fn shapes(&self, width: u32, height: u32) -> Vec<Shape> {
         if self.withheld {
-            return vec![[0, 0, width, height]];
+            let page = Rect::new(0.0, 0.0, width as f32, height as f32);
+            return vec![Shape::rect(&page)];
         }
-        self.regions.iter().map(|r| r.bbox).collect()
+        self.regions.iter().map(ManifestRegion::shape).collect()
     }
 }
 
@@ -82,7 +84,7 @@ impl Rendered {
 /// Paints the masks onto an original page.
 pub fn paint(page: &mut Page, masks: Masks, color: Rgb<u8>) {
     let (w, h) = page.pixels.dimensions();
-    mask::paint(&mut page.pixels, masks.boxes(w, h), color);
+    mask::paint(&mut page.pixels, &masks.shapes(w, h), color);
 }
 
 /// One page of an output PDF: the original page masked and encoded as JPEG, decoded again and
@@ -190,12 +192,13 @@ fn verify(
     let color = mask::as_written(options.mask_color, greyscale);
     let (w, h) = written.dimensions();
     match masks
-        .boxes(w, h)
+        .shapes(w, h)
         .into_iter()
-        .find(|&bbox| !mask::is_masked(written, bbox, color))
+        .find(|shape| !mask::is_masked(written, shape, color))
     {
-        Some(bbox) => Err(PageError::Output(format!(
-            "mask {bbox:?} is missing from the written page"
+        Some(shape) => Err(PageError::Output(format!(
+            "mask {:?} is missing from the written page",
+            shape.bbox().to_pixels(w, h)
         ))),
         None => Ok(()),
     }
@@ -219,10 +222,15 @@ mod tests {
         }
     }
 
+    fn boxed(bbox: [u32; 4]) -> Shape {
+        Shape::rect(&Rect::from_pixels(bbox))
+    }
+
     fn region(bbox: [u32; 4]) -> ManifestRegion {
         ManifestRegion {
             kind: Kind::Name,
             bbox,
+            poly: Vec::new(),
             evidence: Evidence::Roster,
         }
     }
@@ -244,8 +252,16 @@ mod tests {
             .unwrap();
             assert_eq!(rendered.sha256, sha256_bytes(&rendered.bytes));
             let back = image::load_from_memory(&rendered.bytes).unwrap().to_rgb8();
-            assert!(mask::is_masked(&back, [10, 10, 60, 40], Rgb([0, 0, 0])));
-            assert!(!mask::is_masked(&back, [70, 10, 110, 40], Rgb([0, 0, 0])));
+            assert!(mask::is_masked(
+                &back,
+                &boxed([10, 10, 60, 40]),
+                Rgb([0, 0, 0])
+            ));
+            assert!(!mask::is_masked(
+                &back,
+                &boxed([70, 10, 110, 40]),
+                Rgb([0, 0, 0])
+            ));
         }
     }
 
@@ -272,7 +288,11 @@ mod tests {
         };
         let first = pdf_page(page(1, false), withheld, &options).unwrap();
         let back = image::load_from_memory(&first.jpeg).unwrap().to_rgb8();
-        assert!(mask::is_masked(&back, [0, 0, 120, 80], Rgb([0, 0, 0])));
+        assert!(mask::is_masked(
+            &back,
+            &boxed([0, 0, 120, 80]),
+            Rgb([0, 0, 0])
+        ));
         let second = pdf_page(placeholder(2, &options), withheld, &options).unwrap();
         assert_eq!((second.width, second.height), (1654, 2338));
         let rendered = assemble_pdf(&[first, second], &options).unwrap();

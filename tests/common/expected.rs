@@ -1,30 +1,46 @@
 //! Fixture groups with an `expected.json` (made by scripts/make_fixtures.py): every file run
 //! through the real binary, what must be masked is, and nothing far from it.
 
+use blindfold::geometry::{Rect, Shape};
+
 use super::*;
 
 /// How far outside an expected region a mask may reach, in pixels.
 const MARGIN: u32 = 30;
 
-/// The share of `inner` lying outside every box of `allowed`, each grown by `margin`.
-fn outside_share(inner: [u32; 4], allowed: &[[u32; 4]], margin: u32) -> f64 {
-    let [x0, y0, x1, y1] = inner;
-    let mut outside = 0u64;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let inside = allowed.iter().any(|b| {
-                x + margin >= b[0] && x < b[2] + margin && y + margin >= b[1] && y < b[3] + margin
-            });
-            outside += u64::from(!inside);
-        }
+/// The share of `shape`'s pixels lying outside every box of `allowed`, each grown by `margin`.
+fn outside_share(shape: &Shape, allowed: &[[u32; 4]], margin: u32) -> f64 {
+    let m = margin as f32;
+    let grown: Vec<Shape> = allowed
+        .iter()
+        .map(|b| Shape::rect(&Rect::from_pixels(*b).padded(m, m)))
+        .collect();
+    share_where(shape, |p| !grown.iter().any(|g| g.contains(p, 0.0)))
+}
+
+/// The share of `shape`'s pixels (their centres) for which `test` holds.
+fn share_where(shape: &Shape, test: impl Fn([f32; 2]) -> bool) -> f64 {
+    let (mut hits, mut total) = (0usize, 0usize);
+    for (x, y) in shape.pixels(0.0, u32::MAX, u32::MAX) {
+        total += 1;
+        hits += usize::from(test([x as f32 + 0.5, y as f32 + 0.5]));
     }
-    outside as f64 / (u64::from(x1 - x0) * u64::from(y1 - y0)).max(1) as f64
+    hits as f64 / total.max(1) as f64
+}
+
+/// A `clear` entry of `expected.json`: a box `[x0, y0, x1, y1]` or a polygon `[[x, y], …]`.
+fn clear_shape(clear: &serde_json::Value) -> Shape {
+    if clear[0].is_array() {
+        region_shape(&serde_json::json!({ "poly": clear }))
+    } else {
+        region_shape(&serde_json::json!({ "bbox": clear }))
+    }
 }
 
 /// Runs the files of `tests/fixtures/<group>` through `blindfold run` with the group's roster
 /// and checks every file against its `expected.json` entry: the verdict, status `ok`, each
-/// expected region at least 95 % masked, each `clear` box less than 5 % masked and no manifest
-/// region reaching more than 10 % beyond [`MARGIN`] pixels of the expected ones.
+/// expected region (its polygon) at least 95 % masked, each `clear` shape less than 5 % masked
+/// and no manifest region reaching more than 10 % beyond [`MARGIN`] pixels of the expected ones.
 pub fn assert_group_masked_as_expected(group: &str) {
     let fixtures = root().join("tests/fixtures").join(group);
     let expected: serde_json::Value =
@@ -77,28 +93,30 @@ pub fn assert_group_masked_as_expected(group: &str) {
         );
         assert_eq!(line["status"], "ok", "{name}: {line}");
         let page = &output_pages(&out, line)[0];
-        for (region, bbox) in file["regions"].as_array().unwrap().iter().zip(&wanted) {
-            let covered = dark_fraction(page, *bbox);
+        for region in file["regions"].as_array().unwrap() {
+            let covered = dark_share(page, &region_shape(region), 0.0);
             assert!(
                 covered >= 0.95,
-                "{name}: {} {} at {bbox:?} is {covered:.2} masked",
+                "{name}: {} {} at {} is {covered:.2} masked",
                 region["kind"],
-                region["text"]
+                region["text"],
+                region["bbox"]
             );
         }
-        let masked: Vec<[u32; 4]> = line["regions"]
+        let masked: Vec<Shape> = line["regions"]
             .as_array()
             .unwrap()
             .iter()
-            .map(region_bbox)
+            .map(region_shape)
             .collect();
         for clear in file["clear"].as_array().unwrap() {
-            let bbox = region_bbox(&serde_json::json!({ "bbox": clear }));
-            let hidden = 1.0 - outside_share(bbox, &masked, 0);
+            let hidden = share_where(&clear_shape(clear), |p| {
+                masked.iter().any(|m| m.contains(p, 0.0))
+            });
             assert!(hidden < 0.05, "{name}: {clear} is {hidden:.2} masked");
         }
-        for (region, bbox) in line["regions"].as_array().unwrap().iter().zip(&masked) {
-            let far = outside_share(*bbox, &wanted, MARGIN);
+        for (region, shape) in line["regions"].as_array().unwrap().iter().zip(&masked) {
+            let far = outside_share(shape, &wanted, MARGIN);
             assert!(
                 far <= 0.1,
                 "{name}: {region} reaches {far:.2} beyond the truth"

@@ -10,6 +10,8 @@ pub use files::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use blindfold::geometry::{Rect, Shape};
+
 /// The repository root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -90,16 +92,37 @@ pub fn region_bbox(region: &serde_json::Value) -> [u32; 4] {
     numbers.try_into().expect("four numbers")
 }
 
+/// The outline of a manifest or truth region: its `poly`, else its `bbox`.
+pub fn region_shape(region: &serde_json::Value) -> Shape {
+    match region["poly"].as_array() {
+        Some(points) if points.len() >= 3 => Shape::polygon(
+            points
+                .iter()
+                .map(|p| [0, 1].map(|i| p[i].as_f64().expect("poly number") as f32))
+                .collect(),
+        ),
+        _ => box_shape(region_bbox(region)),
+    }
+}
+
+/// A box of whole pixels as a shape.
+pub fn box_shape(bbox: [u32; 4]) -> Shape {
+    Shape::rect(&Rect::from_pixels(bbox))
+}
+
 /// Fraction of pixels inside `bbox` with luminance at most 40 (the scorer's "masked").
 pub fn dark_fraction(page: &image::RgbImage, bbox: [u32; 4]) -> f64 {
-    let [x0, y0, x1, y1] = bbox;
+    dark_share(page, &box_shape(bbox), 0.0)
+}
+
+/// Fraction of the pixels whose centres lie inside `shape` grown by `margin` (shrunk when
+/// negative) with luminance at most 40.
+pub fn dark_share(page: &image::RgbImage, shape: &Shape, margin: f32) -> f64 {
     let (mut dark, mut total) = (0usize, 0usize);
-    for y in y0..y1.min(page.height()) {
-        for x in x0..x1.min(page.width()) {
-            let [r, g, b] = page.get_pixel(x, y).0.map(f64::from);
-            total += 1;
-            dark += usize::from(0.299 * r + 0.587 * g + 0.114 * b <= 40.0);
-        }
+    for (x, y) in shape.pixels(margin, page.width(), page.height()) {
+        let [r, g, b] = page.get_pixel(x, y).0.map(f64::from);
+        total += 1;
+        dark += usize::from(0.299 * r + 0.587 * g + 0.114 * b <= 40.0);
     }
     dark as f64 / total.max(1) as f64
 }

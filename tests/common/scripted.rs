@@ -146,7 +146,8 @@ pub fn output_pages(out: &Path, line: &ManifestLine) -> Vec<RgbImage> {
 }
 
 pub fn masked(pixels: &RgbImage, bbox: [u32; 4]) -> bool {
-    blindfold::mask::is_masked(pixels, bbox, Rgb([0, 0, 0]))
+    let shape = blindfold::geometry::Shape::rect(&blindfold::geometry::Rect::from_pixels(bbox));
+    blindfold::mask::is_masked(pixels, &shape, Rgb([0, 0, 0]))
 }
 
 pub fn audit(config: &RunConfig) -> AuditResult {

@@ -607,12 +607,15 @@ function pageCanvas(p) {
     overlay.append(svg("rect", { x: 0, y: 0, width, height, class: "mask burned" }));
   }
   p.regions.forEach((r, i) => {
+    const attrs = { class: `mask ${r.kind}${state.burned ? " burned" : ""}${state.selected === i ? " selected" : ""}`,
+      "data-index": i, "vector-effect": "non-scaling-stroke" };
+    // The outline that is painted (a turned line, an eye bar, a seal's disc); older runs have boxes only.
     const [x0, y0, x1, y1] = r.bbox;
-    const rect = svg("rect", { x: x0, y: y0, width: x1 - x0, height: y1 - y0,
-      class: `mask ${r.kind}${state.burned ? " burned" : ""}${state.selected === i ? " selected" : ""}`,
-      "data-index": i, "vector-effect": "non-scaling-stroke" });
-    rect.addEventListener("mousedown", (e) => { if (!state.drawing) { e.stopPropagation(); select(i); } });
-    overlay.append(rect);
+    const shape = r.poly && r.poly.length >= 3
+      ? svg("polygon", { ...attrs, points: r.poly.map(([x, y]) => `${x},${y}`).join(" ") })
+      : svg("rect", { ...attrs, x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
+    shape.addEventListener("mousedown", (e) => { if (!state.drawing) { e.stopPropagation(); select(i); } });
+    overlay.append(shape);
   });
   overlay.addEventListener("mousedown", (e) => startDrawing(e, overlay, width, height));
   frame.append(image, overlay);

@@ -1,6 +1,11 @@
-//! Small geometry types shared by the stages: points, quadrilaterals and rectangles in page pixels.
+//! Small geometry types shared by the stages: points, quadrilaterals, rectangles and the
+//! convex shapes of masks, in page pixels.
+
+mod shape;
 
 use serde::{Deserialize, Serialize};
+
+pub use shape::Shape;
 
 /// A point in page pixels.
 pub type Point = [f32; 2];
@@ -108,6 +113,11 @@ impl Rect {
             clamp(self.x1.ceil(), width) as u32,
             clamp(self.y1.ceil(), height) as u32,
         ]
+    }
+
+    /// The rectangle of whole pixels `[x0, y0, x1, y1]` (as [`Rect::to_pixels`] gives).
+    pub fn from_pixels([x0, y0, x1, y1]: [u32; 4]) -> Rect {
+        Rect::new(x0 as f32, y0 as f32, x1 as f32, y1 as f32)
     }
 
     /// The centre point.

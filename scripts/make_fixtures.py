@@ -1196,10 +1196,11 @@ SEALS_ROSTER = [
 
 
 def worn_seal(page: ms.RasterPage, cx: float, cy: float, radius: float, ring_text: str,
-              seed: int, serial: str = "", strength: float = 1.0, gaps: int = 0):
+              seed: int, serial: str = "", strength: float = 1.0, gaps: int = 0,
+              applicants: bool = True):
     """A seal stamped as real ones are: the ink uneven and at ``strength`` of full, the ring
     broken in ``gaps`` places, a serial number along the lower arc; ink multiplies with the
-    page. Records the seal's region (the disc)."""
+    page. Records the seal's region (the disc) when it is the ``applicants`` unit's."""
     rng = random.Random(seed)
     layout = ms.seal_layout(cx, cy, radius, ring_text)
     ink = Image.new("L", page.image.size, 0)
@@ -1238,7 +1239,8 @@ def worn_seal(page: ms.RasterPage, cx: float, cy: float, radius: float, ring_tex
     white = Image.new("RGB", page.image.size, (255, 255, 255))
     page.image = ImageChops.multiply(page.image, Image.composite(colour, white, ink))
     page.draw = ImageDraw.Draw(page.image)
-    page.regions.append(ms.seal_region(cx, cy, radius, ring_text, "unit"))
+    if applicants:
+        page.regions.append(ms.seal_region(cx, cy, radius, ring_text, "unit"))
 
 
 def photographed(image: Image.Image, cast=(0.84, 0.89, 0.98)) -> Image.Image:
@@ -1299,6 +1301,27 @@ def make_seals(out: Path) -> dict:
     files.add("certificate_photo_worn_seal.jpg", "A", page,
               "a phone photo (blue cast) of a certificate with a faint seal whose ring is broken, "
               "stamped over the unit's signer line", regions, clear=clear)
+
+    page = ms.RasterPage(1240, 1100, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 160, "关于推荐晋升主管护师资格人员的公示", font="serif",
+                                 pt=18, align="center"))]
+    clear.append(glyph_box(page.text(170, 300, "    经个人申报、单位推荐，现将推荐人员公示如下：",
+                                     font="serif", pt=15)))
+    unit_line = page.text(170, 370, f"    {unit}：{name}，申报主管护师。", font="serif", pt=15)
+    clear.append(glyph_box(page.text(170, 440, "    公示期为2024年6月1日至6月7日。", font="serif",
+                                     pt=15)))
+    authority = "巴音郭楞蒙古自治州卫生健康委员会"
+    clear.append(glyph_box(page.text(1040, 640, authority, font="serif", pt=15,
+                                     align="right")))
+    clear.append(glyph_box(page.text(1040, 710, "2024年6月1日", font="serif", pt=15,
+                                     align="right")))
+    unit_box = ms.union_box([g.box for g in unit_line[4:4 + len(unit)] if g.box])
+    worn_seal(page, (unit_box[0] + unit_box[2]) / 2, 360, 105, authority, seed=5,
+              applicants=False)
+    files.add("notice_authority_seal_over_unit.png", "A", page,
+              "a health commission's seal stamped over the line naming the applicant's unit: the "
+              "unit's name read under the red is masked, the commission's seal and signer line "
+              "stay visible", regions_json(page.regions, page.width, page.height), clear=clear)
     return {
         "generator": "scripts/make_fixtures.py",
         "roster": SEALS_ROSTER,

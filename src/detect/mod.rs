@@ -220,8 +220,12 @@ impl ModelDetector {
         let faces = timed(&mut times.faces, || self.faces.detect(image))?;
         deadline.check()?;
         let seals = timed(&mut times.seals, || seals::find(image, page_side, ocr))?;
+        deadline.check()?;
+        let under = timed(&mut times.seals, || {
+            seals::lines_under(image, &seals, &lines, ocr)
+        })?;
         Ok(Detections {
-            lines,
+            lines: lines.into_iter().chain(under).collect(),
             faces,
             seals,
         })

@@ -8,6 +8,7 @@ use image::{GrayImage, Luma, RgbImage};
 use imageproc::region_labelling::{connected_components, Connectivity};
 
 use super::ocr::Ocr;
+use super::TextLine;
 use crate::error::Result;
 use crate::geometry::Rect;
 
@@ -82,6 +83,61 @@ pub fn find(page: &RgbImage, page_side: u32, ocr: &mut Ocr) -> Result<Vec<Seal>>
         seals.push(Seal { rect, ring_text });
     }
     Ok(seals)
+}
+
+/// The text lines under red seals, read again with the seal's red made paper: a black signer
+/// line or a unit's name under a seal reads poorly through the red. Each seal's surroundings
+/// (as wide again on either side, for signer lines wider than the seal) are read; lines with
+/// Chinese that the first reading did not give (`read`) are returned, in page pixels.
+pub fn lines_under(
+    image: &RgbImage,
+    seals: &[Seal],
+    read: &[TextLine],
+    ocr: &mut Ocr,
+) -> Result<Vec<TextLine>> {
+    let balance = white_balance(paper_colour(image));
+    let mut found: Vec<TextLine> = Vec::new();
+    for seal in seals {
+        let around = seal
+            .rect
+            .padded(0.6 * seal.rect.width(), 0.15 * seal.rect.height());
+        let [x0, y0, x1, y1] = around.to_pixels(image.width(), image.height());
+        if x1 <= x0 || y1 <= y0 {
+            continue;
+        }
+        let mut crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+        let mut reddened = 0usize;
+        for p in crop.pixels_mut() {
+            if is_red(balanced(&balance, p.0)) {
+                p.0 = [255, 255, 255];
+                reddened += 1;
+            }
+        }
+        if reddened == 0 {
+            continue;
+        }
+        let boxes = ocr.detect(&crop)?;
+        let lines = ocr.read_boxes(&crop, &boxes)?;
+        let moved = super::Detections {
+            lines,
+            ..super::Detections::default()
+        }
+        .moved(x0 as f32, y0 as f32);
+        for line in moved.lines {
+            let chinese = line
+                .glyphs
+                .iter()
+                .any(|g| crate::find::scripts::is_han(g.ch));
+            let known = read
+                .iter()
+                .chain(&found)
+                .any(|other| other.text() == line.text() && other.bbox().overlaps(&line.bbox()));
+            if chinese && !known {
+                found.push(line);
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Whether an unwrapped ring band holds (almost) no ink: red or dark pixels under 3 percent of

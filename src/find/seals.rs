@@ -236,7 +236,8 @@ fn owner_by_ring_text(ring_text: &str, target: Option<&Target>) -> Option<Owner>
         let in_unit = units
             .iter()
             .any(|u| u.chars.windows(word.len()).any(|w| w == word.as_slice()));
-        let errors = usize::from(word.len() >= 4);
+        // Ring text reads poorly: a slip in a word of four, two in one of seven.
+        let errors = usize::from(word.len() >= 4) + usize::from(word.len() >= 7);
         !in_unit && !find_approx(&ring.chars, &word, errors).is_empty()
     });
     if authority {
@@ -374,6 +375,15 @@ mod tests {
         );
         assert_eq!(owner("若羌县人民医院"), None, "another county's hospital");
         assert_eq!(owner("口口"), None);
+    }
+
+    #[test]
+    fn a_worn_ring_with_two_slips_in_a_long_authority_word_is_the_authoritys() {
+        let t = target("马晓燕", "和静县人民医院", &[]);
+        assert_eq!(
+            owner_by_ring_text("巴音華罗蒙否政消根生健康.员会CO", Some(&t)),
+            Some(Owner::Authority)
+        );
     }
 
     #[test]

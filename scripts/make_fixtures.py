@@ -76,6 +76,7 @@ import random  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import struct  # noqa: E402
+import zipfile  # noqa: E402
 import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -1424,6 +1425,92 @@ def make_shapes(out: Path) -> dict:
 
 
 # --------------------------------------------------------------------------
+# Faces: half-turned and small ones masked, printed patterns left alone
+# --------------------------------------------------------------------------
+
+CAMERAMAN_MEMBER = "skimage/data/camera.png"
+"""The cameraman of scikit-image's data (CC0 by the photographer, Lav Varshney), in the same
+wheel as the astronaut: a face turned half away, one eye behind the camera's edge."""
+CAMERAMAN_EYES = ((235.5, 149.5), (249.0, 149.0))
+"""Eye centres in the 512x512 image, read off a 10x enlargement (the far eye at the camera's
+edge)."""
+CAMERAMAN_CROP = (150, 40, 350, 300)
+PATTERN_MEMBERS = ("skimage/data/chessboard_RGB.png", "skimage/data/logo.png",
+                   "skimage/data/coins.png")
+"""Printed patterns without a face: a chequered code, a logo, a photo of coins."""
+
+
+def wheel_image(member: str) -> Image.Image:
+    """An image of scikit-image's data, from the wheel the astronaut comes from."""
+    ms.astronaut_png()  # fetches the wheel once
+    wheel = sorted(ms.FACE_CACHE.glob("scikit_image-*.whl"))[-1]
+    with zipfile.ZipFile(wheel) as archive, archive.open(member) as src:
+        return Image.open(io.BytesIO(src.read())).convert("RGB")
+
+
+def make_faces(out: Path) -> dict:
+    """Write the face fixtures; returns ``expected.json``."""
+    files = FolderFiles(out)
+    name, unit, marks = applicant_marks(SHAPES_ROSTER)
+
+    # A registration form whose photo is a face turned half away (greyscale).
+    page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 120, "继续教育学员登记表", font="serif", pt=22,
+                                 align="center"))]
+    page.text(170, 260, f"姓名：{name}", font="serif", pt=15)
+    page.text(170, 340, f"工作单位：{unit}", font="serif", pt=15)
+    clear.append(glyph_box(page.text(170, 420, "培训项目：急危重症护理", font="serif", pt=15)))
+    x0, y0, x1, y1 = CAMERAMAN_CROP
+    crop = wheel_image(CAMERAMAN_MEMBER).crop(CAMERAMAN_CROP)
+    eyes = [(ex - x0, ey - y0) for ex, ey in CAMERAMAN_EYES]
+    box = page.photo(ms.FacePhoto(crop, eyes), 860, 180, 300)
+    page.rect(box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4, 2, (90, 90, 90))
+    files.add("form_half_turned_face.png", "A", page,
+              "a registration form whose photo shows a face turned half away: its eyes are masked",
+              regions_json(page.regions, page.width, page.height), clear=clear)
+
+    # A certificate with a one-inch photo whose face is about 30 pixels wide.
+    page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 130, "继续医学教育合格证书", font="serif", pt=22,
+                                 align="center"))]
+    box = page.photo(ms.load_face(), 170, 200, 70)
+    page.rect(box[0] - 4, box[1] - 4, box[2] + 4, box[3] + 4, 2, (120, 120, 120))
+    page.text(330, 260, f"{name}同志：", font="serif", pt=15)
+    clear.append(glyph_box(page.text(330, 340, "    经考核合格，授予Ⅰ类学分8分。", font="serif",
+                                     pt=15)))
+    files.add("certificate_small_photo.png", "A", page,
+              "a certificate with a photo whose face is about 30 px wide: its eyes are masked",
+              regions_json(page.regions, page.width, page.height), clear=clear)
+
+    # An invoice-like page of printed patterns, no face and no name.
+    page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
+    red = (150, 60, 40)
+    page.rect(80, 80, 1160, 820, 3, red)
+    clear = [glyph_box(page.text(620, 150, "增值税普通发票", font="serif", pt=22, color=red,
+                                 align="center"))]
+    for i, (member, size) in enumerate(zip(PATTERN_MEMBERS, (160, 200, 260))):
+        pattern = wheel_image(member)
+        pattern = pattern.resize((size, round(pattern.height * size / pattern.width)))
+        x, y = 130 + 350 * i, 260
+        page.image.paste(pattern, (x, y))
+        clear.append([x, y, x + pattern.width, y + pattern.height])
+    clear.append(glyph_box(page.text(130, 700, "价税合计（大写）：壹佰壹拾贰元贰角", font="serif",
+                                     pt=14)))
+    files.add("invoice_patterns_no_face.png", "A", page,
+              "printed patterns (a chequered code, a logo, coins) and no face: no eye bar, 否",
+              [], clear=clear)
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": SHAPES_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels), with the exact poly",
+            "clear": "boxes that must stay visible (titles, text, the printed patterns)",
+        },
+        "files": files.entries,
+    }
+
+
+# --------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------
 
@@ -1441,7 +1528,7 @@ def write_json(path: Path, doc: dict):
 
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
           "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals,
-          "shapes": make_shapes}
+          "shapes": make_shapes, "faces": make_faces}
 
 
 def main(argv=None):

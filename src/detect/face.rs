@@ -58,7 +58,7 @@ impl FaceDetector {
             let confirmed = self
                 .look(page, around, CROP_SIDE, SCORE_THRESHOLD)?
                 .into_iter()
-                .filter(|f| iou(&f.bbox, &b) > 0.3)
+                .filter(|f| iou(&f.bbox, &b) > 0.3 && has_a_faces_layout(f))
                 .max_by(|a, b| a.score.total_cmp(&b.score));
             faces.extend(confirmed);
         }
@@ -168,6 +168,32 @@ fn decode(prior: &[f32; 4], loc: &[f32; 4], lm: &[f32; 10], score: f32, pw: f32,
     }
 }
 
+/// Whether the five landmarks lie as on a face, however it is turned or tilted: the mouth below
+/// the eye line and the nose not beyond the mouth (in the face's own up and down), and the
+/// landmarks within the face's box. Printed patterns the model sometimes scores as faces (a
+/// form's margin, a logo) can give landmarks in no such order; real faces down to a profile's
+/// keep it, so the bounds are wide, and eyes on one spot (no eye line to judge by) pass.
+fn has_a_faces_layout(face: &Face) -> bool {
+    let [left, right, nose, mouth_left, mouth_right] = face.landmarks;
+    let eyes = [right[0] - left[0], right[1] - left[1]];
+    let eye_distance = eyes[0].hypot(eyes[1]);
+    let size = face.bbox.width().max(face.bbox.height());
+    if eye_distance < 1.0 {
+        return true;
+    }
+    // Down the face: across the eye line, towards the mouth.
+    let down = [-eyes[1] / eye_distance, eyes[0] / eye_distance];
+    let middle = [(left[0] + right[0]) / 2.0, (left[1] + right[1]) / 2.0];
+    let depth = |p: Point| ((p[0] - middle[0]) * down[0] + (p[1] - middle[1]) * down[1]) / size;
+    let mouth = depth([
+        (mouth_left[0] + mouth_right[0]) / 2.0,
+        (mouth_left[1] + mouth_right[1]) / 2.0,
+    ]);
+    let around = face.bbox.padded(0.25 * size, 0.25 * size);
+    let inside = face.landmarks.iter().all(|p| around.contains(p[0], p[1]));
+    mouth > 0.1 && depth(nose) > -0.1 && depth(nose) < mouth + 0.1 && inside
+}
+
 fn iou(a: &Rect, b: &Rect) -> f32 {
     let inter = a.intersection(b).area();
     inter / (a.area() + b.area() - inter).max(1e-6)
@@ -209,6 +235,85 @@ mod tests {
         );
         assert_eq!(face.bbox, Rect::new(37.5, 12.5, 62.5, 37.5));
         assert_eq!(face.landmarks[0], [50.0, 25.0]);
+    }
+
+    fn face_with(landmarks: [Point; 5]) -> Face {
+        Face {
+            bbox: Rect::new(100.0, 100.0, 200.0, 220.0),
+            score: 0.9,
+            landmarks,
+        }
+    }
+
+    #[test]
+    fn faces_turned_tilted_or_in_profile_keep_their_layout() {
+        let frontal = [
+            [130.0, 150.0],
+            [170.0, 150.0],
+            [150.0, 175.0],
+            [135.0, 195.0],
+            [165.0, 195.0],
+        ];
+        let half_turned = [
+            [140.0, 150.0],
+            [165.0, 152.0],
+            [168.0, 176.0],
+            [145.0, 196.0],
+            [166.0, 197.0],
+        ];
+        let profile = [
+            [150.0, 150.0],
+            [158.0, 151.0],
+            [185.0, 178.0],
+            [160.0, 197.0],
+            [166.0, 197.0],
+        ];
+        // Tilted by 30 degrees round the face's middle.
+        let (c, s) = (30f32.to_radians().cos(), 30f32.to_radians().sin());
+        let tilted = frontal.map(|[x, y]| {
+            let (dx, dy) = (x - 150.0, y - 170.0);
+            [150.0 + dx * c - dy * s, 170.0 + dx * s + dy * c]
+        });
+        for landmarks in [frontal, half_turned, profile, tilted] {
+            assert!(has_a_faces_layout(&face_with(landmarks)), "{landmarks:?}");
+        }
+    }
+
+    #[test]
+    fn landmarks_in_no_faces_order_are_not_a_face() {
+        // Mouth above the eyes, on the eye line, nose below the mouth, landmarks far outside
+        // the box.
+        let mouth_above = [
+            [130.0, 180.0],
+            [170.0, 180.0],
+            [150.0, 175.0],
+            [135.0, 140.0],
+            [165.0, 140.0],
+        ];
+        let flat = [
+            [120.0, 150.0],
+            [140.0, 150.0],
+            [155.0, 150.0],
+            [170.0, 151.0],
+            [185.0, 150.0],
+        ];
+        let nose_low = [
+            [130.0, 150.0],
+            [170.0, 150.0],
+            [150.0, 215.0],
+            [135.0, 180.0],
+            [165.0, 180.0],
+        ];
+        let outside = [
+            [130.0, 150.0],
+            [170.0, 150.0],
+            [150.0, 175.0],
+            [135.0, 195.0],
+            [165.0, 320.0],
+        ];
+        for landmarks in [mouth_above, flat, nose_low, outside] {
+            assert!(!has_a_faces_layout(&face_with(landmarks)), "{landmarks:?}");
+        }
     }
 
     #[test]

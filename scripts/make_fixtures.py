@@ -1435,9 +1435,10 @@ CAMERAMAN_EYES = ((235.5, 149.5), (249.0, 149.0))
 """Eye centres in the 512x512 image, read off a 10x enlargement (the far eye at the camera's
 edge)."""
 CAMERAMAN_CROP = (150, 40, 350, 300)
-PATTERN_MEMBERS = ("skimage/data/chessboard_RGB.png", "skimage/data/logo.png",
+PATTERN_MEMBERS = ("skimage/data/chessboard_RGB.png", "skimage/data/horse.png",
                    "skimage/data/coins.png")
-"""Printed patterns without a face: a chequered code, a logo, a photo of coins."""
+"""Printed patterns without a face: a chequered code, a horse's silhouette (CC0), a photo of
+coins (no known copyright restrictions)."""
 
 
 def wheel_image(member: str) -> Image.Image:
@@ -1497,7 +1498,7 @@ def make_faces(out: Path) -> dict:
     clear.append(glyph_box(page.text(130, 700, "价税合计（大写）：壹佰壹拾贰元贰角", font="serif",
                                      pt=14)))
     files.add("invoice_patterns_no_face.png", "A", page,
-              "printed patterns (a chequered code, a logo, coins) and no face: no eye bar, 否",
+              "printed patterns (a chequered code, a silhouette, coins) and no face: no eye bar, 否",
               [], clear=clear)
     return {
         "generator": "scripts/make_fixtures.py",

@@ -1,5 +1,5 @@
 //! Failure class "eye bars where there is no face" (tests/fixtures/faces, made by
-//! scripts/make_fixtures.py): printed patterns (a chequered code, a logo, a photo of coins) on
+//! scripts/make_fixtures.py): printed patterns (a chequered code, a silhouette, a photo of coins) on
 //! an invoice-like page get no eye bar and the page is 否; a face turned half away, on a
 //! greyscale registration form, and a face about 30 pixels wide on a certificate get theirs.
 

@@ -129,6 +129,9 @@ pub struct Findings {
 
 /// Padding around matched text, as fractions of the line height (along, across the line).
 const TEXT_PAD: (f32, f32) = (0.35, 0.12);
+/// Least padding round matched text, in pixels: the edge of a mask on small print must not fall
+/// on the ink, where a JPEG's ringing lightens it.
+const MIN_TEXT_PAD: f32 = 2.0;
 
 /// Finds everything to mask on one page. Without a target (a folder missing from the roster)
 /// only label hints, seals and faces are used and the page is flagged for review.
@@ -206,7 +209,8 @@ impl<'a> Line<'a> {
             .flat_map(|g| g.quad)
             .collect();
         let h = self.line.height();
-        Shape::along_line(&points, self.direction(), TEXT_PAD.0 * h, TEXT_PAD.1 * h)
+        let pad = |share: f32| (share * h).max(MIN_TEXT_PAD);
+        Shape::along_line(&points, self.direction(), pad(TEXT_PAD.0), pad(TEXT_PAD.1))
     }
 
     /// The page-aligned box round [`Line::span_shape`].
@@ -266,10 +270,14 @@ fn roster_matches(lines: &[Line], target: &Target, options: &FindOptions) -> Vec
                 if term.whole_words && !line.is_whole_words(m.start, m.end) {
                     continue;
                 }
+                let start = match term.kind {
+                    Kind::Unit => misread_start(line, m.start, target),
+                    _ => m.start,
+                };
                 regions.push(Region {
                     kind: term.kind,
                     evidence: Evidence::Roster,
-                    shape: line.span_shape(m.start, m.end),
+                    shape: line.span_shape(start, m.end),
                 });
             }
         }
@@ -283,6 +291,30 @@ fn roster_matches(lines: &[Line], target: &Target, options: &FindOptions) -> Vec
         }
     }
     regions
+}
+
+/// Where a unit found at `start` of a line begins when the line's first few characters are the
+/// unit's own beginning misread (a letterhead's stacked small characters: 恩施吉家庆|自治州自然资源
+/// 和规划局 for 恩施土家族苗族自治州…): the line's start, when at most six characters come before
+/// the match and two of them are the unit's; else `start`.
+fn misread_start(line: &Line, start: usize, target: &Target) -> usize {
+    let before = &line.norm.chars[..start];
+    let unit_chars: std::collections::BTreeSet<char> = target
+        .terms
+        .iter()
+        .filter(|t| t.kind == Kind::Unit)
+        .flat_map(|t| t.chars.iter().copied())
+        .collect();
+    let shared: std::collections::BTreeSet<char> = before
+        .iter()
+        .filter(|c| unit_chars.contains(c))
+        .copied()
+        .collect();
+    if before.len() <= 6 && shared.len() >= 2 {
+        0
+    } else {
+        start
+    }
 }
 
 /// Matches that start at the end of `a` and finish at the start of `b`.
@@ -514,6 +546,31 @@ pub(crate) mod tests {
             let regions = regions_for(vec![line_at(text, 100.0, 100.0, 20.0)], &t);
             assert!(regions.is_empty(), "{text}: {regions:?}");
         }
+    }
+
+    #[test]
+    fn a_letterheads_misread_beginning_is_masked_with_the_unit() {
+        let t = target(
+            "马晓燕",
+            "恩施土家族苗族自治州自然资源和规划局",
+            &["恩施州自然资源和规划局"],
+        );
+        // The stacked small characters 土家族苗族 read as 吉家庆: the match starts at 自治州.
+        let letterhead = line_at("恩施吉家庆自治州自然资源和规划局", 100.0, 100.0, 40.0);
+        let regions = regions_for(vec![letterhead], &t);
+        assert!(
+            regions
+                .iter()
+                .any(|r| covers(r, 100.0, 100.0 + 16.0 * 40.0)),
+            "{regions:?}"
+        );
+        // Words of a sentence before the unit are not its beginning.
+        let sentence = line_at("经研究同意自治州自然资源和规划局", 100.0, 100.0, 40.0);
+        let regions = regions_for(vec![sentence], &t);
+        assert!(
+            regions.iter().all(|r| r.rect().x0 > 100.0 + 4.0 * 40.0),
+            "{regions:?}"
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub fn paint<'s>(page: &mut RgbImage, shapes: impl IntoIterator<Item = &'s Shape
 const MASKED_SHARE: f64 = 0.95;
 /// Largest channel difference from the mask colour still counted as mask (JPEG noise).
 const MASK_TOLERANCE: i16 = 48;
-/// Pixels left out along each edge of a box before its pixels are checked (JPEG ringing,
+/// Pixels left out along each edge of a shape before its pixels are checked (JPEG ringing,
 /// resampling).
 const EDGE_INSET: f32 = 3.0;
 

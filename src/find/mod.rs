@@ -213,12 +213,7 @@ impl<'a> Line<'a> {
         Shape::along_line(&points, self.direction(), pad(TEXT_PAD.0), pad(TEXT_PAD.1))
     }
 
-    /// The page-aligned box round [`Line::span_shape`].
-    pub fn span_box(&self, start: usize, end: usize) -> Rect {
-        self.span_shape(start, end).bbox()
-    }
-
-    /// The reading direction of the line (along its top edge).
+    /// The reading direction of the line (its top and bottom edges averaged).
     pub fn direction(&self) -> Point {
         let [tl, tr, br, bl] = self.line.quad;
         [
@@ -227,10 +222,11 @@ impl<'a> Line<'a> {
         ]
     }
 
-    /// The whole line's shape grown by `along` and `across` line heights.
+    /// The whole line's shape grown by `along` and `across` line heights (at least
+    /// [`MIN_TEXT_PAD`] pixels).
     pub fn padded_shape(&self, along: f32, across: f32) -> Shape {
-        let h = self.line.height();
-        Shape::along_line(&self.line.quad, self.direction(), along * h, across * h)
+        let pad = |share: f32| (share * self.line.height()).max(MIN_TEXT_PAD);
+        Shape::along_line(&self.line.quad, self.direction(), pad(along), pad(across))
     }
 
     /// Whether normalized characters `start..end` begin and end at word boundaries: no Latin
@@ -351,8 +347,9 @@ fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> 
     regions
 }
 
-/// Eye bar (or whole face) from a face's landmarks: from 0.6 of the eye distance outside each
-/// eye, 0.4 of it above and below the eye line, turned with the eye line.
+/// Eye bar (or whole face) from a face's landmarks: from 0.6 of the eye distance (at least 0.3
+/// of the face's width) and 2 px outside each eye, 0.4 of it and 2 px above and below the eye
+/// line, turned with the eye line.
 pub fn face_region(face: &Face, cover_face: bool) -> Region {
     if cover_face {
         let pad = 0.1 * face.bbox.width();
@@ -364,10 +361,14 @@ pub fn face_region(face: &Face, cover_face: bool) -> Region {
     }
     let [left, right] = [face.landmarks[0], face.landmarks[1]];
     let d = [right[0] - left[0], right[1] - left[1]];
-    let iod = (d[0] * d[0] + d[1] * d[1])
-        .sqrt()
-        .max(face.bbox.width() * 0.3);
-    let u = [d[0] / iod, d[1] / iod];
+    let eye_distance = d[0].hypot(d[1]);
+    // A profile's eyes are close together: the bar is sized by at least 0.3 of the face's width.
+    let iod = eye_distance.max(face.bbox.width() * 0.3);
+    let u = if eye_distance > 1e-3 {
+        [d[0] / eye_distance, d[1] / eye_distance]
+    } else {
+        [1.0, 0.0]
+    };
     let n = [-u[1], u[0]];
     // Two more pixels each way: on a small photo a landmark one pixel off uncovers an eyelid.
     let (along, across) = (0.6 * iod + 2.0, 0.4 * iod + 2.0);
@@ -812,6 +813,38 @@ pub(crate) mod tests {
             ..r(0.0, Kind::Unit)
         };
         assert_eq!(merge_overlapping(vec![disc, line]).len(), 2);
+    }
+
+    #[test]
+    fn eye_bar_of_a_profile_covers_both_eyes_whole() {
+        // Eyes 8 px apart on a face 100 px wide: the bar is sized by the face, not shrunk.
+        let face = Face {
+            bbox: Rect::new(100.0, 100.0, 200.0, 220.0),
+            score: 0.99,
+            landmarks: [
+                [150.0, 150.0],
+                [158.0, 150.0],
+                [185.0, 178.0],
+                [160.0, 197.0],
+                [166.0, 197.0],
+            ],
+        };
+        let bar = face_region(&face, false).shape;
+        let r = bar.bbox();
+        assert!(r.y0 <= 150.0 - 12.0 && r.y1 >= 150.0 + 12.0, "{r:?}");
+        assert!(r.x0 <= 150.0 - 18.0 && r.x1 >= 158.0 + 18.0, "{r:?}");
+        // Both eyes on one spot: still a bar round it.
+        let one_spot = Face {
+            landmarks: [
+                [150.0, 150.0],
+                [150.0, 150.0],
+                [150.0, 175.0],
+                [140.0, 195.0],
+                [160.0, 195.0],
+            ],
+            ..face
+        };
+        assert!(face_region(&one_spot, false).shape.area() > 500.0);
     }
 
     #[test]

@@ -7,7 +7,7 @@
 //! text is masked with the kind of the name or unit it belongs to; on its own (the bilingual
 //! labels of an ID card, a letter's Uyghur text) it masks nothing.
 
-use super::{Evidence, Kind, Line, Region, TEXT_PAD};
+use super::{Evidence, Kind, Line, Region, MIN_TEXT_PAD, TEXT_PAD};
 use crate::detect::Glyph;
 use crate::geometry::{Rect, Shape};
 
@@ -39,11 +39,11 @@ pub fn beside(lines: &[Line], regions: &[Region]) -> Vec<Region> {
             .filter(|p| !(p.whole_line && read(&p.rect)) && belongs(&p.rect, &region.rect(), lines))
         {
             let piece = &piece.rect;
-            let h = piece.height();
+            let pad = |share: f32| (share * piece.height()).max(MIN_TEXT_PAD);
             found.push(Region {
                 kind: region.kind,
                 evidence: Evidence::OtherScript,
-                shape: Shape::rect(&piece.padded(TEXT_PAD.0 * h, TEXT_PAD.1 * h)),
+                shape: Shape::rect(&piece.padded(pad(TEXT_PAD.0), pad(TEXT_PAD.1))),
             });
         }
     }

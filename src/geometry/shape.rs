@@ -110,25 +110,16 @@ impl Shape {
     /// Whether `p` lies inside the shape grown by `margin` pixels on every side (shrunk when
     /// `margin` is negative). A shape without area holds nothing.
     pub fn contains(&self, p: Point, margin: f32) -> bool {
-        if self.area() <= 0.0 {
-            return false;
-        }
-        self.edges().all(|(a, b)| {
-            let e = [b[0] - a[0], b[1] - a[1]];
-            let length = e[0].hypot(e[1]);
-            length == 0.0 || cross(e, [p[0] - a[0], p[1] - a[1]]) / length >= -margin
-        })
+        self.area() > 0.0 && self.inward_edges().iter().all(|e| e.depth(p) >= -margin)
     }
 
     /// The pixels (column, row) of a `width` x `height` page whose centres lie inside the shape
     /// grown by `margin`: the pixels a check of the mask looks at.
-    pub fn pixels(
-        &self,
-        margin: f32,
-        width: u32,
-        height: u32,
-    ) -> impl Iterator<Item = (u32, u32)> + '_ {
-        self.pixels_where(margin, width, height, move |p| self.contains(p, margin))
+    pub fn pixels(&self, margin: f32, width: u32, height: u32) -> impl Iterator<Item = (u32, u32)> {
+        let limits = self.edge_limits(|_| -margin);
+        self.pixels_where(margin, width, height, move |p| {
+            limits.iter().all(|(e, limit)| e.depth(p) >= *limit)
+        })
     }
 
     /// The pixels of a `width` x `height` page whose squares share some area with the shape
@@ -139,18 +130,28 @@ impl Shape {
         grow: f32,
         width: u32,
         height: u32,
-    ) -> impl Iterator<Item = (u32, u32)> + '_ {
+    ) -> impl Iterator<Item = (u32, u32)> {
+        // The square meets the polygon unless an edge's outward normal separates them; the
+        // square reaches half its width along each axis of the normal.
+        let limits = self.edge_limits(|e| -(grow + 0.5 * (e.inward[0].abs() + e.inward[1].abs())));
         self.pixels_where(grow, width, height, move |p| {
-            // The square meets the polygon unless an edge's outward normal separates them; the
-            // square reaches half its width along each axis of the normal.
-            self.area() > 0.0
-                && self.edges().all(|(a, b)| {
-                    let e = [b[0] - a[0], b[1] - a[1]];
-                    let length = e[0].hypot(e[1]);
-                    let reach = grow + 0.5 * (e[0].abs() + e[1].abs()) / length.max(1e-6);
-                    length == 0.0 || cross(e, [p[0] - a[0], p[1] - a[1]]) / length > -reach
-                })
+            limits.iter().all(|(e, limit)| e.depth(p) > *limit)
         })
+    }
+
+    /// Every edge with the depth `limit` gives it, or none at all (nothing passes) for a shape
+    /// without area.
+    fn edge_limits(&self, limit: impl Fn(&Edge) -> f32) -> Vec<(Edge, f32)> {
+        if self.area() <= 0.0 {
+            return vec![(Edge::NOWHERE, 0.0)];
+        }
+        self.inward_edges()
+            .into_iter()
+            .map(|e| {
+                let l = limit(&e);
+                (e, l)
+            })
+            .collect()
     }
 
     /// The pixels within the box round the shape grown by `grow` whose centres pass `test`.
@@ -168,9 +169,28 @@ impl Shape {
             .filter(move |&(x, y)| test([x as f32 + 0.5, y as f32 + 0.5]))
     }
 
+    /// The edges of non-zero length, each with the normal pointing inside.
+    fn inward_edges(&self) -> Vec<Edge> {
+        self.edges()
+            .filter_map(|(a, b)| {
+                let e = [b[0] - a[0], b[1] - a[1]];
+                let length = e[0].hypot(e[1]);
+                (length > 0.0).then(|| Edge {
+                    a,
+                    inward: [-e[1] / length, e[0] / length],
+                })
+            })
+            .collect()
+    }
+
     /// The smallest convex shape holding both (their convex hull).
     pub fn hull(&self, other: &Shape) -> Shape {
-        let mut points: Vec<Point> = self.corners.iter().chain(&other.corners).copied().collect();
+        Shape::convex_hull(self.corners.iter().chain(&other.corners).copied().collect())
+    }
+
+    /// The smallest convex shape holding all `points` (corners on a straight edge and repeated
+    /// ones are dropped).
+    pub fn convex_hull(mut points: Vec<Point>) -> Shape {
         points.sort_by(|a, b| a[0].total_cmp(&b[0]).then(a[1].total_cmp(&b[1])));
         points.dedup();
         if points.len() < 3 {
@@ -233,6 +253,25 @@ impl Shape {
     fn edges(&self) -> impl Iterator<Item = (Point, Point)> + '_ {
         let n = self.corners.len();
         (0..n).map(move |i| (self.corners[i], self.corners[(i + 1) % n]))
+    }
+}
+
+/// An edge of a shape: a point on it and its unit normal pointing inside.
+struct Edge {
+    a: Point,
+    inward: Point,
+}
+
+impl Edge {
+    /// An edge nothing lies inside of.
+    const NOWHERE: Edge = Edge {
+        a: [0.0, f32::INFINITY],
+        inward: [0.0, 1.0],
+    };
+
+    /// How far `p` lies inside the edge (negative outside).
+    fn depth(&self, p: Point) -> f32 {
+        (p[0] - self.a[0]) * self.inward[0] + (p[1] - self.a[1]) * self.inward[1]
     }
 }
 

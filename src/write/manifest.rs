@@ -66,11 +66,14 @@ impl ManifestRegion {
     ) -> ManifestRegion {
         let page = Rect::new(0.0, 0.0, width as f32, height as f32);
         let on_page = shape.clipped_to(&Shape::rect(&page));
+        // Rounded corners may leave a short edge turned: the hull of the rounded corners is
+        // convex again, and what is painted and checked.
         let tenth = |v: f32| (v * 10.0).round() / 10.0;
+        let stored = Shape::convex_hull(on_page.corners().iter().map(|p| p.map(tenth)).collect());
         ManifestRegion {
             kind,
-            bbox: on_page.bbox().to_pixels(width, height),
-            poly: on_page.corners().iter().map(|p| p.map(tenth)).collect(),
+            bbox: stored.bbox().to_pixels(width, height),
+            poly: stored.corners().to_vec(),
             evidence,
         }
     }

@@ -76,7 +76,6 @@ import random  # noqa: E402
 import re  # noqa: E402
 import shutil  # noqa: E402
 import struct  # noqa: E402
-import zipfile  # noqa: E402
 import zlib  # noqa: E402
 
 import numpy as np  # noqa: E402
@@ -1443,10 +1442,7 @@ coins (no known copyright restrictions)."""
 
 def wheel_image(member: str) -> Image.Image:
     """An image of scikit-image's data, from the wheel the astronaut comes from."""
-    ms.astronaut_png()  # fetches the wheel once
-    wheel = sorted(ms.FACE_CACHE.glob("scikit_image-*.whl"))[-1]
-    with zipfile.ZipFile(wheel) as archive, archive.open(member) as src:
-        return Image.open(io.BytesIO(src.read())).convert("RGB")
+    return Image.open(io.BytesIO(ms.skimage_data(member))).convert("RGB")
 
 
 def make_faces(out: Path) -> dict:

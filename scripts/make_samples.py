@@ -772,15 +772,12 @@ def eye_region(eyes, kind="eyes") -> Region:
                                      "iod": round(iod, 1)})
 
 
-def astronaut_png() -> Path:
-    """Path of the astronaut portrait, extracted from the scikit-image wheel.
+def skimage_data(member: str) -> bytes:
+    """One file of the scikit-image wheel (``skimage/data/...``).
 
     The wheel is downloaded once (``pip download --no-deps --only-binary``)
-    into ``FACE_CACHE``; only ``skimage/data/astronaut.png`` is extracted.
+    into ``FACE_CACHE``.
     """
-    target = FACE_CACHE / "astronaut.png"
-    if target.is_file():
-        return target
     FACE_CACHE.mkdir(parents=True, exist_ok=True)
     wheels = sorted(FACE_CACHE.glob("scikit_image-*.whl"))
     if not wheels:
@@ -789,8 +786,16 @@ def astronaut_png() -> Path:
              "--no-deps", "--only-binary=:all:", "scikit-image==0.26.0", "-d", str(FACE_CACHE)]
         )
         wheels = sorted(FACE_CACHE.glob("scikit_image-*.whl"))
-    with zipfile.ZipFile(wheels[-1]) as wheel, wheel.open(ASTRONAUT_MEMBER) as src:
-        data = src.read()
+    with zipfile.ZipFile(wheels[-1]) as wheel, wheel.open(member) as src:
+        return src.read()
+
+
+def astronaut_png() -> Path:
+    """Path of the astronaut portrait, extracted once from the scikit-image wheel."""
+    target = FACE_CACHE / "astronaut.png"
+    if target.is_file():
+        return target
+    data = skimage_data(ASTRONAUT_MEMBER)
     tmp = target.with_suffix(".tmp")
     tmp.write_bytes(data)
     tmp.replace(target)

@@ -14,7 +14,7 @@ use image::{Rgb, RgbImage};
 use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::find::{self, Evidence, FindOptions, Kind, Target};
-use crate::geometry::{Rect, Shape};
+use crate::geometry::Shape;
 use crate::intake::{Applicant, FileKind, Intake, Roster};
 use crate::mask::{is_masked, masked_share};
 use crate::models::sha256_bytes;
@@ -401,8 +401,8 @@ fn check_page(
         return checked;
     }
     if line.withheld {
-        let page = Rect::from_pixels([0, 0, pixels.width(), pixels.height()]);
-        if !is_masked(&pixels, &Shape::rect(&page), mask_color) {
+        let page = Shape::pixel_box([0, 0, pixels.width(), pixels.height()]);
+        if !is_masked(&pixels, &page, mask_color) {
             checked
                 .problems
                 .push("withheld page is not painted over in the output".into());

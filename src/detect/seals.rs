@@ -95,6 +95,9 @@ pub fn lines_under(
     read: &[TextLine],
     ocr: &mut Ocr,
 ) -> Result<Vec<TextLine>> {
+    if seals.is_empty() {
+        return Ok(Vec::new());
+    }
     let balance = white_balance(paper_colour(image));
     let mut found: Vec<TextLine> = Vec::new();
     for seal in seals {
@@ -128,10 +131,11 @@ pub fn lines_under(
                 .glyphs
                 .iter()
                 .any(|g| crate::find::scripts::is_han(g.ch));
+            let (text, bbox) = (line.text(), line.bbox());
             let known = read
                 .iter()
                 .chain(&found)
-                .any(|other| other.text() == line.text() && other.bbox().overlaps(&line.bbox()));
+                .any(|other| other.text() == text && other.bbox().overlaps(&bbox));
             if chinese && !known {
                 found.push(line);
             }

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, PageError, Result};
 use crate::find::{Evidence, Kind};
-use crate::geometry::{Rect, Shape};
+use crate::geometry::Shape;
 use crate::models::sha256_bytes;
 use crate::pages::{Document, Limits};
 use crate::write::key::RunSettings;
@@ -289,11 +289,10 @@ pub fn apply(line: &mut ManifestLine, edit: &Edit) -> std::result::Result<(), Ed
             if x0 >= x1 || y0 >= y1 || x1 > w || y1 > h {
                 return invalid("the mask must be a non-empty box inside the page");
             }
-            let drawn = Rect::new(x0 as f32, y0 as f32, x1 as f32, y1 as f32);
             line.regions.push(ManifestRegion::new(
                 *kind,
                 Evidence::Manual,
-                &Shape::rect(&drawn),
+                &Shape::pixel_box(*bbox),
                 w,
                 h,
             ));

@@ -133,6 +133,11 @@ const TEXT_PAD: (f32, f32) = (0.35, 0.12);
 /// on the ink, where a JPEG's ringing lightens it.
 const MIN_TEXT_PAD: f32 = 2.0;
 
+/// Padding of `share` of a line `height` high, at least [`MIN_TEXT_PAD`].
+fn text_pad(share: f32, height: f32) -> f32 {
+    (share * height).max(MIN_TEXT_PAD)
+}
+
 /// Finds everything to mask on one page. Without a target (a folder missing from the roster)
 /// only label hints, seals and faces are used and the page is flagged for review.
 pub fn find(
@@ -209,8 +214,12 @@ impl<'a> Line<'a> {
             .flat_map(|g| g.quad)
             .collect();
         let h = self.line.height();
-        let pad = |share: f32| (share * h).max(MIN_TEXT_PAD);
-        Shape::along_line(&points, self.direction(), pad(TEXT_PAD.0), pad(TEXT_PAD.1))
+        Shape::along_line(
+            &points,
+            self.direction(),
+            text_pad(TEXT_PAD.0, h),
+            text_pad(TEXT_PAD.1, h),
+        )
     }
 
     /// The reading direction of the line (its top and bottom edges averaged).
@@ -225,8 +234,13 @@ impl<'a> Line<'a> {
     /// The whole line's shape grown by `along` and `across` line heights (at least
     /// [`MIN_TEXT_PAD`] pixels).
     pub fn padded_shape(&self, along: f32, across: f32) -> Shape {
-        let pad = |share: f32| (share * self.line.height()).max(MIN_TEXT_PAD);
-        Shape::along_line(&self.line.quad, self.direction(), pad(along), pad(across))
+        let h = self.line.height();
+        Shape::along_line(
+            &self.line.quad,
+            self.direction(),
+            text_pad(along, h),
+            text_pad(across, h),
+        )
     }
 
     /// Whether normalized characters `start..end` begin and end at word boundaries: no Latin

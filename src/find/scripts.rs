@@ -7,7 +7,7 @@
 //! text is masked with the kind of the name or unit it belongs to; on its own (the bilingual
 //! labels of an ID card, a letter's Uyghur text) it masks nothing.
 
-use super::{Evidence, Kind, Line, Region, MIN_TEXT_PAD, TEXT_PAD};
+use super::{text_pad, Evidence, Kind, Line, Region, TEXT_PAD};
 use crate::detect::Glyph;
 use crate::geometry::{Rect, Shape};
 
@@ -39,11 +39,12 @@ pub fn beside(lines: &[Line], regions: &[Region]) -> Vec<Region> {
             .filter(|p| !(p.whole_line && read(&p.rect)) && belongs(&p.rect, &region.rect(), lines))
         {
             let piece = &piece.rect;
-            let pad = |share: f32| (share * piece.height()).max(MIN_TEXT_PAD);
+            let h = piece.height();
+            let padded = piece.padded(text_pad(TEXT_PAD.0, h), text_pad(TEXT_PAD.1, h));
             found.push(Region {
                 kind: region.kind,
                 evidence: Evidence::OtherScript,
-                shape: Shape::rect(&piece.padded(pad(TEXT_PAD.0), pad(TEXT_PAD.1))),
+                shape: Shape::rect(&padded),
             });
         }
     }

@@ -31,6 +31,11 @@ impl Shape {
         Shape::polygon(rect.quad().to_vec())
     }
 
+    /// The box of whole pixels `[x0, y0, x1, y1]` (a manifest's `bbox`, a page) as a shape.
+    pub fn pixel_box(bbox: [u32; 4]) -> Shape {
+        Shape::rect(&Rect::from_pixels(bbox))
+    }
+
     /// The ellipse with this centre and radii along the page's axes, as a polygon whose edges
     /// touch it from outside (so the polygon holds all of it).
     pub fn ellipse(center: Point, rx: f32, ry: f32) -> Shape {

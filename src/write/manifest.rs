@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, PageError, Result};
 use crate::find::{Evidence, Kind, Region};
-use crate::geometry::{Point, Rect, Shape};
+use crate::geometry::{Point, Shape};
 
 /// A page's verdict.
 /// Ordered by severity.
@@ -64,8 +64,7 @@ impl ManifestRegion {
         width: u32,
         height: u32,
     ) -> ManifestRegion {
-        let page = Rect::new(0.0, 0.0, width as f32, height as f32);
-        let on_page = shape.clipped_to(&Shape::rect(&page));
+        let on_page = shape.clipped_to(&Shape::pixel_box([0, 0, width, height]));
         // Rounded corners may leave a short edge turned: the hull of the rounded corners is
         // convex again, and what is painted and checked.
         let tenth = |v: f32| (v * 10.0).round() / 10.0;
@@ -83,7 +82,7 @@ impl ManifestRegion {
         if self.poly.len() >= 3 {
             Shape::polygon(self.poly.clone())
         } else {
-            Shape::rect(&Rect::from_pixels(self.bbox))
+            Shape::pixel_box(self.bbox)
         }
     }
 }
@@ -306,6 +305,7 @@ pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
 mod tests {
     use super::*;
     use crate::find::{Evidence, Kind};
+    use crate::geometry::Rect;
 
     #[test]
     fn error_line_follows_the_contract() {

@@ -9,7 +9,7 @@ use super::manifest::{ManifestLine, ManifestRegion};
 use super::pdf::PdfPage;
 use super::{pdf, preview, raster};
 use crate::error::PageError;
-use crate::geometry::{Rect, Shape};
+use crate::geometry::Shape;
 use crate::intake::FileKind;
 use crate::mask;
 use crate::models::sha256_bytes;
@@ -58,8 +58,7 @@ impl Masks<'_> {
     /// The shapes to paint on a `width x height` page.
     pub fn shapes(&self, width: u32, height: u32) -> Vec<Shape> {
         if self.withheld {
-            let page = Rect::new(0.0, 0.0, width as f32, height as f32);
-            return vec![Shape::rect(&page)];
+            return vec![Shape::pixel_box([0, 0, width, height])];
         }
         self.regions.iter().map(ManifestRegion::shape).collect()
     }
@@ -222,10 +221,6 @@ mod tests {
         }
     }
 
-    fn boxed(bbox: [u32; 4]) -> Shape {
-        Shape::rect(&Rect::from_pixels(bbox))
-    }
-
     fn region(bbox: [u32; 4]) -> ManifestRegion {
         ManifestRegion {
             kind: Kind::Name,
@@ -254,12 +249,12 @@ mod tests {
             let back = image::load_from_memory(&rendered.bytes).unwrap().to_rgb8();
             assert!(mask::is_masked(
                 &back,
-                &boxed([10, 10, 60, 40]),
+                &Shape::pixel_box([10, 10, 60, 40]),
                 Rgb([0, 0, 0])
             ));
             assert!(!mask::is_masked(
                 &back,
-                &boxed([70, 10, 110, 40]),
+                &Shape::pixel_box([70, 10, 110, 40]),
                 Rgb([0, 0, 0])
             ));
         }
@@ -290,7 +285,7 @@ mod tests {
         let back = image::load_from_memory(&first.jpeg).unwrap().to_rgb8();
         assert!(mask::is_masked(
             &back,
-            &boxed([0, 0, 120, 80]),
+            &Shape::pixel_box([0, 0, 120, 80]),
             Rgb([0, 0, 0])
         ));
         let second = pdf_page(placeholder(2, &options), withheld, &options).unwrap();

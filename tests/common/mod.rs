@@ -101,18 +101,13 @@ pub fn region_shape(region: &serde_json::Value) -> Shape {
                 .map(|p| [0, 1].map(|i| p[i].as_f64().expect("poly number") as f32))
                 .collect(),
         ),
-        _ => box_shape(region_bbox(region)),
+        _ => Shape::pixel_box(region_bbox(region)),
     }
-}
-
-/// A box of whole pixels as a shape.
-pub fn box_shape(bbox: [u32; 4]) -> Shape {
-    Shape::rect(&Rect::from_pixels(bbox))
 }
 
 /// Fraction of pixels inside `bbox` with luminance at most 40 (the scorer's "masked").
 pub fn dark_fraction(page: &image::RgbImage, bbox: [u32; 4]) -> f64 {
-    dark_share(page, &box_shape(bbox), 0.0)
+    dark_share(page, &Shape::pixel_box(bbox), 0.0)
 }
 
 /// Fraction of the pixels whose centres lie inside `shape` grown by `margin` (shrunk when

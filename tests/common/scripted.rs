@@ -146,7 +146,7 @@ pub fn output_pages(out: &Path, line: &ManifestLine) -> Vec<RgbImage> {
 }
 
 pub fn masked(pixels: &RgbImage, bbox: [u32; 4]) -> bool {
-    let shape = blindfold::geometry::Shape::rect(&blindfold::geometry::Rect::from_pixels(bbox));
+    let shape = blindfold::geometry::Shape::pixel_box(bbox);
     blindfold::mask::is_masked(pixels, &shape, Rgb([0, 0, 0]))
 }
 

@@ -29,7 +29,11 @@ files should find:
     ID card with Uyghur labels and the holder's name in Uyghur above the
     Chinese, its back (bilingual labels only, nothing to mask), a letterhead
     with the unit in Uyghur under the Chinese, a certificate with the name's
-    pinyin.  Uyghur is shaped with raqm in UKIJ Tuz Tom (fonts-ukij-uyghur).
+    pinyin, a letterhead with the unit in two vertical Mongolian columns
+    beside the Chinese, and a form whose name cell holds the name's vertical
+    Mongolian spelling (the 姓名 label's Mongolian beside it stays visible).
+    Uyghur is shaped with raqm in UKIJ Tuz Tom (fonts-ukij-uyghur), Mongolian
+    in Noto Sans Mongolian (fonts-noto-core).
 
 ``tests/fixtures/handwriting/``
     Names and units written by hand where a page's layout puts them: an
@@ -941,9 +945,15 @@ UYGHUR_FONT = "/usr/share/fonts/truetype/fonts-ukij-uyghur/UKIJTuT.ttf"
 SCRIPTS_ROSTER = [
     {"folder": "A", "name": "阿依古丽·买买提", "unit": "和静县人民医院", "aliases": ""},
     {"folder": "B", "name": "左佳", "unit": "库尔勒市第二人民医院", "aliases": ""},
+    {"folder": "C", "name": "巴特尔", "unit": "和静县蒙医医院", "aliases": ""},
 ]
 UYGHUR_NAME = "ئايگۈل مەمەت"
 UYGHUR_UNIT = "خېجىڭ ناھىيەلىك خەلق دوختۇرخانىسى"
+MONGOLIAN_FONT = "/usr/share/fonts/truetype/noto/NotoSansMongolian-Regular.ttf"
+# 巴特尔 and 和静县蒙医医院 in Mongolian script, in the columns a letterhead sets them; 姓名.
+MONGOLIAN_NAME = "ᠪᠠᠭᠠᠲᠤᠷ"
+MONGOLIAN_UNIT = ["ᠬᠡᠵᠢᠩ ᠰᠢᠶᠠᠨ ᠤ", "ᠮᠣᠩᠭᠣᠯ ᠡᠮᠨᠡᠯᠭᠡ"]
+MONGOLIAN_NAME_LABEL = "ᠨᠡᠷᠡ"
 UYGHUR_LABELS = {"姓名": "نامى", "性别": "جىنسى", "民族": "مىللىتى", "出生": "تۇغۇلغان ۋاقتى",
                  "住址": "ئادرېسى", "签发机关": "تارقاتقان ئورگان", "有效期限": "ئۈنۈملۈك مۇددىتى"}
 
@@ -960,6 +970,23 @@ def uyghur(page: ms.RasterPage, x_right: float, baseline: float, text: str, pt: 
     ImageDraw.Draw(scratch).text((x, baseline), text, fill=255, **kw)
     page.draw.text((x, baseline), text, fill=color, **kw)
     return list(scratch.getbbox())
+
+
+def mongolian(page: ms.RasterPage, x: int, top: int, text: str, pt: float,
+              color=(0, 0, 0)) -> list[int]:
+    """Draw a column of Mongolian (shaped left to right by raqm, turned a quarter clockwise,
+    as the script is written top to bottom) with its ink's top left corner at ``x``, ``top``;
+    returns its ink box."""
+    font = ImageFont.truetype(MONGOLIAN_FONT, size=page.px(pt), layout_engine=ImageFont.Layout.RAQM)
+    width = round(page.draw.textlength(text, font=font, language="mn")) + 4
+    height = round(1.6 * page.px(pt))
+    tile = Image.new("L", (width, height), 0)
+    ImageDraw.Draw(tile).text((2, 0.75 * height), text, fill=255, font=font, anchor="ls",
+                              language="mn")
+    tile = tile.rotate(-90, expand=True)
+    tile = tile.crop(tile.getbbox())
+    page.image.paste(Image.new("RGB", tile.size, color), (x, top), tile)
+    return [x, top, x + tile.width, top + tile.height]
 
 
 class FolderFiles:
@@ -1040,6 +1067,42 @@ def make_scripts(out: Path) -> dict:
     date = page.text(150, 480, "已完成2023年度继续医学教育，学分合格。", font="sans", pt=12)
     add("certificate_pinyin.png", "B", page, "the name's pinyin on a bilingual certificate",
         regions_json(page.regions, page.width, page.height), clear=[glyph_box(date)])
+
+    unit = SCRIPTS_ROSTER[2]["unit"]
+    page = ms.RasterPage(1240, 900, marks=[(unit, "unit")], dpi=150)
+    page.text(700, 110, unit, font="serif", pt=24, color=(200, 30, 30), align="center")
+    columns = [mongolian(page, 330, 50, MONGOLIAN_UNIT[0], 14, color=(200, 30, 30))]
+    columns.append(mongolian(page, columns[0][2] + 12, 50, MONGOLIAN_UNIT[1], 14,
+                             color=(200, 30, 30)))
+    page.line(100, 240, 1140, 240, 4, (200, 30, 30))
+    page.text(620, 320, "关于做好2024年度职称申报工作的通知", font="sans", pt=14, align="center")
+    body = page.text(120, 420, "各科室：现将有关事项通知如下，请认真组织申报。", font="sans", pt=11)
+    add("letterhead_mongolian.png", "C", page,
+        "the unit in vertical Mongolian columns beside the letterhead's Chinese",
+        regions_json(page.regions, page.width, page.height)
+        + [{"kind": "unit", "bbox": box, "text": text} for box, text in zip(columns, MONGOLIAN_UNIT)],
+        clear=[glyph_box(body)])
+
+    name = SCRIPTS_ROSTER[2]["name"]
+    page = ms.RasterPage(1240, 900, marks=[(name, "name"), (unit, "unit")], dpi=150)
+    page.text(620, 100, "2024年度专业技术资格申报表", font="sans", pt=18, align="center")
+    page.rect(100, 180, 1140, 420, 2)
+    for x in (300, 640, 840):
+        page.line(x, 180, x, 420, 2)
+    page.line(100, 300, 1140, 300, 2)
+    cells = [(150, 255, "姓名", 12), (330, 255, name, 14), (680, 255, "性别", 12),
+             (880, 255, "男", 12), (130, 375, "工作单位", 12), (330, 375, unit, 12),
+             (680, 375, "专业", 12), (880, 375, "蒙医内科", 12)]
+    for x, baseline, text, pt in cells:
+        page.text(x, baseline, text, font="sans", pt=pt)
+    label = mongolian(page, 250, 195, MONGOLIAN_NAME_LABEL, 10)
+    spelled = mongolian(page, 470, 192, MONGOLIAN_NAME, 13)
+    pledge = page.text(120, 520, "本人承诺所填内容真实。", font="sans", pt=11)
+    add("form_mongolian.png", "C", page,
+        "the name's vertical Mongolian spelling in its cell; the label's Mongolian stays",
+        regions_json(page.regions, page.width, page.height)
+        + [{"kind": "name", "bbox": spelled, "text": MONGOLIAN_NAME}],
+        clear=[label, glyph_box(pledge)])
     return {
         "generator": "scripts/make_fixtures.py",
         "roster": SCRIPTS_ROSTER,

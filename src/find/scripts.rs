@@ -1,6 +1,7 @@
 //! Names and units in scripts the recogniser cannot read: the Uyghur (Arabic script), Mongolian
 //! or Kazakh spelling printed beside a masked Chinese name or unit — the line directly above or
-//! below it in the same field, or the rest of its own line.
+//! below it in the same field, the rest of its own line, or a block of vertical Mongolian columns
+//! standing beside it.
 //!
 //! The OCR models read Chinese and Latin letters only. On other scripts the detector still finds
 //! the line, but the recogniser returns junk, with low confidence, or nothing. Such a piece of
@@ -34,21 +35,64 @@ pub fn beside(lines: &[Line], regions: &[Region]) -> Vec<Region> {
                 y > p.y0 && y < p.y1 && overlap_x(&r.rect(), p) > 0.0
             })
         };
-        for piece in pieces
+        let mut taken: Vec<&Rect> = pieces
             .iter()
             .filter(|p| !(p.whole_line && read(&p.rect)) && belongs(&p.rect, &region.rect(), lines))
-        {
-            let piece = &piece.rect;
-            let h = piece.height();
-            let padded = piece.padded(text_pad(TEXT_PAD.0, h), text_pad(TEXT_PAD.1, h));
-            found.push(Region {
-                kind: region.kind,
-                evidence: Evidence::OtherScript,
-                shape: Shape::rect(&padded),
-            });
-        }
+            .map(|p| &p.rect)
+            .collect();
+        take_block_columns(&pieces, &mut taken);
+        found.extend(taken.into_iter().map(|piece| Region {
+            kind: region.kind,
+            evidence: Evidence::OtherScript,
+            shape: Shape::rect(&padded(piece)),
+        }));
     }
     found
+}
+
+/// A piece padded for masking as text is, across and along its own direction.
+fn padded(piece: &Rect) -> Rect {
+    if is_column(piece) {
+        let w = piece.width();
+        piece.padded(text_pad(TEXT_PAD.1, w), text_pad(TEXT_PAD.0, w))
+    } else {
+        let h = piece.height();
+        piece.padded(text_pad(TEXT_PAD.0, h), text_pad(TEXT_PAD.1, h))
+    }
+}
+
+/// Whether a piece is a column of vertical script (Mongolian is written top to bottom).
+fn is_column(piece: &Rect) -> bool {
+    piece.height() >= 1.5 * piece.width()
+}
+
+/// Adds to `taken` the columns of a block of vertical script that stand next to a column
+/// already taken, one column after another (a unit's name in Mongolian often takes several).
+fn take_block_columns<'a>(pieces: &'a [Piece], taken: &mut Vec<&'a Rect>) {
+    while let Some(next) = pieces.iter().map(|p| &p.rect).find(|p| {
+        is_column(p)
+            && !taken.contains(p)
+            && taken.iter().any(|t| is_column(t) && next_columns(p, t))
+    }) {
+        taken.push(next);
+    }
+}
+
+/// Whether two columns stand next to each other in one block: overlapping down half of the
+/// shorter one, no more than a column's width apart.
+fn next_columns(a: &Rect, b: &Rect) -> bool {
+    overlap_y(a, b) >= 0.5 * a.height().min(b.height())
+        && horizontal_gap(a, b) <= a.width().max(b.width())
+}
+
+/// Whether a line was read as Chinese: it has Chinese characters, and unless the line was read
+/// confidently, more of them than other letters (the recogniser finds a stray Chinese character
+/// in a line of Mongolian or Uyghur now and then).
+fn is_chinese(line: &Line) -> bool {
+    let glyphs = &line.line.glyphs;
+    let han = glyphs.iter().filter(|g| is_han(g.ch)).count();
+    let letters = glyphs.iter().filter(|g| g.ch.is_alphabetic()).count() - han;
+    han > 0 && (line.line.confidence >= crate::detect::ocr::MIN_LINE_CONFIDENCE || han >= letters)
 }
 
 /// Text the recogniser could not read.
@@ -66,7 +110,7 @@ fn unread_pieces(lines: &[Line]) -> Vec<Piece> {
     let mut pieces = Vec::new();
     for line in lines {
         let glyphs = &line.line.glyphs;
-        if !glyphs.iter().any(|g| is_han(g.ch)) {
+        if !is_chinese(line) {
             if !is_read_latin(line) {
                 pieces.push(Piece {
                     rect: line.bbox,
@@ -136,8 +180,11 @@ fn is_read_latin(line: &Line) -> bool {
 /// (similar height, overlapping across at least half of the shorter of the two) that no other
 /// Chinese line claims (the Uyghur label above the next row's label is that label's).
 fn belongs(piece: &Rect, target: &Rect, lines: &[Line]) -> bool {
+    if is_column(piece) {
+        return column_beside(piece, target, lines);
+    }
     let h = target.height().max(1.0);
-    let gap_x = (piece.x0 - target.x1).max(target.x0 - piece.x1);
+    let gap_x = horizontal_gap(piece, target);
     if same_row(piece, target) && gap_x < 0.6 * h {
         return true;
     }
@@ -150,17 +197,43 @@ fn belongs(piece: &Rect, target: &Rect, lines: &[Line]) -> bool {
     stacked
         && !lines.iter().any(|line| {
             let other = &line.bbox;
-            let chinese = line.line.glyphs.iter().any(|g| is_han(g.ch));
             let claims = same_row(piece, other)
                 || (overlap_x(piece, other) >= 0.5 * piece.width().min(other.width())
                     && vertical_gap(piece, other) < gap_y);
-            chinese && !other.overlaps(target) && claims
+            is_chinese(line) && !other.overlaps(target) && claims
+        })
+}
+
+/// Whether a column of vertical script stands beside the name or unit at `target`: down the
+/// whole of its row, at most three line heights away, and no Chinese line of that row nearer
+/// to it (the Mongolian label beside 姓名 is the label's).
+fn column_beside(piece: &Rect, target: &Rect, lines: &[Line]) -> bool {
+    let h = target.height().max(1.0);
+    let gap_x = horizontal_gap(piece, target);
+    overlap_y(piece, target) >= 0.5 * h
+        && gap_x < 3.0 * h
+        && !lines.iter().any(|line| {
+            let other = &line.bbox;
+            is_chinese(line)
+                && !other.overlaps(target)
+                && overlap_y(piece, other) >= 0.5 * other.height()
+                && horizontal_gap(piece, other) < gap_x
         })
 }
 
 /// Whether two boxes share a row: they overlap vertically by half the lower one's height.
 fn same_row(a: &Rect, b: &Rect) -> bool {
-    a.y1.min(b.y1) - a.y0.max(b.y0) > 0.5 * a.height().min(b.height())
+    overlap_y(a, b) > 0.5 * a.height().min(b.height())
+}
+
+/// How much two boxes overlap vertically (negative when apart).
+fn overlap_y(a: &Rect, b: &Rect) -> f32 {
+    a.y1.min(b.y1) - a.y0.max(b.y0)
+}
+
+/// How far apart two boxes are horizontally (negative when they overlap).
+fn horizontal_gap(a: &Rect, b: &Rect) -> f32 {
+    (a.x0 - b.x1).max(b.x0 - a.x1)
 }
 
 /// How far apart two boxes are vertically (negative when they overlap).
@@ -185,6 +258,23 @@ mod tests {
         let mut line = line_at(text, x, y, size);
         line.confidence = 0.4;
         line.glyphs.iter_mut().for_each(|g| g.confidence = 0.4);
+        line
+    }
+
+    /// A column of vertical script (Mongolian) the recogniser returned as junk.
+    fn junk_column_at(text: &str, x: f32, y: f32, size: f32) -> TextLine {
+        let mut line = junk_at(text, x, y, size);
+        for (i, glyph) in line.glyphs.iter_mut().enumerate() {
+            let y0 = y + i as f32 * size;
+            glyph.quad = [
+                [x, y0],
+                [x + size, y0],
+                [x + size, y0 + size],
+                [x, y0 + size],
+            ];
+        }
+        let y1 = y + line.glyphs.len() as f32 * size;
+        line.quad = [[x, y], [x + size, y], [x + size, y1], [x, y1]];
         line
     }
 
@@ -232,6 +322,46 @@ mod tests {
             uyghur,
         ]);
         assert!(covered(&found, Kind::Unit, spelled), "{found:?}");
+    }
+
+    /// The recogniser reads a stray Chinese character in a column now and then.
+    #[test]
+    fn mongolian_columns_beside_the_letterhead_are_masked_as_unit() {
+        let near = junk_column_at("E生ErE", 310.0, 60.0, 30.0);
+        let far = junk_column_at("PEEEk", 260.0, 60.0, 30.0);
+        let spelled = [near.bbox(), far.bbox()];
+        let found = regions(vec![
+            far,
+            near,
+            line_at("巴音郭楞蒙古自治州人民医院", 400.0, 100.0, 40.0),
+        ]);
+        for column in spelled {
+            assert!(covered(&found, Kind::Unit, column), "{column:?}: {found:?}");
+        }
+        let across = found
+            .iter()
+            .filter(|r| r.evidence == Evidence::OtherScript)
+            .map(|r| r.rect().width())
+            .fold(0.0, f32::max);
+        assert!(
+            across < 40.0,
+            "a column is padded across its width: {found:?}"
+        );
+    }
+
+    #[test]
+    fn mongolian_columns_beside_a_label_or_far_from_the_name_are_left_alone() {
+        let name_column = junk_column_at("OGof", 640.0, 110.0, 26.0);
+        let spelled = name_column.bbox();
+        let found = regions(vec![
+            line_at("姓名", 95.0, 130.0, 40.0),
+            junk_column_at("5V", 185.0, 110.0, 24.0),
+            line_at("米热古丽·阿布都拉", 260.0, 130.0, 40.0),
+            name_column,
+            junk_column_at("OGofE", 900.0, 110.0, 26.0),
+        ]);
+        assert!(covered(&found, Kind::Name, spelled), "{found:?}");
+        assert_eq!(found.len(), 2, "the name and its column only: {found:?}");
     }
 
     #[test]

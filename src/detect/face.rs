@@ -5,7 +5,7 @@
 //! crop around it. Small photos (a 56-pixel-wide ID photo on an A4 page at 200 DPI) are found,
 //! and the model's occasional false faces in small print are dropped by the second look.
 
-use image::{imageops, RgbImage};
+use image::RgbImage;
 use ndarray::Array4;
 use ort::session::Session;
 use ort::value::TensorRef;
@@ -75,11 +75,10 @@ impl FaceDetector {
         threshold: f32,
     ) -> Result<Vec<Face>> {
         let (w, h) = (x1.saturating_sub(x).max(1), y1.saturating_sub(y).max(1));
-        let area = imageops::crop_imm(page, x, y, w, h).to_image();
         let scale = (side as f32 / w.max(h) as f32).min(1.0);
         let sw = ((w as f32 * scale).round() as u32).max(32);
         let sh = ((h as f32 * scale).round() as u32).max(32);
-        let image = imageops::resize(&area, sw, sh, imageops::FilterType::Triangle);
+        let image = crate::pages::scaled(page, [x, y, w, h], (sw, sh));
         let input = to_tensor(&image);
         let outputs = self
             .session

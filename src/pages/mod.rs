@@ -158,3 +158,17 @@ impl Document {
         (1..=self.page_count()).map(move |number| self.page(number, &limits))
     }
 }
+
+/// The `[x, y, width, height]` area of `image` scaled to `size` with a bilinear filter (the
+/// models' inputs, the editor's thumbnails).
+pub fn scaled(image: &RgbImage, [x, y, w, h]: [u32; 4], (width, height): (u32, u32)) -> RgbImage {
+    use fast_image_resize::{FilterType, ResizeAlg, ResizeOptions, Resizer};
+    let options = ResizeOptions::new()
+        .resize_alg(ResizeAlg::Convolution(FilterType::Bilinear))
+        .crop(x.into(), y.into(), w.into(), h.into());
+    let mut out = RgbImage::new(width, height);
+    Resizer::new()
+        .resize(image, &mut out, &options)
+        .expect("resizing RGB into RGB cannot fail");
+    out
+}

@@ -7,7 +7,6 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use image::imageops::FilterType;
 use serde::{Deserialize, Serialize};
 
 use crate::check::{CheckRequest, Lang};
@@ -333,7 +332,7 @@ impl Workspace {
         let (w, h) = editor.dimensions();
         let scale = THUMBNAIL_SIDE as f32 / w.max(h) as f32;
         let size = |v: u32| ((v as f32 * scale).round() as u32).max(1);
-        let mut small = image::imageops::resize(&editor, size(w), size(h), FilterType::Triangle);
+        let mut small = crate::pages::scaled(&editor, [0, 0, w, h], (size(w), size(h)));
         let masks = crate::write::render::Masks::from(line);
         let shapes: Vec<_> = masks
             .shapes(w, h)

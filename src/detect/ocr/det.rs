@@ -84,7 +84,7 @@ fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<Tex
     let mut canvas = RgbImage::from_pixel(fit.input.0, fit.input.1, image::Rgb([255, 255, 255]));
     imageops::replace(
         &mut canvas,
-        &imageops::resize(page, w, h, imageops::FilterType::Triangle),
+        &crate::pages::scaled(page, [0, 0, page.width(), page.height()], (w, h)),
         0,
         0,
     );

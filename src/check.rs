@@ -4,9 +4,9 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use crate::base::Lang;
 use crate::detect::Detector;
 use crate::error::{ErrorKind, Result};
-use crate::find::Kind;
 use crate::intake::{Applicant, Intake};
 use crate::pipeline::{self, Progress, RunConfig, Summary};
 use crate::write::key::{self, KeyRow};
@@ -70,65 +70,32 @@ pub fn run(
     Ok((summary, lines))
 }
 
-/// The language of the report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// 中文
-    Zh,
-    /// English
-    En,
-}
-
-impl Lang {
-    /// `zh` or `en` when given, else Chinese when the user's locale is (LC_ALL, LC_MESSAGES,
-    /// LANG, or on Windows the user's default locale).
-    pub fn choose(arg: Option<&str>) -> Lang {
-        let locale = crate::platform::user_locale();
-        match arg.or(locale.as_deref()) {
-            Some(value) if value.to_lowercase().starts_with("zh") => Lang::Zh,
-            _ => Lang::En,
-        }
+/// Why a file or page failed, in plain words with what to do. English keeps the manifest's
+/// message, which has the details.
+pub fn error_message(lang: Lang, line: &ManifestLine) -> String {
+    let english = line.error.clone().unwrap_or_default();
+    let (Lang::Zh, Some(kind)) = (lang, line.error_kind) else {
+        return english;
+    };
+    match kind {
+        ErrorKind::Unreadable => "文件无法读取（请检查文件是否被其他程序占用或没有读取权限）",
+        ErrorKind::Empty => "文件是空的（0 字节），请重新导出或扫描",
+        ErrorKind::Unsupported => "不是 PDF 或支持的图片格式（JPEG、PNG、TIFF、BMP、WebP）",
+        ErrorKind::Symlink => "这是一个快捷方式（符号链接），请直接提供文件本身",
+        ErrorKind::OutsideFolder => "文件不在任何申报人的文件夹中",
+        ErrorKind::Encrypted => "PDF 已加密，需要密码才能打开，请提供未加密的版本",
+        ErrorKind::DamagedPdf => "PDF 文件已损坏或无法打开，请重新导出",
+        ErrorKind::NoPages => "PDF 没有任何页面",
+        ErrorKind::TooManyPages => "页数超过上限（--max-pages），请拆分文件",
+        ErrorKind::PageSize => "页面尺寸为零或超过像素上限（--max-pixels），请降低扫描分辨率",
+        ErrorKind::Undecodable => "图片无法解码（文件可能不完整），请重新扫描或导出",
+        ErrorKind::Unrenderable => "PDF 页面无法显示，已整页遮盖",
+        ErrorKind::NoPdfium => "缺少 PDFium，无法打开 PDF（运行 blindfold doctor 查看）",
+        ErrorKind::Analysis => "识别失败，已整页遮盖，请人工检查",
+        ErrorKind::TimeLimit => "识别超时（--page-time-limit），已整页遮盖，请人工检查",
+        ErrorKind::Output => "遮盖后的文件无法写出或校验失败",
     }
-
-    fn kind(self, kind: Kind) -> &'static str {
-        match (self, kind) {
-            (Lang::Zh, Kind::Name) => "姓名",
-            (Lang::Zh, Kind::Unit) => "工作单位",
-            (Lang::Zh, Kind::Eyes) => "眼睛",
-            (Lang::Zh, Kind::Face) => "面部",
-            (Lang::Zh, Kind::IdNumber) => "身份证号",
-            (Lang::En, Kind::IdNumber) => "ID number",
-            (Lang::En, other) => other.as_str(),
-        }
-    }
-
-    /// Why a file or page failed, in plain words with what to do. English keeps the manifest's
-    /// message, which has the details.
-    pub fn error(self, line: &ManifestLine) -> String {
-        let english = line.error.clone().unwrap_or_default();
-        let (Lang::Zh, Some(kind)) = (self, line.error_kind) else {
-            return english;
-        };
-        match kind {
-            ErrorKind::Unreadable => "文件无法读取（请检查文件是否被其他程序占用或没有读取权限）",
-            ErrorKind::Empty => "文件是空的（0 字节），请重新导出或扫描",
-            ErrorKind::Unsupported => "不是 PDF 或支持的图片格式（JPEG、PNG、TIFF、BMP、WebP）",
-            ErrorKind::Symlink => "这是一个快捷方式（符号链接），请直接提供文件本身",
-            ErrorKind::OutsideFolder => "文件不在任何申报人的文件夹中",
-            ErrorKind::Encrypted => "PDF 已加密，需要密码才能打开，请提供未加密的版本",
-            ErrorKind::DamagedPdf => "PDF 文件已损坏或无法打开，请重新导出",
-            ErrorKind::NoPages => "PDF 没有任何页面",
-            ErrorKind::TooManyPages => "页数超过上限（--max-pages），请拆分文件",
-            ErrorKind::PageSize => "页面尺寸为零或超过像素上限（--max-pixels），请降低扫描分辨率",
-            ErrorKind::Undecodable => "图片无法解码（文件可能不完整），请重新扫描或导出",
-            ErrorKind::Unrenderable => "PDF 页面无法显示，已整页遮盖",
-            ErrorKind::NoPdfium => "缺少 PDFium，无法打开 PDF（运行 blindfold doctor 查看）",
-            ErrorKind::Analysis => "识别失败，已整页遮盖，请人工检查",
-            ErrorKind::TimeLimit => "识别超时（--page-time-limit），已整页遮盖，请人工检查",
-            ErrorKind::Output => "遮盖后的文件无法写出或校验失败",
-        }
-        .to_string()
-    }
+    .to_string()
 }
 
 /// The report of a check: for every file where its masked copy is, for every page whether
@@ -187,14 +154,14 @@ pub fn report(lines: &[ManifestLine], out: &Path, lang: Lang) -> String {
 /// One page's line: its verdict (是否需要遮盖) and the regions found by kind.
 fn page_report(line: &ManifestLine, lang: Lang) -> String {
     let Some(page) = line.page else {
-        let error = lang.error(line);
+        let error = error_message(lang, line);
         return match lang {
             Lang::Zh => format!("无法处理：{error}"),
             Lang::En => format!("could not be processed: {error}"),
         };
     };
     if line.status == Status::Error {
-        let error = lang.error(line);
+        let error = error_message(lang, line);
         return match lang {
             Lang::Zh => format!("第 {page} 页：无法处理，已整页遮盖：{error}"),
             Lang::En => format!("page {page}: could not be processed, withheld: {error}"),
@@ -219,8 +186,8 @@ fn page_report(line: &ManifestLine, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::{Evidence, Kind};
     use crate::error::PageError;
-    use crate::find::Evidence;
     use crate::write::manifest::ManifestRegion;
 
     fn page(number: usize, kinds: &[Kind]) -> ManifestLine {

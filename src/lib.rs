@@ -7,6 +7,7 @@
 //! and model files; [`platform`] keeps what differs between Linux and Windows.
 
 pub mod audit;
+pub mod base;
 pub mod check;
 pub mod detect;
 pub mod doctor;

@@ -145,7 +145,7 @@ fn exit_code(summary: &Summary) -> i32 {
 }
 
 fn check(args: cli::CheckArgs) -> Result<i32> {
-    let lang = blindfold::check::Lang::choose(args.lang.as_deref());
+    let lang = blindfold::base::Lang::choose(args.lang.as_deref());
     let config = run_config(&args.mask, args.out)?;
     let request = blindfold::check::CheckRequest {
         paths: args.paths,
@@ -166,7 +166,7 @@ fn serve(args: cli::ServeArgs) -> Result<i32> {
         lang: args
             .lang
             .as_deref()
-            .map(|l| blindfold::check::Lang::choose(Some(l))),
+            .map(|l| blindfold::base::Lang::choose(Some(l))),
         data: args.data.unwrap_or_else(blindfold::platform::data_dir),
         staff: args.open.map(|out| blindfold::serve::StaffRun {
             out,

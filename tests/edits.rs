@@ -4,8 +4,8 @@
 
 mod common;
 
+use blindfold::base::{Evidence, Kind};
 use blindfold::edit::{self, Action, Edit, EditError, EditedRun};
-use blindfold::find::{Evidence, Kind};
 use blindfold::pipeline::RunConfig;
 use blindfold::write::manifest::{self, ManifestLine, Status};
 use common::scripted::*;

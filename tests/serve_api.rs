@@ -372,6 +372,6 @@ async fn staff_corrections_are_rendered_recorded_and_pass_the_audit() {
     let edited = line(&manifest, "推荐表.pdf", Some(1));
     assert_eq!(
         edited.regions[0].evidence,
-        blindfold::find::Evidence::Manual
+        blindfold::base::Evidence::Manual
     );
 }

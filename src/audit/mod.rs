@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use crossbeam_channel::bounded;
 use image::{Rgb, RgbImage};
 
+use crate::base::{Evidence, Kind};
 use crate::detect::Detector;
 use crate::error::{Error, Result};
-use crate::find::{self, Evidence, FindOptions, Kind, Target};
+use crate::find::{self, FindOptions, Target};
 use crate::geometry::Shape;
 use crate::intake::{Applicant, FileKind, Intake, Roster};
 use crate::mask::{is_masked, masked_share};

@@ -7,6 +7,7 @@
 use image::RgbImage;
 
 use super::{Glyph, TextLine};
+use crate::base::pixels::{luminance, INK_CONTRAST};
 use crate::geometry::Rect;
 use crate::pages::text_layer::{LayerChar, TextLayer};
 
@@ -19,8 +20,6 @@ const JOIN_DRIFT: f32 = 0.5;
 const MIN_PICTURE_SIDE: f32 = 6.0;
 /// Pictures are read with this much of the page around them (pixels).
 const PICTURE_MARGIN: f32 = 16.0;
-/// A pixel is ink when it is this much darker (luma) than the brightest pixel of its line box.
-const INK_CONTRAST: u8 = 60;
 /// A line is drawn where the layer says when at least this fraction of its box is ink.
 const MIN_INK: f32 = 0.02;
 /// When the parts left to the models cover more than this fraction of the page, the models
@@ -187,7 +186,7 @@ fn has_ink(page: &RgbImage, rect: &Rect) -> bool {
     let [x0, y0, x1, y1] = rect.to_pixels(page.width(), page.height());
     let pixels: Vec<u8> = (y0..y1)
         .flat_map(|y| (x0..x1).map(move |x| (x, y)))
-        .map(|(x, y)| super::seals::luminance(page.get_pixel(x, y).0))
+        .map(|(x, y)| luminance(page.get_pixel(x, y).0))
         .collect();
     let Some(&brightest) = pixels.iter().max() else {
         return false;

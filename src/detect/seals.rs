@@ -9,6 +9,7 @@ use imageproc::region_labelling::{connected_components, Connectivity};
 
 use super::ocr::Ocr;
 use super::TextLine;
+use crate::base::pixels::{is_coloured, luminance, FAINT_INK};
 use crate::error::Result;
 use crate::geometry::Rect;
 
@@ -18,8 +19,6 @@ const WORKING_SIDE: u32 = 400;
 const MIN_DIAMETER: f32 = 0.06;
 /// Largest seal diameter, as a fraction of the page's shorter side (a 4.5 cm seal on A4 is 0.21).
 const MAX_DIAMETER: f32 = 0.24;
-/// Luminance below which a pixel is ink.
-const INK: u8 = 170;
 /// Share of coloured pixels above which a page counts as a colour scan.
 const COLOURED_SHARE: f64 = 0.002;
 /// Angles sampled round a ring.
@@ -56,7 +55,7 @@ pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
     RgbImage::from_fn(width as u32, height as u32, |u, v| {
         let angle = start + (u as f32 + 0.5) / width * (end - start);
         let radius = outer - (v as f32 + 0.5) / height * (outer - inner);
-        let rgb = crate::detect::ocr::rec::bilinear(
+        let rgb = crate::base::pixels::bilinear(
             page,
             cx + radius * angle.cos() - 0.5,
             cy + radius * angle.sin() - 0.5,
@@ -127,10 +126,7 @@ pub fn lines_under(
         }
         .moved(x0 as f32, y0 as f32);
         for line in moved.lines {
-            let chinese = line
-                .glyphs
-                .iter()
-                .any(|g| crate::find::scripts::is_han(g.ch));
+            let chinese = line.glyphs.iter().any(|g| crate::base::text::is_han(g.ch));
             let (text, bbox) = (line.text(), line.bbox());
             let known = read
                 .iter()
@@ -152,15 +148,10 @@ fn is_blank(strip: &RgbImage) -> bool {
     for (_, y, p) in strip.enumerate_pixels() {
         if y >= first_row {
             total += 1;
-            inked += usize::from(is_red(p.0) || luminance(p.0) < INK);
+            inked += usize::from(is_red(p.0) || luminance(p.0) < FAINT_INK);
         }
     }
     (inked as f32) < 0.03 * total as f32
-}
-
-/// ITU-R 601 luminance of a pixel.
-pub(crate) fn luminance([r, g, b]: [u8; 3]) -> u8 {
-    ((u32::from(r) * 299 + u32::from(g) * 587 + u32::from(b) * 114) / 1000) as u8
 }
 
 /// Seals on the page, in page pixels: red rings, or on a colourless page dark rings.
@@ -289,14 +280,13 @@ fn shrunk_masks(
         for (x, p) in row.enumerate() {
             let cell = base + x / step as usize;
             let p = balanced(balance, p.0);
-            let [r, g, b] = p;
-            if r.max(g).max(b) - r.min(g).min(b) > 40 {
+            if is_coloured(p) {
                 coloured += 1;
                 if is_red(p) {
                     red.as_mut()[cell] = 255;
                 }
             }
-            if luminance(p) < INK {
+            if luminance(p) < FAINT_INK {
                 ink.as_mut()[cell] = 255;
             }
         }

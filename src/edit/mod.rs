@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::{Evidence, Kind};
 use crate::error::{Error, PageError, Result};
-use crate::find::{Evidence, Kind};
 use crate::geometry::Shape;
 use crate::models::sha256_bytes;
 use crate::pages::{Document, Limits};

@@ -5,7 +5,9 @@
 
 use image::RgbImage;
 
-use super::{Evidence, Findings, Kind, Line, Region};
+use super::{Findings, Line};
+use crate::base::pixels::{luminance, WRITING_INK};
+use crate::base::{Evidence, Kind, Region};
 use crate::geometry::{Rect, Shape};
 
 /// A label whose value identifies the applicant.
@@ -384,8 +386,7 @@ fn loose_ink(page: &RgbImage, lines: &[Line], area: Rect, line_height: f32) -> O
         let (x, y) = (x0 + (i % w) as u32, y0 + (i / w) as u32);
         let p = page.get_pixel(x, y).0;
         let (fx, fy) = (x as f32 + 0.5, y as f32 + 0.5);
-        *d = crate::detect::seals::luminance(p) < super::seals::DARK
-            && !printed.iter().any(|r| r.contains(fx, fy));
+        *d = luminance(p) < WRITING_INK && !printed.iter().any(|r| r.contains(fx, fy));
     }
     let ruled = ruled_pixels(&dark, w, rows, RULE_LENGTH * h, RULE_HEIGHT * h);
     let mut ink: Option<Rect> = None;

@@ -8,16 +8,11 @@
 //! text is masked with the kind of the name or unit it belongs to; on its own (the bilingual
 //! labels of an ID card, a letter's Uyghur text) it masks nothing.
 
-use super::{text_pad, Evidence, Kind, Line, Region, TEXT_PAD};
+use super::{text_pad, Line, TEXT_PAD};
+use crate::base::text::is_han;
+use crate::base::{Evidence, Kind, Region};
 use crate::detect::Glyph;
 use crate::geometry::{Rect, Shape};
-
-/// Whether `ch` is a Chinese character (a CJK ideograph).
-pub fn is_han(ch: char) -> bool {
-    matches!(ch,
-        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
-        | '\u{20000}'..='\u{2FA1F}')
-}
 
 /// The regions for text in another script that belongs to one of the masked names or units in
 /// `regions` (those found in the text: roster matches and label values).

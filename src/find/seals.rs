@@ -5,9 +5,10 @@
 use image::RgbImage;
 
 use super::terms::{Target, Term};
-use super::text::{find_approx, Normalized};
-use super::{Evidence, Kind, Line, Region};
-use crate::detect::seals::luminance;
+use super::Line;
+use crate::base::pixels::{luminance, WRITING_INK};
+use crate::base::text::{find_approx, Normalized};
+use crate::base::{Evidence, Kind, Region};
 use crate::detect::Detections;
 use crate::geometry::{Rect, Shape};
 
@@ -107,9 +108,6 @@ enum Side {
     Right,
 }
 
-/// Luminance below which a pixel is printed ink.
-pub(super) const DARK: u8 = 110;
-
 /// The seal's disc as masked: the ellipse of its ring, grown by 4 %.
 fn disc(seal: &Rect) -> Shape {
     let (rx, ry) = disc_radii(seal);
@@ -141,7 +139,7 @@ fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> 
     let is_dark = |x: i64, y: i64| {
         (0..w).contains(&x)
             && (0..h).contains(&y)
-            && luminance(page.get_pixel(x as u32, y as u32).0) < DARK
+            && luminance(page.get_pixel(x as u32, y as u32).0) < WRITING_INK
     };
     let step = match side {
         Side::Left => -1,

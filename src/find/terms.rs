@@ -1,8 +1,9 @@
 //! What to look for on an applicant's pages: their name, every spelling of their unit and their
 //! ID number.
 
-use super::text::Normalized;
-use super::{FindOptions, Kind};
+use super::FindOptions;
+use crate::base::text::Normalized;
+use crate::base::Kind;
 use crate::intake::{Applicant, Folder};
 
 /// One string to search for, already normalized, with its error budget.
@@ -153,7 +154,7 @@ pub fn pinyin_spellings(name: &str) -> Vec<String> {
     use pinyin::ToPinyinMulti;
     let characters: Vec<char> = name
         .chars()
-        .filter(|c| !super::text::is_separator(*c))
+        .filter(|c| !crate::base::text::is_separator(*c))
         .collect();
     let mut readings: Vec<Vec<&str>> = Vec::new();
     for ch in &characters {
@@ -178,7 +179,7 @@ pub fn pinyin_spellings(name: &str) -> Vec<String> {
             })
             .collect();
     }
-    let han_name = !name.chars().any(super::text::is_separator);
+    let han_name = !name.chars().any(crate::base::text::is_separator);
     let mut out: Vec<String> = Vec::new();
     for syllables in spellings {
         let mut orders = vec![syllables.concat()];

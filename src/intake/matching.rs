@@ -4,7 +4,7 @@
 //! folders, is left undecided rather than guessed.
 
 use super::roster::{normalize_key, Roster};
-use crate::find::text::Normalized;
+use crate::base::text::Normalized;
 
 /// The roster rows a folder was matched to (indices into `Roster::applicants`).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 
 use super::workspace::{ChecklistRow, Particulars, Role, State as WorkState, Workspace};
 use super::{security, App};
-use crate::check::Lang;
+use crate::base::Lang;
 use crate::edit::{Action, Edit, EditError};
 use crate::write::manifest::{Dismissal, ManifestLine, ManifestRegion, Reviewed, Status};
 
@@ -227,7 +227,10 @@ fn page_view(
         regions: line.regions.clone(),
         dismissed: line.dismissed.clone(),
         review: line.review.clone(),
-        error: line.error.is_some().then(|| lang.error(line)),
+        error: line
+            .error
+            .is_some()
+            .then(|| crate::check::error_message(lang, line)),
         revision: line.revision,
         reviewed: line.reviewed.clone(),
         output: line

@@ -13,7 +13,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use crate::check::Lang;
+use crate::base::Lang;
 use crate::detect::{Detections, Detector};
 use crate::error::{Error, Result};
 use crate::pages::Page;

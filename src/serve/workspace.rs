@@ -9,7 +9,8 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::check::{CheckRequest, Lang};
+use crate::base::Lang;
+use crate::check::CheckRequest;
 use crate::edit::EditedRun;
 use crate::error::{Error, Result};
 use crate::pages::{Document, Page};
@@ -415,7 +416,7 @@ pub fn checklist(lines: &[ManifestLine], lang: Lang) -> Vec<ChecklistRow> {
         row.masking_required |= line.masking_required;
         row.review += usize::from(line.status == Status::Review);
         if line.page.is_none() && line.error.is_some() {
-            row.error = Some(lang.error(line));
+            row.error = Some(crate::check::error_message(lang, line));
         }
     }
     rows

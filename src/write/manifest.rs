@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::base::{Evidence, Kind, Region};
 use crate::error::{Error, ErrorKind, PageError, Result};
-use crate::find::{Evidence, Kind, Region};
 use crate::geometry::{Point, Shape};
 
 /// A page's verdict.
@@ -304,7 +304,7 @@ pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::find::{Evidence, Kind};
+    use crate::base::{Evidence, Kind};
     use crate::geometry::Rect;
 
     #[test]

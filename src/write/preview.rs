@@ -8,7 +8,7 @@ use font8x8::UnicodeFonts;
 use image::{Rgb, RgbImage};
 
 use super::manifest::ManifestRegion;
-use crate::find::Kind;
+use crate::base::Kind;
 
 /// The outline colour of a region kind.
 pub fn kind_color(kind: Kind) -> Rgb<u8> {
@@ -105,7 +105,7 @@ mod tests {
             kind,
             bbox,
             poly: Vec::new(),
-            evidence: crate::find::Evidence::Roster,
+            evidence: crate::base::Evidence::Roster,
         }
     }
 

@@ -210,7 +210,7 @@ fn output_error(e: crate::Error) -> PageError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::find::{Evidence, Kind};
+    use crate::base::{Evidence, Kind};
 
     fn page(number: usize, greyscale: bool) -> Page {
         Page {

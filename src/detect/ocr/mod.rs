@@ -11,6 +11,7 @@ use image::RgbImage;
 use ort::session::Session;
 
 use super::{Deadline, Glyph, TextLine};
+use crate::base::pixels::{luminance, INK_CONTRAST};
 use crate::error::{Error, Result};
 use crate::geometry::{distance, lerp, sub_quad, Quad};
 
@@ -133,8 +134,6 @@ impl Ocr {
 /// Fitting a line box to its ink: the box keeps this much of the ink's height above and below
 /// it (the text layer's lines are boxed the same way).
 pub const INK_MARGIN: f32 = 0.12;
-/// Lines whose darkest and lightest samples differ by less than this keep their box.
-const MIN_INK_CONTRAST: u8 = 60;
 /// A row across the line is ink when at least this fraction of its samples are dark.
 const MIN_ROW_INK: f32 = 0.02;
 
@@ -150,7 +149,7 @@ pub fn fitted_to_ink(page: &RgbImage, quad: &Quad) -> Quad {
     let luma = |p: crate::geometry::Point| {
         let x = (p[0].max(0.0) as u32).min(page.width() - 1);
         let y = (p[1].max(0.0) as u32).min(page.height() - 1);
-        super::seals::luminance(page.get_pixel(x, y).0)
+        luminance(page.get_pixel(x, y).0)
     };
     let samples: Vec<Vec<u8>> = (0..rows)
         .map(|r| {
@@ -163,7 +162,7 @@ pub fn fitted_to_ink(page: &RgbImage, quad: &Quad) -> Quad {
         .collect();
     let all = samples.iter().flatten();
     let (lo, hi) = (*all.clone().min().unwrap_or(&0), *all.max().unwrap_or(&0));
-    if hi - lo < MIN_INK_CONTRAST {
+    if hi - lo < INK_CONTRAST {
         return *quad;
     }
     let threshold = lo + (hi - lo) / 2;

@@ -7,6 +7,7 @@ use ndarray::Array4;
 use ort::session::Session;
 use ort::value::TensorRef;
 
+use crate::base::pixels::bilinear;
 use crate::error::{Error, Result};
 use crate::geometry::{distance, Quad};
 
@@ -154,31 +155,6 @@ fn sample_strip(page: &RgbImage, quad: &Quad, width: usize, input: &mut Array4<f
             }
         }
     }
-}
-
-/// Bilinear sample; outside the page reads as white paper.
-pub(crate) fn bilinear(page: &RgbImage, x: f32, y: f32) -> [f32; 3] {
-    let (w, h) = (page.width() as i64, page.height() as i64);
-    let (x0, y0) = (x.floor() as i64, y.floor() as i64);
-    let (ax, ay) = (x - x0 as f32, y - y0 as f32);
-    let px = |xi: i64, yi: i64| -> [f32; 3] {
-        if xi < 0 || yi < 0 || xi >= w || yi >= h {
-            [255.0; 3]
-        } else {
-            page.get_pixel(xi as u32, yi as u32).0.map(f32::from)
-        }
-    };
-    let (a, b, c, d) = (
-        px(x0, y0),
-        px(x0 + 1, y0),
-        px(x0, y0 + 1),
-        px(x0 + 1, y0 + 1),
-    );
-    std::array::from_fn(|k| {
-        let top = a[k] + (b[k] - a[k]) * ax;
-        let bottom = c[k] + (d[k] - c[k]) * ax;
-        top + (bottom - top) * ay
-    })
 }
 
 /// Greedy CTC decoding of one line: argmax per column, repeats merged, blanks dropped; each

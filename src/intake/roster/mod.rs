@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 pub use problem::{Problem, RosterError};
 
-use crate::check::Lang;
+use crate::base::Lang;
 use crate::error::{Error, Result};
 use problem::HEADER_SEARCH_ROWS;
 

@@ -1,7 +1,7 @@
 //! What can be wrong with a roster, told in the user's terms: the row as the spreadsheet program
 //! numbers it, the column by its header, in Chinese or English.
 
-use crate::check::Lang;
+use crate::base::Lang;
 
 /// Why a roster cannot be used, and the row at fault when there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,6 +1,14 @@
-//! Text normalization and approximate substring search for matching names and units in OCR text.
+//! Text: normalization and approximate substring search for matching names and units in OCR text,
+//! and character classes.
 
 use unicode_normalization::UnicodeNormalization;
+
+/// Whether `ch` is a Chinese character (a CJK ideograph).
+pub fn is_han(ch: char) -> bool {
+    matches!(ch,
+        '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}')
+}
 
 /// Characters ignored when matching: spaces, the middle-dot variants of transliterated names,
 /// and punctuation that OCR and typists put between characters.

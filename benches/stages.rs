@@ -5,12 +5,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use blindfold::detect::face::FaceDetector;
-use blindfold::detect::ocr::Ocr;
 use blindfold::detect::{Detector, ModelDetector};
 use blindfold::find::{FindOptions, Target};
 use blindfold::intake::roster::Applicant;
 use blindfold::intake::FileKind;
+use blindfold::internals::FaceDetector;
+use blindfold::internals::Ocr;
 use blindfold::pages::{Document, Page};
 use blindfold::write::manifest::ManifestRegion;
 use blindfold::write::render::{self, Masks, OutputOptions};
@@ -122,7 +122,7 @@ fn find_and_mask(c: &mut Criterion) {
     let page = text_page();
     let detections = detector.detect(&page.pixels).expect("detect");
     c.bench_function("find seal candidates on the A4 page", |b| {
-        b.iter(|| blindfold::detect::seals::candidates(&page.pixels))
+        b.iter(|| blindfold::internals::seal_candidates(&page.pixels))
     });
     let target = Target::for_applicant(&applicant());
     let options = FindOptions::default();

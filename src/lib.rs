@@ -29,3 +29,10 @@ pub use error::{Error, Result};
 
 /// This build's version, recorded in every manifest line.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Insides of the stages that the benchmarks and the model tests time or run on their own; not
+/// part of the interface other stages use.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::detect::{seal_candidates, FaceDetector, Ocr};
+}

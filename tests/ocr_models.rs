@@ -5,9 +5,9 @@
 
 use std::sync::{Mutex, OnceLock};
 
-use blindfold::detect::ocr::Ocr;
 use blindfold::detect::TextLine;
 use blindfold::geometry::Rect;
+use blindfold::internals::Ocr;
 use serde::Deserialize;
 use unicode_normalization::UnicodeNormalization;
 

@@ -2,7 +2,7 @@
 
 mod common;
 
-use blindfold::detect::scripted::{Answer, ScriptedDetector};
+use blindfold::detect::{Answer, ScriptedDetector};
 use blindfold::pipeline::{self, RunConfig, Silent};
 use blindfold::write::manifest::{self, ManifestLine, Status};
 use common::scripted::*;

@@ -10,7 +10,7 @@ use ndarray::Array4;
 use ort::session::Session;
 use ort::value::TensorRef;
 
-use super::Face;
+use super::types::Face;
 use crate::error::{Error, Result};
 use crate::geometry::{Point, Rect};
 
@@ -42,7 +42,7 @@ impl FaceDetector {
     /// Loads the face model.
     pub fn new(model: &std::path::Path, threads: usize) -> Result<FaceDetector> {
         Ok(FaceDetector {
-            session: super::session(model, threads)?,
+            session: crate::detect::onnx::session(model, threads)?,
         })
     }
 
@@ -119,7 +119,7 @@ impl FaceDetector {
 
 /// RetinaFace input: BGR minus channel means, NCHW.
 fn to_tensor(image: &RgbImage) -> Array4<f32> {
-    super::bgr_tensor(image, |c, v| v - MEAN_BGR[c])
+    crate::detect::onnx::bgr_tensor(image, |c, v| v - MEAN_BGR[c])
 }
 
 /// Anchor boxes (cx, cy, w, h), relative to the input size, in the model's output order.

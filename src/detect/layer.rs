@@ -6,7 +6,7 @@
 
 use image::RgbImage;
 
-use super::{Glyph, TextLine};
+use super::types::{Glyph, TextLine};
 use crate::base::pixels::{luminance, INK_CONTRAST};
 use crate::geometry::Rect;
 use crate::pages::text_layer::{LayerChar, TextLayer};

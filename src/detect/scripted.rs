@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use image::RgbImage;
 
-use super::{Detections, Detector, Glyph, TextLine};
+use super::types::{Detections, Detector, Glyph, TextLine};
 use crate::error::{Error, Result};
 use crate::geometry::Rect;
 

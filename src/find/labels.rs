@@ -278,7 +278,7 @@ fn mask_value(line: &Line, start: usize, end: usize, label: &Label, findings: &m
     });
     let glyphs = &line.line.glyphs[line.norm.origin[start]..=line.norm.origin[end - 1]];
     let confidence = glyphs.iter().map(|g| g.confidence).sum::<f32>() / glyphs.len() as f32;
-    if confidence < crate::detect::ocr::MIN_LINE_CONFIDENCE && !label.signature {
+    if confidence < crate::detect::MIN_LINE_CONFIDENCE && !label.signature {
         findings
             .review
             .push(format!("unreadable text after the label {}", label.text));

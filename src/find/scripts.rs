@@ -87,7 +87,7 @@ fn is_chinese(line: &Line) -> bool {
     let glyphs = &line.line.glyphs;
     let han = glyphs.iter().filter(|g| is_han(g.ch)).count();
     let letters = glyphs.iter().filter(|g| g.ch.is_alphabetic()).count() - han;
-    han > 0 && (line.line.confidence >= crate::detect::ocr::MIN_LINE_CONFIDENCE || han >= letters)
+    han > 0 && (line.line.confidence >= crate::detect::MIN_LINE_CONFIDENCE || han >= letters)
 }
 
 /// Text the recogniser could not read.
@@ -145,7 +145,7 @@ fn unread_run(run: &[Glyph]) -> Option<Rect> {
         return None;
     }
     let confidence = run.iter().map(|g| g.confidence).sum::<f32>() / run.len() as f32;
-    if confidence >= crate::detect::ocr::MIN_LINE_CONFIDENCE {
+    if confidence >= crate::detect::MIN_LINE_CONFIDENCE {
         return None;
     }
     let points: Vec<_> = run.iter().flat_map(|g| g.quad).collect();
@@ -156,8 +156,7 @@ fn unread_run(run: &[Glyph]) -> Option<Rect> {
 /// and punctuation) digits or Latin letters in one of the cases people write (lower,
 /// Capitalized, UPPER). Junk read from another script mixes cases inside words ("JikCiio").
 fn is_read_latin(line: &Line) -> bool {
-    if line.line.glyphs.is_empty() || line.line.confidence < crate::detect::ocr::MIN_LINE_CONFIDENCE
-    {
+    if line.line.glyphs.is_empty() || line.line.confidence < crate::detect::MIN_LINE_CONFIDENCE {
         return false;
     }
     let text = line.line.text();

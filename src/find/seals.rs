@@ -300,7 +300,7 @@ fn belongs_to_applicant(seal: &Rect, lines: &[Line], unit_boxes: &[Rect]) -> boo
 mod tests {
     use super::super::tests::{line_at, target};
     use super::*;
-    use crate::detect::seals::Seal;
+    use crate::detect::Seal;
 
     fn paper() -> RgbImage {
         RgbImage::from_pixel(1200, 1600, image::Rgb([250, 250, 250]))

@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use blindfold::audit::{Audit, AuditResult};
-use blindfold::detect::scripted::{text_line, Answer, ScriptedDetector};
 use blindfold::detect::Detections;
+use blindfold::detect::{text_line, Answer, ScriptedDetector};
 use blindfold::geometry::Rect;
 use blindfold::pipeline::{self, RunConfig, Silent};
 use blindfold::write::manifest::{self, ManifestLine};

@@ -122,7 +122,7 @@ pub fn fit(width: u32, height: u32, max_side: u32) -> Fit {
 
 /// PP-OCR input: BGR, (px/255 - 0.5)/0.5, NCHW.
 pub fn to_tensor(image: &RgbImage) -> Array4<f32> {
-    crate::detect::bgr_tensor(image, |_, v| v / 127.5 - 1.0)
+    crate::detect::onnx::bgr_tensor(image, |_, v| v / 127.5 - 1.0)
 }
 
 /// Turns a probability map into scored boxes, in map pixels.

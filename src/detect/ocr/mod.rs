@@ -10,13 +10,11 @@ pub mod rec;
 use image::RgbImage;
 use ort::session::Session;
 
-use super::{Deadline, Glyph, TextLine};
+use super::types::{Deadline, Glyph, TextLine};
 use crate::base::pixels::{luminance, INK_CONTRAST};
 use crate::error::{Error, Result};
 use crate::geometry::{distance, lerp, sub_quad, Quad};
 
-/// Lines whose mean character confidence is below this are reported as unreadable.
-pub const MIN_LINE_CONFIDENCE: f32 = 0.6;
 /// How many of the longest lines of each direction are read both ways to settle orientation.
 const ORIENTATION_SAMPLE: usize = 4;
 /// Mean confidence above which a sample of lines is taken to be the right way up.
@@ -36,8 +34,8 @@ impl Ocr {
         let dict = std::fs::read_to_string(&models.ocr_dict)
             .map_err(|e| Error::io(&models.ocr_dict, e))?;
         Ok(Ocr {
-            detector: super::session(&models.ocr_det, threads)?,
-            recognizer: super::session(&models.ocr_rec, threads)?,
+            detector: crate::detect::onnx::session(&models.ocr_det, threads)?,
+            recognizer: crate::detect::onnx::session(&models.ocr_rec, threads)?,
             alphabet: rec::Alphabet::from_dict(&dict)?,
             deadline: Deadline::default(),
         })

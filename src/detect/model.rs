@@ -1,0 +1,182 @@
+//! The real detector: PP-OCR text detection and recognition, RetinaFace, and the seal search,
+//! with the text layer of a vector PDF page read instead of its pixels where it can be trusted.
+
+use std::time::{Duration, Instant};
+
+use image::RgbImage;
+
+use super::types::{Deadline, Detections, Detector};
+use super::{face, layer, ocr, seals};
+use crate::error::Result;
+use crate::geometry::Quad;
+use crate::pages::Page;
+
+/// The real detector: PP-OCR text detection and recognition, and RetinaFace.
+pub struct ModelDetector {
+    ocr: ocr::Ocr,
+    faces: face::FaceDetector,
+    time_limit: Option<Duration>,
+    times: StageTimes,
+}
+
+/// The time a detector has spent in each stage, over all the pages it read.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageTimes {
+    /// Recognizing sample lines of text layers, to check them.
+    pub layer_check: Duration,
+    /// Text detection.
+    pub text_detection: Duration,
+    /// Text recognition (with the orientation check).
+    pub text_recognition: Duration,
+    /// Face search and confirmation.
+    pub faces: Duration,
+    /// Seal search and ring reading.
+    pub seals: Duration,
+}
+
+impl StageTimes {
+    /// Both detectors' times together.
+    pub fn add(&mut self, other: &StageTimes) {
+        self.layer_check += other.layer_check;
+        self.text_detection += other.text_detection;
+        self.text_recognition += other.text_recognition;
+        self.faces += other.faces;
+        self.seals += other.seals;
+    }
+}
+
+/// Runs `f`, adding the time it took to `total`.
+fn timed<T>(total: &mut Duration, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let result = f();
+    *total += started.elapsed();
+    result
+}
+
+impl ModelDetector {
+    /// Loads the models of `models` into sessions using `threads` threads each.
+    pub fn new(models: &crate::models::Models, threads: usize) -> Result<ModelDetector> {
+        Ok(ModelDetector {
+            ocr: ocr::Ocr::new(models, threads)?,
+            faces: face::FaceDetector::new(&models.face, threads)?,
+            time_limit: None,
+            times: StageTimes::default(),
+        })
+    }
+
+    /// One detector per worker, the machine's cores shared out between them, each giving up on
+    /// a page after `time_limit`.
+    pub fn pool(
+        models: &crate::models::Models,
+        workers: usize,
+        time_limit: Option<Duration>,
+    ) -> Result<Vec<Box<dyn Detector>>> {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let threads_each = (cores / workers.max(1)).max(1);
+        (0..workers.max(1))
+            .map(|_| {
+                ModelDetector::new(models, threads_each)
+                    .map(|d| Box::new(d.with_time_limit(time_limit)) as Box<dyn Detector>)
+            })
+            .collect()
+    }
+
+    /// Gives up on a page (with [`Error::TimeLimit`]) once its detection has taken `limit`;
+    /// checked between stages, recognition batches and seals.
+    pub fn with_time_limit(mut self, limit: Option<Duration>) -> ModelDetector {
+        self.time_limit = limit;
+        self
+    }
+
+    /// The time spent in each stage so far.
+    pub fn times(&self) -> StageTimes {
+        self.times
+    }
+}
+
+impl ModelDetector {
+    /// Every model on `image`, cut from a page whose shorter side is `page_side` pixels: text
+    /// lines, faces, seals.
+    fn read(&mut self, image: &RgbImage, page_side: u32, deadline: Deadline) -> Result<Detections> {
+        let (ocr, times) = (&mut self.ocr, &mut self.times);
+        let boxes = timed(&mut times.text_detection, || ocr.detect(image))?;
+        let lines = timed(&mut times.text_recognition, || {
+            ocr.read_boxes(image, &boxes)
+        })?;
+        deadline.check()?;
+        let faces = timed(&mut times.faces, || self.faces.detect(image))?;
+        deadline.check()?;
+        let seals = timed(&mut times.seals, || seals::locate(image, page_side, ocr))?;
+        deadline.check()?;
+        let under = timed(&mut times.seals, || {
+            seals::lines_under(image, &seals, &lines, ocr)
+        })?;
+        Ok(Detections {
+            lines: lines.into_iter().chain(under).collect(),
+            faces,
+            seals,
+        })
+    }
+
+    /// A page read from its text layer where the layer agrees with what OCR reads in a sample
+    /// of its lines; the models read the layer's areas (pictures) and nothing else. `None` when
+    /// the layer disagrees and the whole page must be read.
+    fn read_layered(
+        &mut self,
+        page: &RgbImage,
+        layered: layer::Layered,
+        deadline: Deadline,
+    ) -> Result<Option<Detections>> {
+        let quads: Vec<Quad> = layered
+            .samples
+            .iter()
+            .map(|&(i, _)| layered.lines[i].quad)
+            .collect();
+        let (ocr, times) = (&mut self.ocr, &mut self.times);
+        let read: Vec<String> = timed(&mut times.layer_check, || ocr.recognize(page, &quads))?
+            .iter()
+            .map(|chars| chars.iter().map(|c| c.ch).collect())
+            .collect();
+        if !layer::agrees(&layered, &read) {
+            return Ok(None);
+        }
+        let mut detections = Detections {
+            lines: layered.lines,
+            ..Detections::default()
+        };
+        for area in &layered.areas {
+            deadline.check()?;
+            let [x0, y0, x1, y1] = area.to_pixels(page.width(), page.height());
+            if x1 <= x0 || y1 <= y0 {
+                continue;
+            }
+            let crop = image::imageops::crop_imm(page, x0, y0, x1 - x0, y1 - y0).to_image();
+            let found = self.read(&crop, page.width().min(page.height()), deadline)?;
+            detections.extend(found.moved(x0 as f32, y0 as f32));
+        }
+        Ok(Some(detections))
+    }
+}
+
+impl Detector for ModelDetector {
+    fn detect(&mut self, page: &RgbImage) -> Result<Detections> {
+        let deadline = Deadline::after(self.time_limit);
+        self.ocr.set_deadline(deadline);
+        self.read(page, page.width().min(page.height()), deadline)
+    }
+
+    fn detect_page(&mut self, page: &Page) -> Result<Detections> {
+        let Some(text) = &page.text else {
+            return self.detect(&page.pixels);
+        };
+        let deadline = Deadline::after(self.time_limit);
+        self.ocr.set_deadline(deadline);
+        if let layer::Reading::Layered(layered) = layer::plan(&page.pixels, text) {
+            if let Some(detections) = self.read_layered(&page.pixels, layered, deadline)? {
+                return Ok(detections);
+            }
+        }
+        let (w, h) = page.pixels.dimensions();
+        self.read(&page.pixels, w.min(h), deadline)
+    }
+}

@@ -1,0 +1,157 @@
+//! Locating seals by colour: the paper white-balanced, red judged through the balance, red
+//! regions of seal size that are round and hollow.
+
+use image::{GrayImage, Luma, RgbImage};
+use imageproc::region_labelling::{connected_components, Connectivity};
+
+use super::shape::{outer_edge, Circle};
+use super::{COLOURED_SHARE, MIN_DIAMETER, PAPER_FLOOR};
+use crate::base::pixels::{is_coloured, luminance, FAINT_INK};
+use crate::geometry::Rect;
+
+/// Whether a pixel is seal red.
+pub(super) fn is_red(p: [u8; 3]) -> bool {
+    let [r, g, b] = p.map(i32::from);
+    r > 120 && r - g > 60 && r - b > 50
+}
+
+/// The paper's colour: per channel, the level that one in twenty sampled pixels reach. A photo's
+/// paper is seldom white, and a blue or yellow cast would hide a seal's red.
+pub(super) fn paper_colour(page: &RgbImage) -> [u8; 3] {
+    let mut histograms = [[0usize; 256]; 3];
+    let mut samples = 0;
+    for y in (0..page.height()).step_by(3) {
+        for x in (0..page.width()).step_by(3) {
+            for (c, v) in page.get_pixel(x, y).0.iter().enumerate() {
+                histograms[c][usize::from(*v)] += 1;
+            }
+            samples += 1;
+        }
+    }
+    histograms.map(|histogram| {
+        let mut above = 0;
+        for level in (0..256).rev() {
+            above += histogram[level];
+            if above * 20 >= samples {
+                return level as u8;
+            }
+        }
+        0
+    })
+}
+
+/// Per channel, a table of levels that turns the paper's colour into white.
+pub(super) type WhiteBalance = [[u8; 256]; 3];
+
+/// The balance that makes `paper` white (paper darker than [`PAPER_FLOOR`] is taken as that).
+pub(super) fn white_balance(paper: [u8; 3]) -> WhiteBalance {
+    paper.map(|level| {
+        let gain = 255.0 / f32::from(level.max(PAPER_FLOOR));
+        std::array::from_fn(|v| (v as f32 * gain).round().min(255.0) as u8)
+    })
+}
+
+/// A pixel seen through `balance`.
+pub(super) fn balanced(balance: &WhiteBalance, p: [u8; 3]) -> [u8; 3] {
+    std::array::from_fn(|c| balance[c][usize::from(p[c])])
+}
+
+/// The page shrunk by `step` into two masks, red and ink (a pixel is set when any page pixel of
+/// its block is red, or dark, so that thin strokes survive the shrinking), and whether the page
+/// has colour at all; colours are judged through `balance`. One pass over the page.
+pub(super) fn shrunk_masks(
+    page: &RgbImage,
+    step: u32,
+    balance: &WhiteBalance,
+) -> (GrayImage, GrayImage, bool) {
+    let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
+    let (mut red, mut ink) = (GrayImage::new(w, h), GrayImage::new(w, h));
+    let mut coloured = 0usize;
+    let width = w as usize;
+    for (y, row) in page.rows().enumerate() {
+        let base = (y / step as usize) * width;
+        for (x, p) in row.enumerate() {
+            let cell = base + x / step as usize;
+            let p = balanced(balance, p.0);
+            if is_coloured(p) {
+                coloured += 1;
+                if is_red(p) {
+                    red.as_mut()[cell] = 255;
+                }
+            }
+            if luminance(p) < FAINT_INK {
+                ink.as_mut()[cell] = 255;
+            }
+        }
+    }
+    let has_colour = coloured as f64 > COLOURED_SHARE * f64::from(page.width() * page.height());
+    (red, ink, has_colour)
+}
+
+/// The boxes of the connected red regions (small gaps closed).
+pub(super) fn red_regions(red: &GrayImage) -> Vec<Rect> {
+    let closed = imageproc::morphology::close(red, imageproc::distance_transform::Norm::LInf, 2);
+    let labels = connected_components(&closed, Connectivity::Eight, Luma([0u8]));
+    let mut boxes: Vec<Rect> = Vec::new();
+    for (x, y, l) in labels.enumerate_pixels() {
+        let id = l.0[0] as usize;
+        if id == 0 {
+            continue;
+        }
+        if boxes.len() < id {
+            boxes.resize(id, Rect::new(f32::MAX, f32::MAX, f32::MIN, f32::MIN));
+        }
+        let b = &mut boxes[id - 1];
+        *b = Rect::new(
+            b.x0.min(x as f32),
+            b.y0.min(y as f32),
+            b.x1.max(x as f32 + 1.0),
+            b.y1.max(y as f32 + 1.0),
+        );
+    }
+    boxes
+}
+
+/// Red rings: the red regions (`regions`, boxes in `red`) of seal size, for a page whose
+/// shorter side is `short` shrunk pixels, that are round and hollow.
+pub(super) fn red_rings(red: &GrayImage, regions: &[Rect], short: f32) -> Vec<Circle> {
+    let min_side = MIN_DIAMETER * short;
+    regions
+        .iter()
+        .filter(|b| b.width() >= min_side && b.height() >= min_side)
+        .filter(|b| (0.75..1.33).contains(&(b.width() / b.height())))
+        .filter(|b| is_hollow_ring(red, b))
+        .map(|b| {
+            let [cx, cy] = b.center();
+            let circle = Circle {
+                cx,
+                cy,
+                r: (b.width() + b.height()) / 4.0,
+            };
+            outer_edge(red, circle, 0.85)
+        })
+        .collect()
+}
+
+/// A seal has red all round its rim and is mostly paper inside (not a solid red blob).
+fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
+    let [cx, cy] = b.center();
+    let circle = Circle {
+        cx,
+        cy,
+        r: (b.width() + b.height()) / 4.0,
+    };
+    let rim = circle.coverage(red, 0.85 * circle.r, circle.r);
+    let mut inside = 0;
+    let mut total = 0;
+    for y in b.y0 as u32..b.y1 as u32 {
+        for x in b.x0 as u32..b.x1 as u32 {
+            let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
+            if dx * dx + dy * dy <= (0.8 * circle.r).powi(2) {
+                total += 1;
+                inside += usize::from(red.get_pixel(x, y).0[0] > 0);
+            }
+        }
+    }
+    rim >= 0.7 && (inside as f32) < 0.6 * total.max(1) as f32
+}

@@ -1,0 +1,237 @@
+//! Round seals (公章) on a page: located by colour ([`colour`]: red rings) or by shape
+//! ([`shape`]: dark rings, for a greyscale scan or photocopy that keeps the seal's outline but
+//! loses its red; rings of red regions that are not round), and read ([`read`]: the text along
+//! the ring unwrapped into a straight strip for the recognizer).
+//!
+//! Both searches run on the page shrunk to about [`WORKING_SIDE`] pixels across: seals are large.
+
+mod colour;
+mod read;
+mod shape;
+
+use image::RgbImage;
+
+pub use read::{lines_under, unwrap_ring_text};
+
+use super::ocr::Ocr;
+use super::types::Seal;
+use crate::error::Result;
+use crate::geometry::Rect;
+use colour::{
+    balanced, paper_colour, red_regions, red_rings, shrunk_masks, white_balance, WhiteBalance,
+};
+use read::is_blank;
+use shape::{hough_rings, rings_in_unexplained_red, DARK_RING};
+
+/// The page is examined shrunk so that its shorter side is about this many pixels.
+const WORKING_SIDE: u32 = 400;
+/// Smallest seal diameter, as a fraction of the page's shorter side (a 3 cm seal on A4 is 0.14).
+const MIN_DIAMETER: f32 = 0.06;
+/// Largest seal diameter, as a fraction of the page's shorter side (a 4.5 cm seal on A4 is 0.21).
+const MAX_DIAMETER: f32 = 0.24;
+/// Share of coloured pixels above which a page counts as a colour scan.
+const COLOURED_SHARE: f64 = 0.002;
+/// Angles sampled round a ring.
+const ANGLES: usize = 90;
+/// The darkest paper a page is white-balanced for (darker is a dark photo, not a tinted paper).
+const PAPER_FLOOR: u8 = 96;
+
+/// The seals of an image cut from a page whose shorter side is `page_side` pixels (seals are
+/// as large as on the whole page), with their ring text read. Rings whose text band is blank
+/// (an emblem, a drawn circle) are not seals.
+pub fn locate(page: &RgbImage, page_side: u32, ocr: &mut Ocr) -> Result<Vec<Seal>> {
+    let balance = white_balance(paper_colour(page));
+    let mut seals = Vec::new();
+    for rect in candidates_within(page, page_side, &balance) {
+        let mut strip = unwrap_ring_text(page, &rect);
+        for p in strip.pixels_mut() {
+            p.0 = balanced(&balance, p.0);
+        }
+        if is_blank(&strip) {
+            continue;
+        }
+        let ring_text = ocr.read_strip(&strip)?;
+        seals.push(Seal { rect, ring_text });
+    }
+    Ok(seals)
+}
+
+/// Seals on the page, in page pixels: red rings, or on a colourless page dark rings.
+pub fn candidates(page: &RgbImage) -> Vec<Rect> {
+    let balance = white_balance(paper_colour(page));
+    candidates_within(page, page.width().min(page.height()), &balance)
+}
+
+/// Seals on an image cut from a page whose shorter side is `page_side` pixels, searched at the
+/// page's working resolution and seal sizes, colours judged through `balance`.
+fn candidates_within(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -> Vec<Rect> {
+    let step = (page_side / WORKING_SIDE).max(1);
+    let short = page_side as f32 / step as f32;
+    let (red, ink, has_colour) = shrunk_masks(image, step, balance);
+    let regions = red_regions(&red);
+    let mut seals = red_rings(&red, &regions, short);
+    for ring in rings_in_unexplained_red(&red, &regions, &seals, short) {
+        if !seals.iter().any(|s| s.holds_centre_of(&ring)) {
+            seals.push(ring);
+        }
+    }
+    // A page that kept its colours shows its seals in red; only colourless scans need the
+    // (slower) search by shape.
+    if seals.is_empty() && !has_colour {
+        seals = hough_rings(&ink, short, &DARK_RING);
+    }
+    seals.iter().map(|c| c.page_box(step)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour::*;
+    use super::*;
+
+    const PAPER: [u8; 3] = [250, 250, 245];
+
+    /// A page with a seal: a ring of `colour` with a hatched middle standing for its text.
+    fn page_with_ring(cx: f32, cy: f32, r: f32, colour: [u8; 3]) -> RgbImage {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+        stamp(&mut page, cx, cy, r, colour, |_| true);
+        page
+    }
+
+    /// Stamps a seal onto `page`: its ring where `ring_at(angle in degrees)` holds, its hatched
+    /// middle everywhere.
+    fn stamp(
+        page: &mut RgbImage,
+        cx: f32,
+        cy: f32,
+        r: f32,
+        colour: [u8; 3],
+        ring_at: impl Fn(f32) -> bool,
+    ) {
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let (dx, dy) = (x as f32 - cx, y as f32 - cy);
+            let d = dx.hypot(dy);
+            let on_ring = (r - 8.0..=r).contains(&d) && ring_at(dy.atan2(dx).to_degrees());
+            if on_ring || (d < 0.6 * r && (x / 6 + y / 9) % 5 == 0) {
+                *p = image::Rgb(colour);
+            }
+        }
+    }
+
+    const SEAL_RED: [u8; 3] = [220, 40, 40];
+    const SEAL_GREY: [u8; 3] = [120, 120, 120];
+
+    fn assert_found_at(seals: &[Rect], cx: f32, cy: f32, r: f32) {
+        assert_eq!(seals.len(), 1, "{seals:?}");
+        let s = seals[0];
+        assert!(
+            (s.center()[0] - cx).abs() < 10.0 && (s.center()[1] - cy).abs() < 10.0,
+            "{s:?}"
+        );
+        assert!((s.width() - 2.0 * r).abs() < 20.0, "{s:?}");
+    }
+
+    #[test]
+    fn red_ring_is_found_where_it_is() {
+        let seals = candidates(&page_with_ring(600.0, 800.0, 150.0, SEAL_RED));
+        assert_found_at(&seals, 600.0, 800.0, 150.0);
+    }
+
+    #[test]
+    fn grey_ring_of_a_greyscale_scan_is_found_where_it_is() {
+        let seals = candidates(&page_with_ring(500.0, 900.0, 130.0, SEAL_GREY));
+        assert_found_at(&seals, 500.0, 900.0, 130.0);
+    }
+
+    #[test]
+    fn two_red_seals_stamped_over_each_other_are_both_found() {
+        let mut page = page_with_ring(450.0, 800.0, 150.0, SEAL_RED);
+        stamp(&mut page, 680.0, 820.0, 150.0, SEAL_RED, |_| true);
+        let mut seals = candidates(&page);
+        seals.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        assert_eq!(seals.len(), 2, "{seals:?}");
+        assert_found_at(&seals[..1], 450.0, 800.0, 150.0);
+        assert_found_at(&seals[1..], 680.0, 820.0, 150.0);
+    }
+
+    #[test]
+    fn a_worn_seal_with_a_broken_ring_is_found() {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+        // A quarter of the ring missing, in three gaps.
+        let gap = |a: f32| (10.0..40.0).contains(&a) || (100.0..130.0).contains(&a) || a < -150.0;
+        stamp(&mut page, 600.0, 800.0, 150.0, SEAL_RED, |a| !gap(a));
+        assert_found_at(&candidates(&page), 600.0, 800.0, 150.0);
+    }
+
+    #[test]
+    fn a_faint_seal_on_a_photo_with_a_blue_cast_is_found() {
+        // Paper photographed as light blue, the seal's red as a dull pink (r - g only 50).
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([214, 228, 249]));
+        stamp(&mut page, 600.0, 800.0, 150.0, [190, 140, 165], |_| true);
+        assert_found_at(&candidates(&page), 600.0, 800.0, 150.0);
+    }
+
+    #[test]
+    fn white_balance_makes_the_paper_white() {
+        let page = RgbImage::from_fn(300, 300, |x, _| {
+            image::Rgb(if x < 30 {
+                [20, 20, 40]
+            } else {
+                [200, 220, 240]
+            })
+        });
+        let paper = paper_colour(&page);
+        assert_eq!(paper, [200, 220, 240]);
+        let balance = white_balance(paper);
+        assert_eq!(
+            [balance[0][200], balance[1][220], balance[2][240]],
+            [255; 3]
+        );
+        assert_eq!(balance[0][100], 128);
+    }
+
+    #[test]
+    fn solid_red_blob_is_not_a_seal() {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([255, 255, 255]));
+        for y in 300..600 {
+            for x in 300..600 {
+                page.put_pixel(x, y, image::Rgb([200, 30, 30]));
+            }
+        }
+        assert!(candidates(&page).is_empty());
+    }
+
+    #[test]
+    fn lines_of_text_and_a_table_are_not_seals() {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb([255, 255, 255]));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let text = (200..1400).contains(&y) && (y % 60) < 28 && (x / 7 + y / 5) % 3 == 0;
+            let table = (x % 300) < 3 || (y % 200) < 3;
+            if text || table {
+                *p = image::Rgb([20, 20, 20]);
+            }
+        }
+        assert!(candidates(&page).is_empty());
+    }
+
+    #[test]
+    fn an_empty_ring_band_is_blank_and_a_seal_with_text_is_not() {
+        let seal = Rect::new(450.0, 650.0, 750.0, 950.0);
+        // A ring with a small star in the middle and nothing along the rim.
+        let mut emblem = page_with_ring(600.0, 800.0, 150.0, SEAL_RED);
+        for (x, y, p) in emblem.enumerate_pixels_mut() {
+            let d = ((x as f32 - 600.0).powi(2) + (y as f32 - 800.0).powi(2)).sqrt();
+            if (40.0..140.0).contains(&d) {
+                *p = image::Rgb([250, 250, 245]);
+            }
+        }
+        assert!(is_blank(&unwrap_ring_text(&emblem, &seal)));
+        let mut stamped = emblem.clone();
+        for (x, y, p) in stamped.enumerate_pixels_mut() {
+            let d = ((x as f32 - 600.0).powi(2) + (y as f32 - 800.0).powi(2)).sqrt();
+            if (100.0..130.0).contains(&d) && (x / 7 + y / 7) % 2 == 0 {
+                *p = image::Rgb(SEAL_RED);
+            }
+        }
+        assert!(!is_blank(&unwrap_ring_text(&stamped, &seal)));
+    }
+}

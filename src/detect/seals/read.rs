@@ -1,0 +1,110 @@
+//! Reading seals: the text along the ring unwrapped into a straight strip for the recognizer,
+//! and the text under a red seal read again with the red made paper.
+
+use image::RgbImage;
+
+use super::colour::{balanced, is_red, paper_colour, white_balance};
+use crate::base::pixels::{bilinear, luminance, FAINT_INK};
+use crate::base::text::is_han;
+use crate::detect::ocr::Ocr;
+use crate::detect::types::{Detections, Seal, TextLine};
+use crate::error::Result;
+use crate::geometry::Rect;
+
+/// Where the ring text sits, as fractions of the seal's radius: from just inside the ring's line
+/// to the inner edge of the characters.
+const RING_TEXT_BAND: (f32, f32) = (0.95, 0.55);
+/// The ring text starts at about 8 o'clock and runs clockwise over the top to about 4 o'clock:
+/// angles (degrees, y pointing down) at which the unwrapping starts and ends.
+const RING_TEXT_ARC: (f32, f32) = (115.0, 425.0);
+
+/// The ring text of a seal unwrapped into a straight strip: characters upright, read left to
+/// right, as the recognizer expects a line.
+pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
+    let [cx, cy] = seal.center();
+    let r = (seal.width() + seal.height()) / 4.0;
+    let (outer, inner) = (RING_TEXT_BAND.0 * r, RING_TEXT_BAND.1 * r);
+    let (start, end) = (RING_TEXT_ARC.0.to_radians(), RING_TEXT_ARC.1.to_radians());
+    let height = (outer - inner).max(8.0);
+    let width = ((end - start) * (outer + inner) / 2.0).max(8.0);
+    RgbImage::from_fn(width as u32, height as u32, |u, v| {
+        let angle = start + (u as f32 + 0.5) / width * (end - start);
+        let radius = outer - (v as f32 + 0.5) / height * (outer - inner);
+        let rgb = bilinear(
+            page,
+            cx + radius * angle.cos() - 0.5,
+            cy + radius * angle.sin() - 0.5,
+        );
+        image::Rgb(rgb.map(|c| c.round() as u8))
+    })
+}
+
+/// The text lines under red seals, read again with the seal's red made paper: a black signer
+/// line or a unit's name under a seal reads poorly through the red. Each seal's surroundings
+/// (as wide again on either side, for signer lines wider than the seal) are read; lines with
+/// Chinese that the first reading did not give (`read`) are returned, in page pixels.
+pub fn lines_under(
+    image: &RgbImage,
+    seals: &[Seal],
+    read: &[TextLine],
+    ocr: &mut Ocr,
+) -> Result<Vec<TextLine>> {
+    if seals.is_empty() {
+        return Ok(Vec::new());
+    }
+    let balance = white_balance(paper_colour(image));
+    let mut found: Vec<TextLine> = Vec::new();
+    for seal in seals {
+        let around = seal
+            .rect
+            .padded(0.6 * seal.rect.width(), 0.15 * seal.rect.height());
+        let [x0, y0, x1, y1] = around.to_pixels(image.width(), image.height());
+        if x1 <= x0 || y1 <= y0 {
+            continue;
+        }
+        let mut crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+        let mut reddened = 0usize;
+        for p in crop.pixels_mut() {
+            if is_red(balanced(&balance, p.0)) {
+                p.0 = [255, 255, 255];
+                reddened += 1;
+            }
+        }
+        if reddened == 0 {
+            continue;
+        }
+        let boxes = ocr.detect(&crop)?;
+        let lines = ocr.read_boxes(&crop, &boxes)?;
+        let moved = Detections {
+            lines,
+            ..Detections::default()
+        }
+        .moved(x0 as f32, y0 as f32);
+        for line in moved.lines {
+            let chinese = line.glyphs.iter().any(|g| is_han(g.ch));
+            let (text, bbox) = (line.text(), line.bbox());
+            let known = read
+                .iter()
+                .chain(&found)
+                .any(|other| other.text() == text && other.bbox().overlaps(&bbox));
+            if chinese && !known {
+                found.push(line);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Whether an unwrapped ring band holds (almost) no ink: red or dark pixels under 3 percent of
+/// its inner three fifths (the outer rows may catch the ring's own line).
+pub(super) fn is_blank(strip: &RgbImage) -> bool {
+    let first_row = strip.height() * 2 / 5;
+    let (mut inked, mut total) = (0usize, 0usize);
+    for (_, y, p) in strip.enumerate_pixels() {
+        if y >= first_row {
+            total += 1;
+            inked += usize::from(is_red(p.0) || luminance(p.0) < FAINT_INK);
+        }
+    }
+    (inked as f32) < 0.03 * total as f32
+}

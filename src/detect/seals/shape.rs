@@ -1,0 +1,243 @@
+//! Locating seals by shape: rings found by a Hough transform over a mask of ink or red, for
+//! greyscale scans that lost the seal's red, and for seals stamped over each other or worn
+//! through.
+
+use image::GrayImage;
+
+use super::{ANGLES, MAX_DIAMETER, MIN_DIAMETER};
+use crate::geometry::Rect;
+
+/// A circle in shrunk-page pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Circle {
+    pub(super) cx: f32,
+    pub(super) cy: f32,
+    pub(super) r: f32,
+}
+
+impl Circle {
+    /// The circle's bounding box in page pixels, for a page shrunk by `step`.
+    pub(super) fn page_box(&self, step: u32) -> Rect {
+        let s = step as f32;
+        Rect::new(
+            (self.cx - self.r) * s,
+            (self.cy - self.r) * s,
+            (self.cx + self.r) * s,
+            (self.cy + self.r) * s,
+        )
+    }
+
+    /// Whether `other`'s centre lies within this circle.
+    pub(super) fn holds_centre_of(&self, other: &Circle) -> bool {
+        (self.cx - other.cx).hypot(self.cy - other.cy) < self.r
+    }
+
+    /// The fraction of angles at which `mask` is set somewhere between the radii `r0..=r1`.
+    pub(super) fn coverage(&self, mask: &GrayImage, r0: f32, r1: f32) -> f32 {
+        let hits = (0..ANGLES).filter(|&k| self.meets(mask, k, r0, r1)).count();
+        hits as f32 / ANGLES as f32
+    }
+
+    /// Whether `mask` is set somewhere between the radii `r0..=r1` at the `k`-th of [`ANGLES`]
+    /// angles.
+    pub(super) fn meets(&self, mask: &GrayImage, k: usize, r0: f32, r1: f32) -> bool {
+        let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
+        let mut r = r0;
+        while r <= r1 {
+            if is_set(mask, self.cx + r * t.cos(), self.cy + r * t.sin()) {
+                return true;
+            }
+            r += 0.5;
+        }
+        false
+    }
+}
+
+pub(super) fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
+    let (x, y) = (x.round() as i64, y.round() as i64);
+    x >= 0
+        && y >= 0
+        && (x as u32) < mask.width()
+        && (y as u32) < mask.height()
+        && mask.get_pixel(x as u32, y as u32).0[0] > 0
+}
+
+/// Whether `circle` sits inside a longer ring: red on both opposite sides just beyond it, as an
+/// oval seal (an invoice's, a tax authority's) leaves round a circle inscribed in it. A second
+/// seal stamped over a round one lies on one side only.
+pub(super) fn is_inscribed(mask: &GrayImage, circle: &Circle) -> bool {
+    let half = ANGLES / 2;
+    let beyond = |k: usize| circle.meets(mask, k, 1.15 * circle.r + 1.0, 1.7 * circle.r);
+    let both_sides = (0..half).filter(|&k| beyond(k) && beyond(k + half)).count();
+    both_sides as f32 >= 0.15 * half as f32
+}
+
+/// Rings that red regions of seal size leave unexplained may hold: two seals stamped over each
+/// other make one region that is not round, a worn or lightly pressed seal breaks its ring into
+/// arcs. Searched by shape, only round those regions.
+pub(super) fn rings_in_unexplained_red(
+    red: &GrayImage,
+    regions: &[Rect],
+    seals: &[Circle],
+    short: f32,
+) -> Vec<Circle> {
+    let min_side = RED_RING.min_diameter / 2.0 * short;
+    let Some(area) = regions
+        .iter()
+        .filter(|b| b.width() >= min_side && b.height() >= min_side)
+        .filter(|b| !seals.iter().any(|s| b.contains(s.cx, s.cy)))
+        .copied()
+        .reduce(|a, b| a.union(&b))
+    else {
+        return Vec::new();
+    };
+    let [x0, y0, x1, y1] = area.padded(4.0, 4.0).to_pixels(red.width(), red.height());
+    let window = image::imageops::crop_imm(red, x0, y0, x1 - x0, y1 - y0).to_image();
+    // A faint ring shrinks to a line one pixel wide, too thin to give a gradient.
+    let thick =
+        imageproc::morphology::dilate(&window, imageproc::distance_transform::Norm::LInf, 1);
+    hough_rings(&thick, short, &RED_RING)
+        .into_iter()
+        .filter(|c| !is_inscribed(&thick, c))
+        .map(|c| Circle {
+            cx: c.cx + x0 as f32,
+            cy: c.cy + y0 as f32,
+            ..c
+        })
+        .collect()
+}
+
+/// How large and whole a ring of `mask` must be to count as a seal's.
+pub(super) struct RingTest {
+    /// The smallest diameter, as a fraction of the page's shorter side.
+    min_diameter: f32,
+    /// The Hough votes a centre needs, per pixel of radius (a whole sharp ring gives about 2π
+    /// from each edge of its line).
+    votes: f32,
+    /// The share of angles at which the ring's line must be there.
+    rim: f32,
+    /// The largest share of angles at which a circle just outside the ring may meet ink.
+    outside: f32,
+}
+
+/// A dark outline must be whole and stand free: circles of other ink (tables, text) are common.
+pub(super) const DARK_RING: RingTest = RingTest {
+    min_diameter: MIN_DIAMETER,
+    votes: 1.2 * std::f32::consts::PI,
+    rim: 0.85,
+    outside: 0.35,
+};
+/// A worn or lightly pressed seal breaks its ring and thins its line; a second seal may be
+/// stamped over it. Red characters of a letterhead can hold a small circle of red: such rings
+/// are looked for from the size of a small seal on a full page up.
+pub(super) const RED_RING: RingTest = RingTest {
+    min_diameter: 0.1,
+    votes: 0.6 * std::f32::consts::PI,
+    rim: 0.7,
+    outside: 0.35,
+};
+
+/// Rings of seal size in `mask`: circles found by letting the mask's edges vote for centres
+/// along their gradient (a Hough transform), kept when they pass `test`. Seal sizes are those of
+/// a page whose shorter side is `short` pixels.
+pub(super) fn hough_rings(mask: &GrayImage, short: f32, test: &RingTest) -> Vec<Circle> {
+    let (w, h) = mask.dimensions();
+    let (r_min, r_max) = (
+        (test.min_diameter * short / 2.0).floor().max(4.0) as usize,
+        (MAX_DIAMETER * short / 2.0).ceil() as usize,
+    );
+    if r_max <= r_min {
+        return Vec::new();
+    }
+    // Smoothing first makes the gradient point straight across the ring's line.
+    let smooth = imageproc::filter::gaussian_blur_f32(mask, 1.5);
+    let gx = imageproc::gradients::horizontal_sobel(&smooth);
+    let gy = imageproc::gradients::vertical_sobel(&smooth);
+    let radii = r_max - r_min + 1;
+    let (wu, hu) = (w as usize, h as usize);
+    let mut votes = vec![0u16; radii * wu * hu];
+    for y in 0..h {
+        for x in 0..w {
+            let (dx, dy) = (
+                f32::from(gx.get_pixel(x, y).0[0]),
+                f32::from(gy.get_pixel(x, y).0[0]),
+            );
+            let norm = (dx * dx + dy * dy).sqrt();
+            if norm < 128.0 {
+                continue;
+            }
+            let (ux, uy) = (dx / norm, dy / norm);
+            for k in 0..radii {
+                let r = (r_min + k) as f32;
+                for sign in [-1.0, 1.0] {
+                    let (cx, cy) = (
+                        (x as f32 + sign * r * ux).round(),
+                        (y as f32 + sign * r * uy).round(),
+                    );
+                    if cx >= 0.0 && cy >= 0.0 && (cx as usize) < wu && (cy as usize) < hu {
+                        let cell = &mut votes[(k * hu + cy as usize) * wu + cx as usize];
+                        *cell = cell.saturating_add(1);
+                    }
+                }
+            }
+        }
+    }
+    // Peaks: cells with votes from a good part of a full circle, strongest first.
+    let mut peaks: Vec<(u32, Circle)> = Vec::new();
+    for k in 0..radii {
+        let r = (r_min + k) as f32;
+        let needed = (test.votes * r) as u32;
+        for y in 1..hu - 1 {
+            for x in 1..wu - 1 {
+                // A circle's votes spread over the 3 x 3 cells round its centre.
+                if u32::from(votes[(k * hu + y) * wu + x]) * 6 < needed {
+                    continue;
+                }
+                let sum: u32 = (y - 1..=y + 1)
+                    .flat_map(|yy| (x - 1..=x + 1).map(move |xx| (yy, xx)))
+                    .map(|(yy, xx)| u32::from(votes[(k * hu + yy) * wu + xx]))
+                    .sum();
+                if sum >= needed {
+                    let circle = Circle {
+                        cx: x as f32,
+                        cy: y as f32,
+                        r,
+                    };
+                    peaks.push((sum * 100 / needed, circle));
+                }
+            }
+        }
+    }
+    peaks.sort_by_key(|p| std::cmp::Reverse(p.0));
+    let mut rings: Vec<Circle> = Vec::new();
+    for (_, circle) in peaks {
+        let taken = rings
+            .iter()
+            .any(|c| (c.cx - circle.cx).hypot(c.cy - circle.cy) < c.r.max(circle.r));
+        if !taken && is_outlined_ring(mask, &circle, test) {
+            rings.push(outer_edge(mask, circle, test.rim));
+        }
+    }
+    rings
+}
+
+/// The circle moved onto the outer edge of its ring's line: Hough votes may come from the
+/// line's inner edge, and a box found by colour is a little too large after shrinking. The edge
+/// is where the line is there at a `rim` share of the angles.
+pub(super) fn outer_edge(mask: &GrayImage, circle: Circle, rim: f32) -> Circle {
+    let mut r = circle.r + 4.0;
+    while r > circle.r - 4.0 && circle.coverage(mask, r - 1.0, r) < rim {
+        r -= 0.5;
+    }
+    Circle {
+        r: r + 0.5,
+        ..circle
+    }
+}
+
+/// A seal's outline: `mask` round the circle, mostly paper just outside it.
+pub(super) fn is_outlined_ring(mask: &GrayImage, circle: &Circle, test: &RingTest) -> bool {
+    let r = circle.r;
+    circle.coverage(mask, r - 1.5, r + 1.5) >= test.rim
+        && circle.coverage(mask, 1.15 * r + 1.0, 1.15 * r + 2.0) <= test.outside
+}

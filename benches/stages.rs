@@ -127,11 +127,11 @@ fn find_and_mask(c: &mut Criterion) {
     let target = Target::for_applicant(&applicant());
     let options = FindOptions::default();
     c.bench_function("find regions on the A4 page", |b| {
-        b.iter(|| blindfold::find::find(&page.pixels, &detections, Some(&target), &options))
+        b.iter(|| blindfold::find::on_page(&page.pixels, &detections, Some(&target), &options))
     });
     let (w, h) = page.pixels.dimensions();
     let regions: Vec<ManifestRegion> =
-        blindfold::find::find(&page.pixels, &detections, Some(&target), &options)
+        blindfold::find::on_page(&page.pixels, &detections, Some(&target), &options)
             .regions
             .iter()
             .map(|r| ManifestRegion::from_region(r, w, h))

@@ -465,7 +465,7 @@ fn residuals(
     detector: &mut dyn Detector,
 ) -> Result<Vec<(Kind, [u32; 4])>> {
     let detections = detector.detect(pixels)?;
-    let findings = find::find(pixels, &detections, target, &FindOptions::default());
+    let findings = find::on_page(pixels, &detections, target, &FindOptions::default());
     Ok(findings
         .regions
         .iter()

@@ -5,7 +5,8 @@
 
 use image::RgbImage;
 
-use super::{Findings, Line};
+use super::lines::Line;
+use super::Findings;
 use crate::base::pixels::{luminance, WRITING_INK};
 use crate::base::{Evidence, Kind, Region};
 use crate::geometry::{Rect, Shape};
@@ -96,7 +97,7 @@ const ADDRESS_PREFIXES: &[&str] = &["尊敬的", "亲爱的"];
 const ADDRESSEE: Label = label("同志", Kind::Name, false);
 
 /// Adds label-hint regions (and review reasons for unreadable values) to `findings`.
-pub fn find(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
+pub fn values(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
     for line in lines {
         for (label, end) in labels_in(line) {
             match value_in_line(line, end, label) {
@@ -447,8 +448,8 @@ fn ruled_pixels(dark: &[bool], w: usize, rows: usize, across: f32, down: f32) ->
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{line_at, target};
-    use super::super::{find as find_all, FindOptions};
+    use super::super::test_support::{line_at, target};
+    use super::super::{on_page as find_all, FindOptions};
     use super::*;
     use crate::detect::Detections;
 

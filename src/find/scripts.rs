@@ -8,7 +8,7 @@
 //! text is masked with the kind of the name or unit it belongs to; on its own (the bilingual
 //! labels of an ID card, a letter's Uyghur text) it masks nothing.
 
-use super::{text_pad, Line, TEXT_PAD};
+use super::lines::{text_pad, Line, TEXT_PAD};
 use crate::base::text::is_han;
 use crate::base::{Evidence, Kind, Region};
 use crate::detect::Glyph;
@@ -242,8 +242,8 @@ fn overlap_x(a: &Rect, b: &Rect) -> f32 {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{line_at, target};
-    use super::super::{find, FindOptions};
+    use super::super::test_support::{line_at, target};
+    use super::super::{on_page, FindOptions};
     use super::*;
     use crate::detect::{Detections, TextLine};
 
@@ -279,7 +279,7 @@ mod tests {
             ..Detections::default()
         };
         let t = target("米热古丽·阿布都拉", "巴音郭楞蒙古自治州人民医院", &[]);
-        find(&page, &detections, Some(&t), &FindOptions::default()).regions
+        on_page(&page, &detections, Some(&t), &FindOptions::default()).regions
     }
 
     fn covered(regions: &[Region], kind: Kind, rect: Rect) -> bool {

@@ -4,8 +4,8 @@
 
 use image::RgbImage;
 
+use super::lines::Line;
 use super::terms::{Target, Term};
-use super::Line;
 use crate::base::pixels::{luminance, WRITING_INK};
 use crate::base::text::{find_approx, Normalized};
 use crate::base::{Evidence, Kind, Region};
@@ -39,7 +39,7 @@ const SCHOOL_DOCUMENT_WORDS: &[&str] =
     &["毕业证书", "学位证书", "准予毕业", "学士学位", "硕士学位"];
 
 /// Finds seals to mask and the unit lines stamped over by them.
-pub fn find(
+pub fn regions(
     page: &RgbImage,
     detections: &Detections,
     lines: &[Line],
@@ -298,7 +298,7 @@ fn belongs_to_applicant(seal: &Rect, lines: &[Line], unit_boxes: &[Rect]) -> boo
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{line_at, target};
+    use super::super::test_support::{line_at, target};
     use super::*;
     use crate::detect::Seal;
 
@@ -342,9 +342,9 @@ mod tests {
         let text = line_at("新疆维吾尔自治区人力资源和社会保障厅", 300.0, 700.0, 30.0);
         let lines = vec![Line::new(&text)];
         let seal = seal_with_ring_text("");
-        assert!(find(&paper(), &seal, &lines, None, &[]).is_empty());
+        assert!(regions(&paper(), &seal, &lines, None, &[]).is_empty());
         assert_eq!(
-            find(&paper(), &seal, &[], None, &[]).len(),
+            regions(&paper(), &seal, &[], None, &[]).len(),
             1,
             "in doubt, mask"
         );
@@ -356,9 +356,9 @@ mod tests {
         let lines = vec![Line::new(&signer)];
         let seal = seal_with_ring_text("");
         let unit_line_above = Rect::new(200.0, 540.0, 600.0, 580.0);
-        assert!(find(&paper(), &seal, &lines, None, &[unit_line_above]).is_empty());
+        assert!(regions(&paper(), &seal, &lines, None, &[unit_line_above]).is_empty());
         let unit_on_seal = Rect::new(450.0, 780.0, 750.0, 820.0);
-        assert!(!find(&paper(), &seal, &lines, None, &[unit_on_seal]).is_empty());
+        assert!(!regions(&paper(), &seal, &lines, None, &[unit_on_seal]).is_empty());
     }
 
     #[test]
@@ -399,7 +399,7 @@ mod tests {
         let signer = line_at("且末县人民医院", 520.0, 790.0, 30.0);
         let piece_beside = line_at("且末", 400.0, 790.0, 30.0);
         let lines = vec![Line::new(&signer), Line::new(&piece_beside)];
-        let regions = find(
+        let regions = regions(
             &paper(),
             &seal_with_ring_text("且末县人民医院"),
             &lines,
@@ -416,7 +416,7 @@ mod tests {
         let mut page = paper();
         // "characters" 30 px high, 30 px wide, 8 px apart, from x = 330 to 600 (inside the seal).
         characters(&mut page, 330..600, 785..815, 38, 30);
-        let regions = find(&page, &seal_with_ring_text(""), &[], None, &[]);
+        let regions = regions(&page, &seal_with_ring_text(""), &[], None, &[]);
         let run = regions
             .iter()
             .find(|r| r.rect().x0 < 400.0)
@@ -436,7 +436,7 @@ mod tests {
         // Text above the seal's middle from x = 452, inside the seal's box (450..750) but left
         // of its disc there, running into the seal.
         let ink = characters(&mut page, 452..560, 745..765, 24, 20);
-        let regions = find(&page, &seal_with_ring_text(""), &lines, None, &[]);
+        let regions = regions(&page, &seal_with_ring_text(""), &lines, None, &[]);
         for (x, y) in ink {
             let p = [x as f32 + 0.5, y as f32 + 0.5];
             assert!(
@@ -456,8 +456,8 @@ mod tests {
         let title = line_at("毕业证书", 400.0, 100.0, 60.0);
         let lines = vec![Line::new(&title)];
         let seal = seal_with_ring_text("燕疆第二医院");
-        assert!(find(&paper(), &seal, &lines, Some(&t), &[]).is_empty());
+        assert!(regions(&paper(), &seal, &lines, Some(&t), &[]).is_empty());
         let own = seal_with_ring_text("且末县人民医院");
-        assert!(!find(&paper(), &own, &lines, Some(&t), &[]).is_empty());
+        assert!(!regions(&paper(), &own, &lines, Some(&t), &[]).is_empty());
     }
 }

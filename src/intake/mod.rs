@@ -46,7 +46,7 @@ impl FileKind {
             FileKind::Bmp
         } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
             FileKind::Webp
-        } else if head.len() >= 1024 && find(&head[..1024], b"%PDF-").is_some() {
+        } else if head.len() >= 1024 && contains_bytes(&head[..1024], b"%PDF-") {
             // PDF readers accept a header that is preceded by junk in the first kilobyte.
             FileKind::Pdf
         } else {
@@ -61,8 +61,9 @@ impl FileKind {
     }
 }
 
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+/// Whether `needle` occurs in `haystack`.
+fn contains_bytes(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// One file of the intake.

@@ -24,7 +24,7 @@ pub(super) fn analyse(
     let mut line = page_line(config, task, page.number, w, h);
     match detector.detect_page(page) {
         Ok(detections) => {
-            let findings = find::find(
+            let findings = find::on_page(
                 &page.pixels,
                 &detections,
                 task.target.as_deref(),

@@ -1,0 +1,103 @@
+//! OCR lines prepared for matching: normalized text, boxes, and the padded shapes that mask
+//! their characters.
+
+use crate::base::text::Normalized;
+use crate::detect::TextLine;
+use crate::geometry::{Point, Rect, Shape};
+
+/// Padding around matched text, as fractions of the line height (along, across the line).
+pub(super) const TEXT_PAD: (f32, f32) = (0.35, 0.12);
+/// Least padding round matched text, in pixels: the edge of a mask on small print must not fall
+/// on the ink, where a JPEG's ringing lightens it.
+pub(super) const MIN_TEXT_PAD: f32 = 2.0;
+
+/// Padding of `share` of a line `height` high, at least [`MIN_TEXT_PAD`].
+pub(super) fn text_pad(share: f32, height: f32) -> f32 {
+    (share * height).max(MIN_TEXT_PAD)
+}
+
+/// An OCR line prepared for matching.
+pub struct Line<'a> {
+    /// The OCR line.
+    pub line: &'a TextLine,
+    /// Its normalized text.
+    pub norm: Normalized,
+    /// Its bounding box.
+    pub bbox: Rect,
+}
+
+impl<'a> Line<'a> {
+    pub(super) fn new(line: &'a TextLine) -> Line<'a> {
+        Line {
+            norm: Normalized::new(line.glyphs.iter().map(|g| g.ch)),
+            bbox: line.bbox(),
+            line,
+        }
+    }
+
+    /// The shape over normalized characters `start..end`, padded for masking: a rectangle
+    /// turned with the line.
+    pub fn span_shape(&self, start: usize, end: usize) -> Shape {
+        let first = self.norm.origin[start];
+        let last = self.norm.origin[end - 1];
+        let points: Vec<Point> = self.line.glyphs[first..=last]
+            .iter()
+            .flat_map(|g| g.quad)
+            .collect();
+        let h = self.line.height();
+        Shape::along_line(
+            &points,
+            self.direction(),
+            text_pad(TEXT_PAD.0, h),
+            text_pad(TEXT_PAD.1, h),
+        )
+    }
+
+    /// The reading direction of the line (its top and bottom edges averaged).
+    pub fn direction(&self) -> Point {
+        let [tl, tr, br, bl] = self.line.quad;
+        [
+            (tr[0] - tl[0] + br[0] - bl[0]) / 2.0,
+            (tr[1] - tl[1] + br[1] - bl[1]) / 2.0,
+        ]
+    }
+
+    /// The whole line's shape grown by `along` and `across` line heights (at least
+    /// [`MIN_TEXT_PAD`] pixels).
+    pub fn padded_shape(&self, along: f32, across: f32) -> Shape {
+        let h = self.line.height();
+        Shape::along_line(
+            &self.line.quad,
+            self.direction(),
+            text_pad(along, h),
+            text_pad(across, h),
+        )
+    }
+
+    /// Whether normalized characters `start..end` begin and end at word boundaries: no Latin
+    /// letter right before or after them in the line.
+    pub(super) fn is_whole_words(&self, start: usize, end: usize) -> bool {
+        let glyphs = &self.line.glyphs;
+        let first = self.norm.origin[start];
+        let last = self.norm.origin[end - 1];
+        let letter = |i: Option<usize>| {
+            i.and_then(|i| glyphs.get(i))
+                .is_some_and(|g| g.ch.is_ascii_alphabetic())
+        };
+        !letter(first.checked_sub(1)) && !letter(Some(last + 1))
+    }
+
+    /// Whether `next` continues this line: the next line of a paragraph (below, starting further
+    /// left) or the next cell of a table row (to the right, at the same height).
+    pub(super) fn continues_into(&self, next: &Line) -> bool {
+        let h = self.bbox.height().max(1.0);
+        let similar = (next.bbox.height() - h).abs() < 0.6 * h;
+        let below = next.bbox.y0 > self.bbox.y1 - 0.4 * h
+            && next.bbox.y0 < self.bbox.y1 + 1.2 * h
+            && next.bbox.x0 < self.bbox.x1;
+        let same_row = (next.bbox.center()[1] - self.bbox.center()[1]).abs() < 0.35 * h
+            && next.bbox.x0 > self.bbox.x1 - 0.2 * h
+            && next.bbox.x0 < self.bbox.x1 + 4.0 * h;
+        similar && (below || same_row)
+    }
+}

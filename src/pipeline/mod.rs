@@ -5,24 +5,26 @@
 //! detector (ONNX Runtime sessions are used mutably) and renders its pages' outputs. The calling
 //! thread is the only writer: it assembles output PDFs from their pages and appends manifest
 //! lines. The jobs around the threads live beside this file: [`out_dir`] (the output folder),
-//! `plan` (tasks, output paths, the key), `analyse` (one page), `writer` (manifest and PDFs)
-//! and `resume`.
+//! `plan` (tasks, output paths, the key), `analyse` (one page), `writer` (manifest and PDFs),
+//! `resume`, and `workers` (the reader and worker threads, shared with the audit).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use crossbeam_channel::{bounded, unbounded, Sender};
+use crossbeam_channel::Sender;
 
 mod analyse;
 pub mod out_dir;
 mod plan;
 mod resume;
+mod workers;
 mod writer;
 
 pub use out_dir::{clear_results, ensure_apart};
 pub use plan::output_path;
+pub use workers::fan_out;
 pub use writer::{Counts, Summary};
 
 use crate::detect::Detector;
@@ -156,12 +158,6 @@ pub fn process(
     RunSettings::new(&config.output, &config.limits).write(&config.out)?;
 
     let (mut tasks, early) = plan::plan(intake);
-    let workers = detectors.len().max(1);
-    let (job_tx, job_rx) = bounded::<Job>(workers * 2);
-    let (out_tx, out_rx) = unbounded::<Outcome>();
-    for line in early {
-        out_tx.send(Outcome::FileDone(vec![line])).ok();
-    }
     let manifest_path = config.out.join("manifest.jsonl");
     let mut writer = if config.resume {
         let finished = resume_from(config, &mut tasks)?;
@@ -173,31 +169,17 @@ pub fn process(
     } else {
         Writer::new(config, ManifestWriter::create(&manifest_path)?, progress)
     };
-
-    std::thread::scope(|scope| -> Result<()> {
-        let renderer_out = out_tx.clone();
-        let renderer_jobs = job_tx.clone();
-        scope.spawn(move || read_and_dispatch(config, tasks, renderer_jobs, renderer_out));
-        drop(job_tx);
-        for mut detector in detectors {
-            let jobs = job_rx.clone();
-            let results = out_tx.clone();
-            scope.spawn(move || {
-                for job in jobs {
-                    let outcome = work(config, detector.as_mut(), job);
-                    if results.send(outcome).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(out_tx);
-        drop(job_rx);
-        for outcome in out_rx {
-            writer.accept(outcome)?;
-        }
-        Ok(())
-    })?;
+    fan_out(
+        detectors,
+        |jobs, outcomes| {
+            for line in early {
+                outcomes.send(Outcome::FileDone(vec![line])).ok();
+            }
+            read_and_dispatch(config, tasks, jobs, outcomes)
+        },
+        |detector, job| work(config, detector, job),
+        |outcome| writer.accept(outcome),
+    )?;
     let mut summary = writer.finish()?;
 
     summary.folders_without_roster_row = intake

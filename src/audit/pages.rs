@@ -1,0 +1,232 @@
+//! The page checks: each output page read once (hash, size), its masks checked, and the
+//! detectors run again over the masked pixels to find what is still visible.
+
+use std::path::Path;
+
+use crossbeam_channel::Sender;
+use image::{Rgb, RgbImage};
+
+use crate::base::{Evidence, Kind};
+use crate::detect::Detector;
+use crate::error::Result;
+use crate::find::{self, FindOptions, Target};
+use crate::geometry::Shape;
+use crate::intake::FileKind;
+use crate::mask::{is_masked, masked_share};
+use crate::models::sha256_bytes;
+use crate::pages::{Document, Limits};
+use crate::write::manifest::{ManifestLine, ManifestRegion};
+
+/// Share of a region found again by the re-scan that must be mask-coloured for it to count as
+/// covered (the re-scan's boxes are estimates: eyes under a bar, text padding).
+const RESCAN_MASKED_SHARE: f64 = 0.5;
+/// The same for regions of ink (a signature, writing in a name cell): the box of all the unread
+/// ink beside a label, in which the re-scan also sees the mask itself, so any real mask in it
+/// counts.
+const RESCAN_MASKED_SHARE_INK: f64 = 0.1;
+/// Long side of the report's thumbnails, in pixels.
+const THUMBNAIL_SIDE: u32 = 360;
+
+/// One output page read for the workers: the line's index and the page's pixels, or why the
+/// page could not be read.
+pub(super) struct PageJob {
+    pub(super) index: usize,
+    hash_problem: Option<String>,
+    pixels: std::result::Result<RgbImage, String>,
+}
+
+/// The reader thread: every listed page of every output, read once per output file.
+pub(super) fn read_outputs(
+    out: &Path,
+    lines: &[&ManifestLine],
+    dpi: u32,
+    limits: &Limits,
+    jobs: Sender<PageJob>,
+) {
+    let mut by_output: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (index, line) in lines.iter().enumerate() {
+        if let (Some(output), Some(_)) = (&line.output, line.page) {
+            by_output.entry(output).or_default().push(index);
+        }
+    }
+    for (output, indices) in by_output {
+        let first = lines[indices[0]];
+        let opened = std::fs::read(out.join(output))
+            .map_err(|e| format!("output file cannot be read: {e}"))
+            .and_then(|bytes| {
+                let hash_problem = (first.output_sha256.as_deref() != Some(&sha256_bytes(&bytes)))
+                    .then(|| "output file does not match the SHA-256 in the manifest".to_string());
+                let kind = FileKind::sniff(&bytes).map_err(|e| format!("output {e}"))?;
+                let document = Document::open(bytes, kind, first.dpi.unwrap_or(dpi), limits)
+                    .map_err(|e| format!("output cannot be decoded: {e}"))?;
+                Ok((hash_problem, document))
+            });
+        let (hash_problem, mut document) = match opened {
+            Ok((hash_problem, document)) => (hash_problem, Some(document)),
+            Err(e) => (Some(e), None),
+        };
+        for index in indices {
+            let number = lines[index].page.unwrap_or(1);
+            let pixels = match &mut document {
+                Some(document) if number <= document.page_count() => document
+                    .page(number, limits)
+                    .map(|page| page.pixels)
+                    .map_err(|e| format!("output page cannot be read: {e}")),
+                Some(_) => Err("page missing from the output file".into()),
+                None => Err(String::new()),
+            };
+            let job = PageJob {
+                index,
+                hash_problem: hash_problem.clone(),
+                pixels,
+            };
+            if jobs.send(job).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+/// What the workers find on one page.
+pub(super) struct CheckedPage {
+    pub(super) index: usize,
+    pub(super) thumbnail: Option<Vec<u8>>,
+    pub(super) problems: Vec<String>,
+    /// Dismissed regions (by index) that the re-scan finds again.
+    pub(super) found_again: Vec<usize>,
+}
+
+/// The page-level checks: hash, size, masks (the whole page when withheld) and the re-scan.
+pub(super) fn check_page(
+    line: &ManifestLine,
+    job: PageJob,
+    mask_color: Rgb<u8>,
+    target: Option<&Target>,
+    detector: &mut dyn Detector,
+) -> CheckedPage {
+    let mut checked = CheckedPage {
+        index: job.index,
+        thumbnail: None,
+        problems: job.hash_problem.into_iter().collect(),
+        found_again: Vec::new(),
+    };
+    let pixels = match job.pixels {
+        Ok(pixels) => pixels,
+        Err(e) => {
+            checked.problems.extend(Some(e).filter(|e| !e.is_empty()));
+            return checked;
+        }
+    };
+    if (Some(pixels.width()), Some(pixels.height())) != (line.width, line.height) {
+        checked.problems.push(format!(
+            "page is {}x{} pixels, the manifest says {}x{}",
+            pixels.width(),
+            pixels.height(),
+            line.width.unwrap_or(0),
+            line.height.unwrap_or(0)
+        ));
+        return checked;
+    }
+    if line.withheld {
+        let page = Shape::pixel_box([0, 0, pixels.width(), pixels.height()]);
+        if !is_masked(&pixels, &page, mask_color) {
+            checked
+                .problems
+                .push("withheld page is not painted over in the output".into());
+        }
+    } else {
+        for region in &line.regions {
+            if !is_masked(&pixels, &region.shape(), mask_color) {
+                checked.problems.push(format!(
+                    "{} region {:?} is not masked in the output",
+                    region.kind.as_str(),
+                    region.bbox
+                ));
+            }
+        }
+        match residuals(&pixels, mask_color, target, detector) {
+            Ok(residuals) => {
+                for (kind, bbox) in residuals {
+                    match line
+                        .dismissed
+                        .iter()
+                        .position(|d| overlaps(d.region.bbox, bbox))
+                    {
+                        Some(dismissed) => checked.found_again.push(dismissed),
+                        None => checked.problems.push(format!(
+                            "re-scan found an unmasked {} at {bbox:?}",
+                            kind.as_str()
+                        )),
+                    }
+                }
+            }
+            Err(e) => checked.problems.push(format!("re-scan failed: {e}")),
+        }
+    }
+    checked.thumbnail = Some(thumbnail(&pixels, &line.regions));
+    checked
+}
+
+/// Whether two boxes share at least half of the smaller one.
+fn overlaps(a: [u32; 4], b: [u32; 4]) -> bool {
+    let area = |[x0, y0, x1, y1]: [u32; 4]| {
+        u64::from(x1.saturating_sub(x0)) * u64::from(y1.saturating_sub(y0))
+    };
+    let shared = area([
+        a[0].max(b[0]),
+        a[1].max(b[1]),
+        a[2].min(b[2]),
+        a[3].min(b[3]),
+    ]);
+    shared > 0 && shared * 2 >= area(a).min(area(b))
+}
+
+/// The second pass: names and units that the roster terms or the label hints read in the output,
+/// and eyes of faces found in it, whose pixels are not masked, by kind and box. What the
+/// detectors can still read is visible, whatever the manifest says.
+fn residuals(
+    pixels: &RgbImage,
+    color: Rgb<u8>,
+    target: Option<&Target>,
+    detector: &mut dyn Detector,
+) -> Result<Vec<(Kind, [u32; 4])>> {
+    let detections = detector.detect(pixels)?;
+    let findings = find::on_page(pixels, &detections, target, &FindOptions::default());
+    Ok(findings
+        .regions
+        .iter()
+        .filter(|region| match region.kind {
+            // Seals are left out: authority seals stay visible by design.
+            Kind::Name | Kind::Unit => region.evidence != Evidence::Seal,
+            Kind::Eyes | Kind::Face => true,
+            Kind::IdNumber => false,
+        })
+        .filter_map(|region| {
+            let bbox = region.rect().to_pixels(pixels.width(), pixels.height());
+            let share = masked_share(pixels, &region.shape, color)?;
+            let needed = match region.evidence {
+                Evidence::Signature | Evidence::Ink => RESCAN_MASKED_SHARE_INK,
+                _ => RESCAN_MASKED_SHARE,
+            };
+            (share < needed).then_some((region.kind, bbox))
+        })
+        .collect())
+}
+
+/// A small JPEG of the masked page with the manifest regions outlined.
+fn thumbnail(pixels: &RgbImage, regions: &[ManifestRegion]) -> Vec<u8> {
+    let scale = THUMBNAIL_SIDE as f32 / pixels.width().max(pixels.height()) as f32;
+    let (w, h) = (
+        ((pixels.width() as f32 * scale).round() as u32).max(1),
+        ((pixels.height() as f32 * scale).round() as u32).max(1),
+    );
+    let mut small = image::imageops::thumbnail(pixels, w, h);
+    crate::write::preview::outline(&mut small, regions, scale, false);
+    let page = crate::pages::Page {
+        number: 1,
+        pixels: small,
+        greyscale: false,
+        text: None,
+    };
+    crate::write::raster::encode_jpeg(&page, 75).unwrap_or_default()
+}

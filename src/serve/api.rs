@@ -14,7 +14,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::workspace::{ChecklistRow, Particulars, Role, State as WorkState, Workspace};
+use super::checklist::ChecklistRow;
+use super::workspace::{Particulars, Role, State as WorkState, Workspace};
 use super::{security, App};
 use crate::base::Lang;
 use crate::edit::{Action, Edit, EditError};

@@ -5,6 +5,7 @@
 //! [`crate::edit`] (journal, re-render from the original, manifest).
 
 mod api;
+mod checklist;
 pub mod security;
 pub mod workspace;
 

@@ -66,7 +66,7 @@ pub fn run(
     };
     key::write_key(&config.out, &[key])?;
     let summary = pipeline::process(&config, &intake, detectors, progress)?;
-    let lines = manifest::read(&config.out.join("manifest.jsonl"))?;
+    let lines = manifest::read(&config.out.join(manifest::MANIFEST_FILE))?;
     Ok((summary, lines))
 }
 

@@ -341,7 +341,7 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
     } else {
         eprintln!("outputs:  {}", config.out.join("files").display());
     }
-    eprintln!("manifest: {}", config.out.join("manifest.jsonl").display());
+    eprintln!("manifest: {}", config.out.join(blindfold::write::manifest::MANIFEST_FILE).display());
     eprintln!(
         "key:      {} (code → applicant; keep it away from reviewers)",
         config.out.join("key.csv").display()

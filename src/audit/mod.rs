@@ -146,7 +146,7 @@ impl Audit {
     /// Runs every check with one detector per worker. One thread reads the outputs (it alone
     /// calls PDFium); the workers check the pages.
     pub fn run(&self, detectors: Vec<Box<dyn Detector>>) -> Result<AuditResult> {
-        let manifest_path = self.out.join("manifest.jsonl");
+        let manifest_path = self.out.join(manifest::MANIFEST_FILE);
         if !manifest_path.is_file() {
             return Err(Error::Usage(format!(
                 "{} has no manifest.jsonl: is it the output folder of a run?",

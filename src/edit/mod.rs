@@ -108,7 +108,7 @@ impl EditedRun {
             out: out.to_path_buf(),
             intake: intake.to_path_buf(),
             settings: RunSettings::read(out)?,
-            lines: manifest::read(&out.join("manifest.jsonl"))?,
+            lines: manifest::read(&out.join(manifest::MANIFEST_FILE))?,
             journal: Journal::open(out)?,
         };
         let mut touched = BTreeSet::new();
@@ -259,7 +259,7 @@ impl EditedRun {
 
     fn write_manifest(&self) -> Result<()> {
         let text = manifest::to_text(&self.lines)?;
-        crate::write::write_atomic(&self.out.join("manifest.jsonl"), text.as_bytes())
+        crate::write::write_atomic(&self.out.join(manifest::MANIFEST_FILE), text.as_bytes())
     }
 }
 

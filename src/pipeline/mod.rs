@@ -158,7 +158,7 @@ pub fn process(
     RunSettings::new(&config.output, &config.limits).write(&config.out)?;
 
     let (mut tasks, early) = plan::plan(intake);
-    let manifest_path = config.out.join("manifest.jsonl");
+    let manifest_path = config.out.join(write::manifest::MANIFEST_FILE);
     let mut writer = if config.resume {
         let finished = resume_from(config, &mut tasks)?;
         let mut writer = Writer::new(config, ManifestWriter::append(&manifest_path)?, progress);
@@ -211,7 +211,7 @@ fn resume_from(config: &RunConfig, tasks: &mut Vec<FileTask>) -> Result<Vec<Vec<
     tasks.retain(|t| !finished.contains_key(&t.file.source));
     let finished: Vec<Vec<ManifestLine>> = finished.into_values().collect();
     let text = write::manifest::to_text(&finished.concat())?;
-    write::write_atomic(&config.out.join("manifest.jsonl"), text.as_bytes())?;
+    write::write_atomic(&config.out.join(write::manifest::MANIFEST_FILE), text.as_bytes())?;
     Ok(finished)
 }
 

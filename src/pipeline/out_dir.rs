@@ -58,7 +58,7 @@ pub fn clear_results(out: &Path) -> Result<()> {
     for name in [
         "files",
         "previews",
-        "manifest.jsonl",
+        crate::write::manifest::MANIFEST_FILE,
         KEY_FILE,
         SETTINGS_FILE,
         crate::edit::journal::JOURNAL_FILE,
@@ -122,11 +122,11 @@ mod tests {
     fn clearing_leaves_other_files_alone() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("files/A001")).unwrap();
-        std::fs::write(dir.path().join("manifest.jsonl"), "").unwrap();
+        std::fs::write(dir.path().join(crate::write::manifest::MANIFEST_FILE), "").unwrap();
         std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         clear_results(dir.path()).unwrap();
         assert!(!dir.path().join("files").exists());
-        assert!(!dir.path().join("manifest.jsonl").exists());
+        assert!(!dir.path().join(crate::write::manifest::MANIFEST_FILE).exists());
         assert!(dir.path().join("notes.txt").exists());
     }
 }

@@ -121,7 +121,7 @@ impl Workspace {
             progress: Counter::default(),
             run: Mutex::new(None),
         };
-        if workspace.out.join("manifest.jsonl").is_file() {
+        if workspace.out.join(crate::write::manifest::MANIFEST_FILE).is_file() {
             workspace.open_run();
         }
         Ok(workspace)

@@ -11,6 +11,10 @@ use crate::base::{Evidence, Kind, Region};
 use crate::error::{Error, ErrorKind, PageError, Result};
 use crate::geometry::{Point, Shape};
 
+/// The file name of the manifest in a run's output folder (beside [`super::key::KEY_FILE`],
+/// [`super::key::SETTINGS_FILE`] and the edit journal's).
+pub const MANIFEST_FILE: &str = "manifest.jsonl";
+
 /// A page's verdict.
 /// Ordered by severity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -353,7 +357,7 @@ mod tests {
     #[test]
     fn lines_are_written_whole_and_sorted() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("manifest.jsonl");
+        let path = dir.path().join(MANIFEST_FILE);
         let mut writer = ManifestWriter::create(&path).unwrap();
         writer
             .write(&[ManifestLine::file_error("b", None, None, &PageError::Empty)])
@@ -379,7 +383,7 @@ mod tests {
     #[test]
     fn manifest_is_closed_before_it_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("manifest.jsonl");
+        let path = dir.path().join(MANIFEST_FILE);
         let descriptors_on_manifest = || {
             std::fs::read_dir("/proc/self/fd")
                 .unwrap()

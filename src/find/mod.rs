@@ -20,6 +20,8 @@ mod test_support;
 
 use image::RgbImage;
 
+pub use scripts::ScriptRules;
+pub use seals::SealRules;
 pub use terms::Target;
 
 use crate::base::{Kind, Region};

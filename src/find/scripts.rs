@@ -14,9 +14,41 @@ use crate::base::{Evidence, Kind, Region};
 use crate::detect::Glyph;
 use crate::geometry::{Rect, Shape};
 
+/// The tuning of [`beside`]: when a piece of unread text belongs to a name or unit, in line
+/// heights of the name or unit and shares of the shorter box.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScriptRules {
+    /// A piece at least this many times as high as wide is a column of vertical script.
+    pub column_aspect: f32,
+    /// Boxes share a row, and columns a block, when they overlap by this share of the shorter.
+    pub min_overlap: f32,
+    /// The rest of a line: at most this many line heights away along it.
+    pub same_line_gap: f32,
+    /// The line above or below in the same field: this high relative to the name's line...
+    pub stacked_height: (f32, f32),
+    /// ... and this far above or below it, in its line heights (negative: overlapping).
+    pub stacked_gap: (f32, f32),
+    /// A column beside a name or unit stands at most this many line heights away.
+    pub column_reach: f32,
+}
+
+impl Default for ScriptRules {
+    fn default() -> ScriptRules {
+        ScriptRules {
+            column_aspect: 1.5,
+            min_overlap: 0.5,
+            same_line_gap: 0.6,
+            stacked_height: (0.3, 1.6),
+            stacked_gap: (-0.3, 0.8),
+            column_reach: 3.0,
+        }
+    }
+}
+
 /// The regions for text in another script that belongs to one of the masked names or units in
 /// `regions` (those found in the text: roster matches and label values).
 pub fn beside(lines: &[Line], regions: &[Region]) -> Vec<Region> {
+    let rules = ScriptRules::default();
     let pieces = unread_pieces(lines);
     let mut found = Vec::new();
     for region in regions.iter().filter(|r| {
@@ -32,22 +64,24 @@ pub fn beside(lines: &[Line], regions: &[Region]) -> Vec<Region> {
         };
         let mut taken: Vec<&Rect> = pieces
             .iter()
-            .filter(|p| !(p.whole_line && read(&p.rect)) && belongs(&p.rect, &region.rect(), lines))
+            .filter(|p| {
+                !(p.whole_line && read(&p.rect)) && belongs(&p.rect, &region.rect(), lines, &rules)
+            })
             .map(|p| &p.rect)
             .collect();
-        take_block_columns(&pieces, &mut taken);
+        take_block_columns(&pieces, &mut taken, &rules);
         found.extend(taken.into_iter().map(|piece| Region {
             kind: region.kind,
             evidence: Evidence::OtherScript,
-            shape: Shape::rect(&padded(piece)),
+            shape: Shape::rect(&padded(piece, &rules)),
         }));
     }
     found
 }
 
 /// A piece padded for masking as text is, across and along its own direction.
-fn padded(piece: &Rect) -> Rect {
-    if is_column(piece) {
+fn padded(piece: &Rect, rules: &ScriptRules) -> Rect {
+    if is_column(piece, rules) {
         let w = piece.width();
         piece.padded(text_pad(TEXT_PAD.1, w), text_pad(TEXT_PAD.0, w))
     } else {
@@ -57,17 +91,19 @@ fn padded(piece: &Rect) -> Rect {
 }
 
 /// Whether a piece is a column of vertical script (Mongolian is written top to bottom).
-fn is_column(piece: &Rect) -> bool {
-    piece.height() >= 1.5 * piece.width()
+fn is_column(piece: &Rect, rules: &ScriptRules) -> bool {
+    piece.height() >= rules.column_aspect * piece.width()
 }
 
 /// Adds to `taken` the columns of a block of vertical script that stand next to a column
 /// already taken, one column after another (a unit's name in Mongolian often takes several).
-fn take_block_columns<'a>(pieces: &'a [Piece], taken: &mut Vec<&'a Rect>) {
+fn take_block_columns<'a>(pieces: &'a [Piece], taken: &mut Vec<&'a Rect>, rules: &ScriptRules) {
     while let Some(next) = pieces.iter().map(|p| &p.rect).find(|p| {
-        is_column(p)
+        is_column(p, rules)
             && !taken.contains(p)
-            && taken.iter().any(|t| is_column(t) && next_columns(p, t))
+            && taken
+                .iter()
+                .any(|t| is_column(t, rules) && next_columns(p, t, rules))
     }) {
         taken.push(next);
     }
@@ -75,8 +111,8 @@ fn take_block_columns<'a>(pieces: &'a [Piece], taken: &mut Vec<&'a Rect>) {
 
 /// Whether two columns stand next to each other in one block: overlapping down half of the
 /// shorter one, no more than a column's width apart.
-fn next_columns(a: &Rect, b: &Rect) -> bool {
-    overlap_y(a, b) >= 0.5 * a.height().min(b.height())
+fn next_columns(a: &Rect, b: &Rect, rules: &ScriptRules) -> bool {
+    overlap_y(a, b) >= rules.min_overlap * a.height().min(b.height())
         && horizontal_gap(a, b) <= a.width().max(b.width())
 }
 
@@ -173,26 +209,29 @@ fn is_read_latin(line: &Line) -> bool {
 /// touching or a space away), or the line directly above or below it in the same field
 /// (similar height, overlapping across at least half of the shorter of the two) that no other
 /// Chinese line claims (the Uyghur label above the next row's label is that label's).
-fn belongs(piece: &Rect, target: &Rect, lines: &[Line]) -> bool {
-    if is_column(piece) {
-        return column_beside(piece, target, lines);
+fn belongs(piece: &Rect, target: &Rect, lines: &[Line], rules: &ScriptRules) -> bool {
+    if is_column(piece, rules) {
+        return column_beside(piece, target, lines, rules);
     }
     let h = target.height().max(1.0);
     let gap_x = horizontal_gap(piece, target);
-    if same_row(piece, target) && gap_x < 0.6 * h {
+    if same_row(piece, target, rules) && gap_x < rules.same_line_gap * h {
         return true;
     }
     let gap_y = vertical_gap(piece, target);
     let ratio = piece.height() / h;
-    let stacked = (0.3..=1.6).contains(&ratio)
-        && gap_y > -0.3 * h
-        && gap_y < 0.8 * h
-        && overlap_x(piece, target) >= 0.5 * piece.width().min(target.width());
+    let (lowest, highest) = rules.stacked_height;
+    let (nearest, farthest) = rules.stacked_gap;
+    let stacked = (lowest..=highest).contains(&ratio)
+        && gap_y > nearest * h
+        && gap_y < farthest * h
+        && overlap_x(piece, target) >= rules.min_overlap * piece.width().min(target.width());
     stacked
         && !lines.iter().any(|line| {
             let other = &line.bbox;
-            let claims = same_row(piece, other)
-                || (overlap_x(piece, other) >= 0.5 * piece.width().min(other.width())
+            let claims = same_row(piece, other, rules)
+                || (overlap_x(piece, other)
+                    >= rules.min_overlap * piece.width().min(other.width())
                     && vertical_gap(piece, other) < gap_y);
             is_chinese(line) && !other.overlaps(target) && claims
         })
@@ -201,23 +240,24 @@ fn belongs(piece: &Rect, target: &Rect, lines: &[Line]) -> bool {
 /// Whether a column of vertical script stands beside the name or unit at `target`: down the
 /// whole of its row, at most three line heights away, and no Chinese line of that row nearer
 /// to it (the Mongolian label beside 姓名 is the label's).
-fn column_beside(piece: &Rect, target: &Rect, lines: &[Line]) -> bool {
+fn column_beside(piece: &Rect, target: &Rect, lines: &[Line], rules: &ScriptRules) -> bool {
     let h = target.height().max(1.0);
     let gap_x = horizontal_gap(piece, target);
-    overlap_y(piece, target) >= 0.5 * h
-        && gap_x < 3.0 * h
+    overlap_y(piece, target) >= rules.min_overlap * h
+        && gap_x < rules.column_reach * h
         && !lines.iter().any(|line| {
             let other = &line.bbox;
             is_chinese(line)
                 && !other.overlaps(target)
-                && overlap_y(piece, other) >= 0.5 * other.height()
+                && overlap_y(piece, other) >= rules.min_overlap * other.height()
                 && horizontal_gap(piece, other) < gap_x
         })
 }
 
-/// Whether two boxes share a row: they overlap vertically by half the lower one's height.
-fn same_row(a: &Rect, b: &Rect) -> bool {
-    overlap_y(a, b) > 0.5 * a.height().min(b.height())
+/// Whether two boxes share a row: they overlap vertically by [`ScriptRules::min_overlap`] of the
+/// lower one's height.
+fn same_row(a: &Rect, b: &Rect, rules: &ScriptRules) -> bool {
+    overlap_y(a, b) > rules.min_overlap * a.height().min(b.height())
 }
 
 /// How much two boxes overlap vertically (negative when apart).

@@ -38,6 +38,73 @@ const AUTHORITY_WORDS: &[&str] = &[
 const SCHOOL_DOCUMENT_WORDS: &[&str] =
     &["毕业证书", "学位证书", "准予毕业", "学士学位", "硕士学位"];
 
+/// The tuning of [`regions`]: how a seal, its signer text and its owner are told, as fractions
+/// of the seal's or a text line's size.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SealRules {
+    /// A seal within this share of a face's box (each side) is printed on a photo (an ID card's
+    /// emblem), not stamped.
+    pub face_margin: f32,
+    /// The masked disc's radii, as shares of the ring's box: the ring grown by 4 %.
+    pub disc_radius: f32,
+    /// A line crossing the seal is its signer line when lower than this share of the seal
+    /// (taller boxes are the seal's own strokes).
+    pub max_signer_height: f32,
+    /// Padding of a masked signer line (along, across), in line heights.
+    pub signer_pad: (f32, f32),
+    /// Share of the seal's height at its top and bottom that a line through its middle band
+    /// leaves out.
+    pub middle_band_margin: f32,
+    /// A line piece beside the seal counts as crossing it within this many line heights.
+    pub crossing_reach: f32,
+    /// ... or when this share of its box lies in the middle band.
+    pub crossing_share: f32,
+    /// Text running out of the seal is followed in the rows between this share of the seal's
+    /// height from its top and from its bottom.
+    pub run_band_margin: f32,
+    /// Pixels beyond the disc's edge in which ink counts as touching it.
+    pub run_probe: i64,
+    /// Text rows running out are one line while gaps are at most this many rows.
+    pub run_row_gap: i64,
+    /// Lines running out are between this many pixels and this share of the seal's height high.
+    pub run_height: (f32, f32),
+    /// A run ends at a gap wider than this many text heights (a character's spacing).
+    pub run_max_gap: f32,
+    /// A run reaches at most this many seal widths from the disc.
+    pub run_max_reach: f32,
+    /// Padding of a run, in text heights.
+    pub run_pad: f32,
+    /// Text around the seal that tells its owner: first within this share of its size, then
+    /// within (across, down) seal sizes.
+    pub owner_areas: (f32, (f32, f32)),
+    /// A ring names the unit with up to one slip per this many of the unit's characters (at
+    /// least the unit term's own tolerance).
+    pub ring_chars_per_slip: usize,
+}
+
+impl Default for SealRules {
+    fn default() -> SealRules {
+        SealRules {
+            face_margin: 0.3,
+            disc_radius: 0.52,
+            max_signer_height: 0.3,
+            signer_pad: (0.2, 0.1),
+            middle_band_margin: 0.2,
+            crossing_reach: 1.5,
+            crossing_share: 0.3,
+            run_band_margin: 0.3,
+            run_probe: 12,
+            run_row_gap: 2,
+            run_height: (5.0, 0.4),
+            run_max_gap: 0.6,
+            run_max_reach: 1.5,
+            run_pad: 0.2,
+            owner_areas: (0.1, (1.0, 0.6)),
+            ring_chars_per_slip: 4,
+        }
+    }
+}
+
 /// Finds seals to mask and the unit lines stamped over by them.
 pub fn regions(
     page: &RgbImage,
@@ -46,6 +113,7 @@ pub fn regions(
     target: Option<&Target>,
     unit_boxes: &[Rect],
 ) -> Vec<Region> {
+    let rules = SealRules::default();
     let mut regions = Vec::new();
     let school_document = lines.iter().any(|l| {
         let text: String = l.norm.chars.iter().collect();
@@ -60,13 +128,16 @@ pub fn regions(
         let rect = seal.rect;
         let on_a_face = detections.faces.iter().any(|f| {
             f.bbox
-                .padded(f.bbox.width() * 0.3, f.bbox.height() * 0.3)
+                .padded(
+                    f.bbox.width() * rules.face_margin,
+                    f.bbox.height() * rules.face_margin,
+                )
                 .overlaps(&rect)
         });
-        let applicants = match owner_by_ring_text(&seal.ring_text, target) {
+        let applicants = match owner_by_ring_text(&seal.ring_text, target, &rules) {
             Some(owner) => owner == Owner::Applicant,
             None if school_document => false,
-            None => belongs_to_applicant(&rect, lines, unit_boxes),
+            None => belongs_to_applicant(&rect, lines, unit_boxes, &rules),
         };
         if on_a_face || !applicants {
             continue;
@@ -74,23 +145,25 @@ pub fn regions(
         regions.push(Region {
             kind: Kind::Unit,
             evidence: Evidence::Seal,
-            shape: disc(&rect),
+            shape: disc(&rect, &rules),
         });
         // The signer line stamped over by the seal is the unit's name, mostly unreadable to OCR
         // (boxes as tall as a good part of the seal are the seal's own strokes, not a line).
         for line in lines.iter().filter(|l| {
-            crosses(&rect, &l.bbox) && !is_date(l) && l.bbox.height() < 0.3 * rect.height()
+            crosses(&rect, &l.bbox, &rules)
+                && !is_date(l)
+                && l.bbox.height() < rules.max_signer_height * rect.height()
         }) {
             regions.push(Region {
                 kind: Kind::Unit,
                 evidence: Evidence::Seal,
-                shape: line.padded_shape(0.2, 0.1),
+                shape: line.padded_shape(rules.signer_pad.0, rules.signer_pad.1),
             });
         }
         regions.extend(
             [Side::Left, Side::Right]
                 .into_iter()
-                .flat_map(|side| ink_running_out(page, &rect, side, &dates))
+                .flat_map(|side| ink_running_out(page, &rect, side, &dates, &rules))
                 .map(|rect| Region {
                     kind: Kind::Unit,
                     evidence: Evidence::Seal,
@@ -108,20 +181,24 @@ enum Side {
     Right,
 }
 
-/// The seal's disc as masked: the ellipse of its ring, grown by 4 %.
-fn disc(seal: &Rect) -> Shape {
-    let (rx, ry) = disc_radii(seal);
+/// The seal's disc as masked: the ellipse of its ring, grown a little.
+fn disc(seal: &Rect, rules: &SealRules) -> Shape {
+    let (rx, ry) = disc_radii(seal, rules);
     Shape::ellipse(seal.center(), rx, ry)
 }
 
-fn disc_radii(seal: &Rect) -> (f32, f32) {
-    (0.52 * seal.width(), 0.52 * seal.height())
+/// The masked disc's radii across and down.
+fn disc_radii(seal: &Rect, rules: &SealRules) -> (f32, f32) {
+    (
+        rules.disc_radius * seal.width(),
+        rules.disc_radius * seal.height(),
+    )
 }
 
 /// The column where row `y` leaves the masked disc on `side`.
-fn disc_edge(seal: &Rect, y: f32, side: Side) -> f32 {
+fn disc_edge(seal: &Rect, y: f32, side: Side, rules: &SealRules) -> f32 {
     let [cx, cy] = seal.center();
-    let (rx, ry) = disc_radii(seal);
+    let (rx, ry) = disc_radii(seal, rules);
     let dy = ((y - cy) / ry).clamp(-1.0, 1.0);
     let half = rx * (1.0 - dy * dy).sqrt();
     match side {
@@ -134,7 +211,13 @@ fn disc_edge(seal: &Rect, y: f32, side: Side) -> f32 {
 /// wider than the seal, and OCR rarely finds its ends. Ink touching the seal's disc in its middle
 /// rows is followed outward, a text line at a time, until a gap wider than a character's
 /// spacing; dates are left alone.
-fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> Vec<Rect> {
+fn ink_running_out(
+    page: &RgbImage,
+    seal: &Rect,
+    side: Side,
+    dates: &[Rect],
+    rules: &SealRules,
+) -> Vec<Rect> {
     let (w, h) = (page.width() as i64, page.height() as i64);
     let is_dark = |x: i64, y: i64| {
         (0..w).contains(&x)
@@ -146,12 +229,13 @@ fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> 
         Side::Right => 1,
     };
     // Probe from the disc's edge outward (the disc holds the ring's own line with room to spare).
-    let probe = |y: i64| disc_edge(seal, y as f32 + 0.5, side).round() as i64;
-    let touches = |y: i64| (0..12).any(|k| is_dark(probe(y) + step * k, y));
-    let band = (seal.y0 + 0.3 * seal.height()) as i64..(seal.y1 - 0.3 * seal.height()) as i64;
+    let probe = |y: i64| disc_edge(seal, y as f32 + 0.5, side, rules).round() as i64;
+    let touches = |y: i64| (0..rules.run_probe).any(|k| is_dark(probe(y) + step * k, y));
+    let margin = rules.run_band_margin * seal.height();
+    let band = (seal.y0 + margin) as i64..(seal.y1 - margin) as i64;
     let rows: Vec<i64> = band.filter(|&y| touches(y)).collect();
     let mut runs = Vec::new();
-    for (top, bottom) in text_lines(&rows) {
+    for (top, bottom) in text_lines(&rows, rules.run_row_gap) {
         // A line cut by the band's edge goes on above or below it.
         let top = (0..)
             .map(|k| top - k)
@@ -164,7 +248,7 @@ fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> 
             .last()
             .unwrap_or(bottom);
         let text_height = (bottom - top + 1) as f32;
-        if text_height < 5.0 || text_height > 0.4 * seal.height() {
+        if text_height < rules.run_height.0 || text_height > rules.run_height.1 * seal.height() {
             continue;
         }
         // The line's rows leave the disc at different columns: the walk starts at the
@@ -177,8 +261,8 @@ fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> 
         let (Some(outer), Some(inner)) = (outer, inner) else {
             continue;
         };
-        let max_gap = (0.6 * text_height) as i64;
-        let max_reach = (1.5 * seal.width()) as i64;
+        let max_gap = (rules.run_max_gap * text_height) as i64;
+        let max_reach = (rules.run_max_reach * seal.width()) as i64;
         let (mut x, mut last_ink, mut gap) = (outer, outer, 0);
         while gap <= max_gap && (x - outer).abs() <= max_reach {
             if (top..=bottom).any(|y| is_dark(x, y)) {
@@ -193,7 +277,7 @@ fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> 
             Side::Left => (last_ink as f32, inner as f32 + 4.0),
             Side::Right => (inner as f32 - 3.0, last_ink as f32 + 1.0),
         };
-        let pad = 0.2 * text_height;
+        let pad = rules.run_pad * text_height;
         let run = Rect::new(x0, top as f32, x1, bottom as f32 + 1.0).padded(pad, pad);
         if !dates.iter().any(|d| d.overlaps(&run)) {
             runs.push(run);
@@ -202,12 +286,13 @@ fn ink_running_out(page: &RgbImage, seal: &Rect, side: Side, dates: &[Rect]) -> 
     runs
 }
 
-/// The rows (ascending) grouped into text lines: runs of rows with gaps of at most one row.
-fn text_lines(rows: &[i64]) -> Vec<(i64, i64)> {
+/// The rows (ascending) grouped into text lines: runs of rows whose steps are at most
+/// `max_step` rows.
+fn text_lines(rows: &[i64], max_step: i64) -> Vec<(i64, i64)> {
     let mut lines: Vec<(i64, i64)> = Vec::new();
     for &y in rows {
         match lines.last_mut() {
-            Some((_, bottom)) if y - *bottom <= 2 => *bottom = y,
+            Some((_, bottom)) if y - *bottom <= max_step => *bottom = y,
             _ => lines.push((y, y)),
         }
     }
@@ -224,7 +309,11 @@ enum Owner {
 /// The owner named by a seal's ring text, if the text tells: an issuing authority's words (unless
 /// the applicant's unit itself holds them, as in 新疆医科大学第一附属医院), or the applicant's
 /// unit, matched loosely since ring text reads poorly.
-fn owner_by_ring_text(ring_text: &str, target: Option<&Target>) -> Option<Owner> {
+fn owner_by_ring_text(
+    ring_text: &str,
+    target: Option<&Target>,
+    rules: &SealRules,
+) -> Option<Owner> {
     let ring = Normalized::new(ring_text.chars());
     let units: Vec<&Term> = target
         .map(|t| t.terms.iter().filter(|t| t.kind == Kind::Unit).collect())
@@ -242,7 +331,7 @@ fn owner_by_ring_text(ring_text: &str, target: Option<&Target>) -> Option<Owner>
         return Some(Owner::Authority);
     }
     let applicant = units.iter().any(|u| {
-        let errors = u.max_errors.max(u.chars.len() / 4);
+        let errors = u.max_errors.max(u.chars.len() / rules.ring_chars_per_slip);
         !find_approx(&ring.chars, &u.chars, errors).is_empty()
     });
     applicant.then_some(Owner::Applicant)
@@ -250,19 +339,15 @@ fn owner_by_ring_text(ring_text: &str, target: Option<&Target>) -> Option<Owner>
 
 /// Whether a text line runs through the seal's middle band, or is a piece of such a line
 /// sticking out of the seal (OCR often reads the ends of a stamped-over line on their own).
-fn crosses(seal: &Rect, line: &Rect) -> bool {
-    let band = Rect::new(
-        seal.x0,
-        seal.y0 + 0.2 * seal.height(),
-        seal.x1,
-        seal.y1 - 0.2 * seal.height(),
-    );
-    let reach = 1.5 * line.height();
+fn crosses(seal: &Rect, line: &Rect, rules: &SealRules) -> bool {
+    let margin = rules.middle_band_margin * seal.height();
+    let band = Rect::new(seal.x0, seal.y0 + margin, seal.x1, seal.y1 - margin);
+    let reach = rules.crossing_reach * line.height();
     let [_, cy] = line.center();
     let beside = (band.y0..=band.y1).contains(&cy)
         && line.x1 >= seal.x0 - reach
         && line.x0 <= seal.x1 + reach;
-    beside || line.intersection(&band).area() > 0.3 * line.area()
+    beside || line.intersection(&band).area() > rules.crossing_share * line.area()
 }
 
 /// Dates under a seal (2024年3月14日) stay readable.
@@ -279,9 +364,18 @@ fn is_date(line: &Line) -> bool {
 /// Whose seal it is, from the text around it: the applicant's unit or an issuing authority.
 /// Text on or right beside the seal decides first, then text further around; without any such
 /// text the seal is masked (when in doubt, mask).
-fn belongs_to_applicant(seal: &Rect, lines: &[Line], unit_boxes: &[Rect]) -> bool {
+fn belongs_to_applicant(
+    seal: &Rect,
+    lines: &[Line],
+    unit_boxes: &[Rect],
+    rules: &SealRules,
+) -> bool {
     let (w, h) = (seal.width(), seal.height());
-    for area in [seal.padded(0.1 * w, 0.1 * h), seal.padded(w, 0.6 * h)] {
+    let (near, (across, down)) = rules.owner_areas;
+    for area in [
+        seal.padded(near * w, near * h),
+        seal.padded(across * w, down * h),
+    ] {
         if unit_boxes.iter().any(|u| u.overlaps(&area)) {
             return true;
         }
@@ -364,7 +458,7 @@ mod tests {
     #[test]
     fn ring_text_tells_whose_seal_it_is_despite_misreads() {
         let t = target("杨婧怡", "且末县人民医院", &[]);
-        let owner = |ring: &str| owner_by_ring_text(ring, Some(&t));
+        let owner = |ring: &str| owner_by_ring_text(ring, Some(&t), &SealRules::default());
         assert_eq!(owner("月末县人民医院心"), Some(Owner::Applicant));
         assert_eq!(owner("始新票医科科大学"), Some(Owner::Authority));
         assert_eq!(
@@ -379,7 +473,11 @@ mod tests {
     fn a_worn_ring_with_two_slips_in_a_long_authority_word_is_the_authoritys() {
         let t = target("马晓燕", "和静县人民医院", &[]);
         assert_eq!(
-            owner_by_ring_text("巴音華罗蒙否政消根生健康.员会CO", Some(&t)),
+            owner_by_ring_text(
+                "巴音華罗蒙否政消根生健康.员会CO",
+                Some(&t),
+                &SealRules::default()
+            ),
             Some(Owner::Authority)
         );
     }
@@ -388,7 +486,7 @@ mod tests {
     fn a_unit_that_is_part_of_a_university_is_not_taken_for_an_authority() {
         let t = target("杨婧怡", "新疆医科大学第一附属医院", &[]);
         assert_eq!(
-            owner_by_ring_text("新疆医科大学第一附属医院", Some(&t)),
+            owner_by_ring_text("新疆医科大学第一附属医院", Some(&t), &SealRules::default()),
             Some(Owner::Applicant)
         );
     }

@@ -17,6 +17,7 @@ use blindfold::models::Models;
 use blindfold::pages::Limits;
 use blindfold::pipeline::{self, Progress, RunConfig, Summary};
 use blindfold::runtime::Runtime;
+use blindfold::write::manifest::MANIFEST_FILE;
 use blindfold::write::render::OutputOptions;
 use blindfold::{Error, Result};
 use clap::Parser;
@@ -341,7 +342,7 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
     } else {
         eprintln!("outputs:  {}", config.out.join("files").display());
     }
-    eprintln!("manifest: {}", config.out.join(blindfold::write::manifest::MANIFEST_FILE).display());
+    eprintln!("manifest: {}", config.out.join(MANIFEST_FILE).display());
     eprintln!(
         "key:      {} (code → applicant; keep it away from reviewers)",
         config.out.join("key.csv").display()

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use super::RunConfig;
 use crate::error::{Error, Result};
 use crate::write::key::{KEY_FILE, SETTINGS_FILE};
+use crate::write::manifest::MANIFEST_FILE;
 
 /// Refuses an output folder inside the intake (or the reverse), and a non-empty one without
 /// `overwrite` or `resume`; clears it for `overwrite`.
@@ -58,7 +59,7 @@ pub fn clear_results(out: &Path) -> Result<()> {
     for name in [
         "files",
         "previews",
-        crate::write::manifest::MANIFEST_FILE,
+        MANIFEST_FILE,
         KEY_FILE,
         SETTINGS_FILE,
         crate::edit::journal::JOURNAL_FILE,
@@ -122,11 +123,11 @@ mod tests {
     fn clearing_leaves_other_files_alone() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("files/A001")).unwrap();
-        std::fs::write(dir.path().join(crate::write::manifest::MANIFEST_FILE), "").unwrap();
+        std::fs::write(dir.path().join(MANIFEST_FILE), "").unwrap();
         std::fs::write(dir.path().join("notes.txt"), "mine").unwrap();
         clear_results(dir.path()).unwrap();
         assert!(!dir.path().join("files").exists());
-        assert!(!dir.path().join(crate::write::manifest::MANIFEST_FILE).exists());
+        assert!(!dir.path().join(MANIFEST_FILE).exists());
         assert!(dir.path().join("notes.txt").exists());
     }
 }

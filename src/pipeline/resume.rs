@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::models::sha256_file;
-use crate::write::manifest::ManifestLine;
+use crate::write::manifest::{ManifestLine, MANIFEST_FILE};
 
 /// The manifest lines of every file an earlier run into `out` finished, by source: files whose
 /// lines are all there, whose source is unchanged and whose output still has the recorded
@@ -17,7 +17,7 @@ pub fn finished(
     sources: &HashMap<&str, &Path>,
     dry_run: bool,
 ) -> Result<HashMap<String, Vec<ManifestLine>>> {
-    let path = out.join(crate::write::manifest::MANIFEST_FILE);
+    let path = out.join(MANIFEST_FILE);
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(HashMap::new()),
@@ -136,7 +136,7 @@ mod tests {
         page.source_sha256 = Some(sha256_bytes(b"source bytes"));
         page.output_sha256 = Some(sha256_bytes(b"output bytes"));
         let manifest = crate::write::manifest::to_text(std::slice::from_ref(&page)).unwrap();
-        std::fs::write(out.join(crate::write::manifest::MANIFEST_FILE), manifest).unwrap();
+        std::fs::write(out.join(MANIFEST_FILE), manifest).unwrap();
         let sources = HashMap::from([("in.png", input.as_path())]);
 
         assert_eq!(finished(&out, &sources, false).unwrap().len(), 1);

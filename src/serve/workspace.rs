@@ -15,7 +15,8 @@ use crate::check::CheckRequest;
 use crate::edit::EditedRun;
 use crate::error::{Error, Result};
 use crate::pages::{Document, Page};
-use crate::write::manifest::{ManifestLine, Status};
+use crate::write::manifest::{ManifestLine, Status, MANIFEST_FILE};
+
 use crate::write::raster;
 
 /// Who works in a workspace.
@@ -121,7 +122,7 @@ impl Workspace {
             progress: Counter::default(),
             run: Mutex::new(None),
         };
-        if workspace.out.join(crate::write::manifest::MANIFEST_FILE).is_file() {
+        if workspace.out.join(MANIFEST_FILE).is_file() {
             workspace.open_run();
         }
         Ok(workspace)

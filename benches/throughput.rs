@@ -25,7 +25,7 @@ use blindfold::detect::{Detector, ModelDetector, StageTimes};
 use blindfold::intake::{Intake, Roster};
 use blindfold::pages::{Document, Page};
 
-#[path = "../tests/common/files.rs"]
+#[path = "../tests/integration/common/files.rs"]
 mod files;
 use files::copy_dir;
 

@@ -1,11 +1,9 @@
 //! The whole pipeline on the shipped samples: one run, checked from every side an auditor would.
 
-mod common;
-
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 struct Run {
     out: PathBuf,

@@ -1,8 +1,6 @@
 //! `blindfold doctor` and the runtime lookup, seen from the command line.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 #[test]
 fn doctor_reports_versions_and_model_hashes() {

@@ -1,8 +1,6 @@
 //! `blindfold serve` as started from the command line: it listens on 127.0.0.1, prints the
 //! address with its key, and lets in only the browser that has the key.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};

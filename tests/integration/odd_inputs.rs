@@ -1,13 +1,10 @@
 //! Bad files and unusual formats in one intake: every file accounted for, bad ones as error
 //! lines, good ones processed with their metadata dropped, and a partial exit code.
 //! Unix only: the intake holds a symlink and a file name that is not UTF-8.
-#![cfg(unix)]
-
-mod common;
 
 use std::os::unix::ffi::OsStrExt;
 
-use common::*;
+use crate::common::*;
 
 fn expected(dir: &str) -> Vec<serde_json::Value> {
     let text = std::fs::read_to_string(

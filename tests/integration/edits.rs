@@ -2,13 +2,11 @@
 //! detector: outputs made again from the originals, the manifest, the journal after a crash,
 //! the audit and `run --resume`.
 
-mod common;
-
 use blindfold::base::{Evidence, Kind};
 use blindfold::edit::{self, Action, Edit, EditError, EditedRun};
 use blindfold::pipeline::RunConfig;
 use blindfold::write::manifest::{self, ManifestLine, Status};
-use common::scripted::*;
+use crate::common::scripted::*;
 
 fn edit_of(line: &ManifestLine, action: Action) -> Edit {
     Edit {
@@ -118,7 +116,7 @@ fn a_journal_replayed_after_a_crash_gives_the_same_manifest_and_outputs() {
     let config = config(dir.path());
     run(&config);
     let crashed = dir.path().join("crashed");
-    common::copy_dir(&config.out, &crashed);
+    crate::common::copy_dir(&config.out, &crashed);
 
     let mut edited = EditedRun::open(&config.out, &config.intake).unwrap();
     correct(&mut edited);

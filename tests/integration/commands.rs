@@ -1,12 +1,10 @@
 //! The three users' commands on the samples: the applicant's `check`, the staff's `run
 //! --dry-run`, and the auditor's `audit` on a clean run and on runs tampered with afterwards.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use common::*;
+use crate::common::*;
 
 /// The applicant folder used here: a PDF, a PNG table and a JPEG ID card with a photo.
 const FOLDER: &str = "01_阿依古丽·买买提";

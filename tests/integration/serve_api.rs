@@ -1,15 +1,13 @@
 //! The web app's API against its router (no browser, no sockets), on the scripted detector:
 //! the guard, the limits, the ids, the headers, and a staff correction that the audit accepts.
 
-mod common;
-
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use blindfold::serve::{self, App, ServeOptions, StaffRun, UploadLimits};
-use common::scripted::*;
+use crate::common::scripted::*;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 

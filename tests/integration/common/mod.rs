@@ -1,7 +1,5 @@
 //! Shared helpers for the integration tests: paths, running the binary, reading outputs.
 
-#![allow(dead_code, unused_imports)]
-
 pub mod expected;
 mod files;
 pub mod scripted;
@@ -10,7 +8,7 @@ pub use files::copy_dir;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use blindfold::geometry::{Rect, Shape};
+use blindfold::geometry::Shape;
 
 /// The repository root.
 pub fn root() -> PathBuf {

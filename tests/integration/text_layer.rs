@@ -2,9 +2,7 @@
 //! invisible text, a garbled character map, text hidden under an image. What the page shows is
 //! masked, whatever its text says; invisible text on blank paper is not.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 
 fn expected() -> serde_json::Value {
     let path = root().join("tests/fixtures/layer/expected.json");

@@ -1,13 +1,11 @@
 //! A run killed with SIGKILL at several points and resumed with `--resume` ends with the same
 //! outputs and manifest lines (timings aside) as a run that was never interrupted.
 
-mod common;
-
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 
 /// Starts a run on the samples and kills it (SIGKILL) once the manifest has `lines` lines, or
 /// after `delay` when `lines` is 0.

@@ -2,12 +2,10 @@
 //! writes on a Chinese PC (GBK) give the same run as the UTF-8 roster of the samples.
 //! The fixtures are written here, from one table in the official layout.
 
-mod common;
-
 use std::path::Path;
 use std::process::Command;
 
-use common::*;
+use crate::common::*;
 
 /// The samples' applicants in the official layout: a title row, a unit row, the header, the
 /// applicants with a blank row among them, and the form's footer.

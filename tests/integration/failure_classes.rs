@@ -1,0 +1,53 @@
+//! One test per failure class that a fixture group of tests/fixtures pins (the groups are made
+//! by scripts/make_fixtures.py): each group's files are run through `blindfold run` and checked
+//! against their expected.json — every expected region covered, every clear area left visible,
+//! nothing masked far from what should be.
+
+use crate::common::expected::assert_group_masked_as_expected;
+
+/// Failure class "eye bars where there is no face" (tests/fixtures/faces, made by
+/// scripts/make_fixtures.py): printed patterns (a chequered code, a silhouette, a photo of coins) on
+/// an invoice-like page get no eye bar and the page is 否; a face turned half away, on a
+/// greyscale registration form, and a face about 30 pixels wide on a certificate get theirs.
+#[test]
+fn eye_bars_only_where_there_is_a_face() {
+    assert_group_masked_as_expected("faces");
+}
+
+/// Failure class "handwritten names in printed blanks" (tests/fixtures/handwriting, made by
+/// scripts/make_fixtures.py): a name written by hand before 同学：, in a form's 姓名 and 工作单位
+/// cells and after 承诺人（签字） is masked whatever the OCR made of it; the blank form masks
+/// nothing (its rules are not handwriting).
+#[test]
+fn handwritten_names_in_printed_blanks_are_masked() {
+    assert_group_masked_as_expected("handwriting");
+}
+
+/// Failure class "scripts other than Chinese" (tests/fixtures/scripts, made by
+/// scripts/make_fixtures.py): a name or unit also written in Uyghur beside the Chinese, and a
+/// name in pinyin, are masked with the Chinese; bilingual labels alone mask nothing.
+#[test]
+fn scripts_other_than_chinese_are_masked_with_the_name_or_unit_they_spell() {
+    assert_group_masked_as_expected("scripts");
+}
+
+/// Failure class "seals over text" (tests/fixtures/seals, made by scripts/make_fixtures.py): two
+/// seals of the applicant's unit stamped over each other and over the signer lines, and a faint
+/// seal with a broken ring on a phone photo with a blue cast, are masked with the lines under
+/// them; the document number, title, body and date stay visible. A health commission's seal
+/// stamped over the line naming the applicant's unit stays visible, and the unit's name under
+/// its red is read (the seal's colour made paper) and masked.
+#[test]
+fn seals_stamped_over_text_are_masked_with_the_unit_line_under_them() {
+    assert_group_masked_as_expected("seals");
+}
+
+/// Failure class "over-masking: rectangles much larger than what they cover" (tests/fixtures/
+/// shapes, made by scripts/make_fixtures.py): a seal is masked as its disc, so the issuing date
+/// reaching into the corner of its square stays visible; on a work card photographed turned by
+/// 20 degrees the eye bar lies along the eye line and the name and unit masks along their
+/// lines, so the forehead and the lines under them stay visible.
+#[test]
+fn masks_are_no_larger_than_what_they_cover() {
+    assert_group_masked_as_expected("shapes");
+}

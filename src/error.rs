@@ -1,6 +1,10 @@
 //! Typed errors of the library, and the process exit code each maps to.
 
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A foreign error (image, lopdf, csv, serde_json …) kept as the source of an [`Error`].
+pub type Source = Box<dyn std::error::Error + Send + Sync>;
 
 /// Everything that can go wrong in blindfold, grouped by what the user can do about it.
 #[derive(Debug, thiserror::Error)]
@@ -12,6 +16,9 @@ pub enum Error {
         what: &'static str,
         /// What was tried and why it failed.
         detail: String,
+        /// The loader's error, if one caused it; shared, since a failed load is kept and reported
+        /// again on every later use of the library.
+        source: Option<Arc<dyn std::error::Error + Send + Sync>>,
     },
     /// A model file is missing, altered or unusable.
     #[error("model {name}: {detail}")]
@@ -20,6 +27,9 @@ pub enum Error {
         name: String,
         /// What is wrong with it.
         detail: String,
+        /// ONNX Runtime's error, when it could not make a session of the file.
+        #[source]
+        source: Option<Source>,
     },
     /// The roster could not be used.
     #[error("roster {path}: {detail}")]
@@ -36,18 +46,24 @@ pub enum Error {
     #[error(transparent)]
     Page(#[from] PageError),
     /// A manifest line or the key file of a run could not be read.
-    #[error("{path} line {line}: {detail}")]
+    #[error("{path} line {line}: {source}")]
     Record {
         /// The manifest or key file.
         path: PathBuf,
         /// 1-based line number.
         line: usize,
-        /// What is wrong with it.
-        detail: String,
+        /// The parser's error saying what is wrong with it.
+        source: Source,
     },
     /// Model inference failed on a page.
-    #[error("inference failed: {0}")]
-    Inference(String),
+    #[error("inference failed: {detail}")]
+    Inference {
+        /// What failed.
+        detail: String,
+        /// ONNX Runtime's or ndarray's error, when one caused it.
+        #[source]
+        source: Option<Source>,
+    },
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
     Io {
@@ -69,6 +85,9 @@ pub enum Error {
         what: &'static str,
         /// Why it failed.
         detail: String,
+        /// The encoder's or writer's error, when one caused it.
+        #[source]
+        source: Option<Source>,
     },
 }
 
@@ -234,6 +253,25 @@ impl Error {
         }
     }
 
+    /// An [`Error::Encode`] of `what` caused by `source`, whose message is its detail.
+    pub fn encoder(what: &'static str, source: impl Into<Source>) -> Self {
+        let source = source.into();
+        Error::Encode {
+            what,
+            detail: source.to_string(),
+            source: Some(source),
+        }
+    }
+
+    /// An [`Error::Inference`] caused by `source`, whose message is its detail.
+    pub fn inference(source: impl Into<Source>) -> Self {
+        let source = source.into();
+        Error::Inference {
+            detail: source.to_string(),
+            source: Some(source),
+        }
+    }
+
     /// A one-line hint telling the user how to fix this error, if there is one.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -274,7 +312,7 @@ impl Error {
 
 impl From<ort::Error> for Error {
     fn from(e: ort::Error) -> Self {
-        Error::Inference(e.to_string())
+        Error::inference(e)
     }
 }
 
@@ -291,4 +329,47 @@ pub mod exit {
     pub const ENVIRONMENT: i32 = 3;
     /// The run itself failed (e.g. the output folder could not be written).
     pub const FAILURE: i32 = 4;
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn converted_errors_keep_their_source_and_message() {
+        let image = || image::load_from_memory(b"not an image").unwrap_err();
+        let encode = Error::encoder("PNG", image());
+        let before = Error::Encode {
+            what: "PNG",
+            detail: image().to_string(),
+            source: None,
+        };
+        assert_eq!(encode.to_string(), before.to_string());
+        let source = encode.source().expect("the image error is kept");
+        assert!(source.downcast_ref::<image::ImageError>().is_some());
+
+        let shape = || ndarray::ShapeError::from_kind(ndarray::ErrorKind::IncompatibleShape);
+        let inference = Error::inference(shape());
+        assert_eq!(
+            inference.to_string(),
+            Error::Inference {
+                detail: shape().to_string(),
+                source: None
+            }
+            .to_string()
+        );
+        assert!(inference.source().is_some());
+
+        let json = serde_json::from_str::<u32>("x").unwrap_err();
+        let message = format!("run.json line 1: {json}");
+        let record = Error::Record {
+            path: "run.json".into(),
+            line: 1,
+            source: json.into(),
+        };
+        assert_eq!(record.to_string(), message);
+        assert!(record.source().unwrap().is::<serde_json::Error>());
+    }
 }

@@ -92,6 +92,7 @@ impl Models {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
+                source: None,
             })?;
         Ok(Models {
             ocr_det: dir.join(OCR_DET),
@@ -132,6 +133,7 @@ impl Models {
                     ),
                 },
                 name: bad.name,
+                source: None,
             }),
         }
     }

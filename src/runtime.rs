@@ -7,7 +7,7 @@
 //! working directory; `runtime/<platform>/` of the source tree the binary was built from.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use pdfium_render::prelude::Pdfium;
 
@@ -89,6 +89,7 @@ fn locate(what: &'static str, files: &[&str], dirs: &[PathBuf]) -> Result<PathBu
     Err(Error::Runtime {
         what,
         detail: format!("no {} in {}", files[0], looked.join(", ")),
+        source: None,
     })
 }
 
@@ -129,9 +130,46 @@ pub struct Versions {
     pub pdfium: String,
 }
 
-static ORT: OnceLock<std::result::Result<(ort::environment::Environment, String), String>> =
+/// Why a native library could not be loaded, kept for every later use of it.
+#[derive(Debug, Clone)]
+struct LoadFailure {
+    /// What was tried and why it failed.
+    detail: String,
+    /// The loader's error, where one caused it.
+    source: Option<Arc<dyn std::error::Error + Send + Sync>>,
+}
+
+impl LoadFailure {
+    /// A failure whose detail is `source`'s message.
+    fn of(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        LoadFailure {
+            detail: source.to_string(),
+            source: Some(Arc::new(source)),
+        }
+    }
+
+    /// The error reported for the library `what`.
+    fn error(&self, what: &'static str) -> Error {
+        Error::Runtime {
+            what,
+            detail: self.detail.clone(),
+            source: self.source.clone(),
+        }
+    }
+}
+
+impl From<&str> for LoadFailure {
+    fn from(detail: &str) -> Self {
+        LoadFailure {
+            detail: detail.into(),
+            source: None,
+        }
+    }
+}
+
+static ORT: OnceLock<std::result::Result<(ort::environment::Environment, String), LoadFailure>> =
     OnceLock::new();
-static PDFIUM: OnceLock<std::result::Result<Pdfium, String>> = OnceLock::new();
+static PDFIUM: OnceLock<std::result::Result<Pdfium, LoadFailure>> = OnceLock::new();
 
 /// Loads ONNX Runtime from `path` (once per process) and returns its version.
 ///
@@ -151,30 +189,27 @@ fn ort_state(path: Option<&Path>) -> Result<&'static (ort::environment::Environm
     ORT.get_or_init(|| {
         let path = path.ok_or("ONNX Runtime was not loaded before use")?;
         let environment = ort::init_from(path)
-            .map_err(|e| e.to_string())?
+            .map_err(LoadFailure::of)?
             .with_name("blindfold")
             .with_telemetry(false)
             .build()
-            .map_err(|e| e.to_string())?;
+            .map_err(LoadFailure::of)?;
         Ok((environment, onnxruntime_version(path)?))
     })
     .as_ref()
-    .map_err(|detail| Error::Runtime {
-        what: "ONNX Runtime",
-        detail: detail.clone(),
-    })
+    .map_err(|failure| failure.error("ONNX Runtime"))
 }
 
 /// Asks the ONNX Runtime library at `path` for its version string ("1.31.1").
-fn onnxruntime_version(path: &Path) -> std::result::Result<String, String> {
+fn onnxruntime_version(path: &Path) -> std::result::Result<String, LoadFailure> {
     // SAFETY: the library was just loaded by `ort::init_from`, which checked that it exports
     // `OrtGetApiBase`; the function takes no arguments and returns a pointer to a static table
     // whose `GetVersionString` returns a static NUL-terminated string.
     unsafe {
-        let library = libloading::Library::new(path).map_err(|e| e.to_string())?;
+        let library = libloading::Library::new(path).map_err(LoadFailure::of)?;
         let get_api_base: libloading::Symbol<
             unsafe extern "C" fn() -> *const ort::sys::OrtApiBase,
-        > = library.get(b"OrtGetApiBase").map_err(|e| e.to_string())?;
+        > = library.get(b"OrtGetApiBase").map_err(LoadFailure::of)?;
         let base = get_api_base();
         if base.is_null() {
             return Err("OrtGetApiBase returned nothing".into());
@@ -190,27 +225,21 @@ pub fn load_pdfium(path: &Path) -> Result<&'static Pdfium> {
         .get_or_init(|| {
             Pdfium::bind_to_library(path)
                 .map(Pdfium::new)
-                .map_err(|e| format!("cannot load {}: {e}", path.display()))
+                .map_err(|e| LoadFailure {
+                    detail: format!("cannot load {}: {e}", path.display()),
+                    source: Some(Arc::new(e)),
+                })
         })
         .as_ref()
-        .map_err(|detail| Error::Runtime {
-            what: "PDFium",
-            detail: detail.clone(),
-        })
+        .map_err(|failure| failure.error("PDFium"))
 }
 
 /// The PDFium handle bound by [`load_pdfium`].
 pub fn pdfium() -> Result<&'static Pdfium> {
     match PDFIUM.get() {
         Some(Ok(pdfium)) => Ok(pdfium),
-        Some(Err(detail)) => Err(Error::Runtime {
-            what: "PDFium",
-            detail: detail.clone(),
-        }),
-        None => Err(Error::Runtime {
-            what: "PDFium",
-            detail: "not loaded before use".into(),
-        }),
+        Some(Err(failure)) => Err(failure.error("PDFium")),
+        None => Err(LoadFailure::from("not loaded before use").error("PDFium")),
     }
 }
 

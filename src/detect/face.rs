@@ -86,7 +86,10 @@ impl FaceDetector {
         let get = |name: &str| -> Result<ndarray::ArrayViewD<'_, f32>> {
             outputs
                 .get(name)
-                .ok_or_else(|| Error::Inference(format!("face model has no output {name}")))?
+                .ok_or_else(|| Error::Inference {
+                    detail: format!("face model has no output {name}"),
+                    source: None,
+                })?
                 .try_extract_array::<f32>()
                 .map_err(Error::from)
         };

@@ -23,27 +23,24 @@ pub(super) fn bgr_tensor(
 /// Creates an ONNX Runtime session for a model file.
 pub(super) fn session(path: &std::path::Path, threads: usize) -> Result<ort::session::Session> {
     let environment = crate::runtime::ort_environment()?;
-    let model_error =
-        |e: ort::Error<ort::session::builder::SessionBuilder>| crate::error::Error::Model {
-            name: path.display().to_string(),
-            detail: e.to_string(),
-        };
-    ort::session::Session::builder(environment)?
-        .with_intra_threads(threads)
-        .map_err(model_error)?
-        .with_inter_threads(1)
-        .map_err(model_error)?
-        // Page sizes vary: no arena, which would keep the largest page's buffers for the whole
-        // run (it doubled peak memory). The memory pattern puts a run's tensors in one block,
-        // freed whole after it, which malloc returns to the system instead of keeping the holes
-        // of many: dev set at 2 workers 1013 -> 810-894 MB peak, as fast.
-        .with_memory_pattern(true)
-        .map_err(model_error)?
-        .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(false).build()])
-        .map_err(model_error)?
-        .commit_from_file(path)
-        .map_err(|e| crate::error::Error::Model {
-            name: path.display().to_string(),
-            detail: e.to_string(),
-        })
+    let builder = ort::session::Session::builder(environment)?;
+    let configured = || -> ort::Result<ort::session::Session> {
+        builder
+            .with_intra_threads(threads)?
+            .with_inter_threads(1)?
+            // Page sizes vary: no arena, which would keep the largest page's buffers for the
+            // whole run (it doubled peak memory). The memory pattern puts a run's tensors in one
+            // block, freed whole after it, which malloc returns to the system instead of keeping
+            // the holes of many: dev set at 2 workers 1013 -> 810-894 MB peak, as fast.
+            .with_memory_pattern(true)?
+            .with_execution_providers([ort::ep::CPU::default()
+                .with_arena_allocator(false)
+                .build()])?
+            .commit_from_file(path)
+    };
+    configured().map_err(|e| crate::error::Error::Model {
+        name: path.display().to_string(),
+        detail: e.to_string(),
+        source: Some(e.into()),
+    })
 }

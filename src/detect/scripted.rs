@@ -53,7 +53,10 @@ impl Detector for ScriptedDetector {
         match self.rules.iter().find(|(s, _)| *s == size).map(|(_, a)| a) {
             None => Ok(Detections::default()),
             Some(Answer::Found(detections)) => Ok(detections.clone()),
-            Some(Answer::Fails(message)) => Err(Error::Inference(message.clone())),
+            Some(Answer::Fails(message)) => Err(Error::Inference {
+                detail: message.clone(),
+                source: None,
+            }),
             Some(Answer::TimesOut(seconds)) => Err(Error::TimeLimit { seconds: *seconds }),
         }
     }

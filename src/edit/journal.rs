@@ -43,10 +43,7 @@ impl Journal {
 
     /// Appends one edit and waits until it is on disk.
     pub fn append(&mut self, edit: &Edit) -> Result<()> {
-        let mut text = serde_json::to_string(edit).map_err(|e| Error::Encode {
-            what: "edit",
-            detail: e.to_string(),
-        })?;
+        let mut text = serde_json::to_string(edit).map_err(|e| Error::encoder("edit", e))?;
         text.push('\n');
         self.file
             .write_all(text.as_bytes())

@@ -211,7 +211,10 @@ fn resume_from(config: &RunConfig, tasks: &mut Vec<FileTask>) -> Result<Vec<Vec<
     tasks.retain(|t| !finished.contains_key(&t.file.source));
     let finished: Vec<Vec<ManifestLine>> = finished.into_values().collect();
     let text = write::manifest::to_text(&finished.concat())?;
-    write::write_atomic(&config.out.join(write::manifest::MANIFEST_FILE), text.as_bytes())?;
+    write::write_atomic(
+        &config.out.join(write::manifest::MANIFEST_FILE),
+        text.as_bytes(),
+    )?;
     Ok(finished)
 }
 

@@ -82,9 +82,16 @@ impl IntoResponse for ApiError {
     }
 }
 
+impl ApiError {
+    /// A failure of the server's own work, answered with the error's message.
+    fn internal(e: impl std::fmt::Display) -> ApiError {
+        ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
 impl From<crate::Error> for ApiError {
     fn from(e: crate::Error) -> ApiError {
-        ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+        ApiError::internal(e)
     }
 }
 
@@ -102,7 +109,7 @@ fn workspace(app: &App, id: &str) -> ApiResult<Arc<Workspace>> {
 async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> ApiResult<T> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+        .map_err(ApiError::internal)
 }
 
 fn lang(app: &App, headers: &HeaderMap) -> Lang {
@@ -486,7 +493,7 @@ async fn download(
     let output = ws.outputs().get(output).cloned().ok_or_else(not_found)?;
     let path = ws.out().join(&output);
     let bytes = blocking(move || std::fs::read(&path)).await?;
-    let bytes = bytes.map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    let bytes = bytes.map_err(ApiError::internal)?;
     let kind = if output.ends_with(".pdf") {
         "application/pdf"
     } else {
@@ -516,8 +523,7 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
             "error",
         ],
     };
-    let csv_error = |e: csv::Error| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string());
-    writer.write_record(header).map_err(csv_error)?;
+    writer.write_record(header).map_err(ApiError::internal)?;
     for row in ws.checklist(lang) {
         let required = match (lang, row.masking_required) {
             (Lang::Zh, true) => "是",
@@ -537,11 +543,9 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
                 &row.review.to_string(),
                 row.error.as_deref().unwrap_or(""),
             ])
-            .map_err(csv_error)?;
+            .map_err(ApiError::internal)?;
     }
-    writer
-        .into_inner()
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))
+    writer.into_inner().map_err(ApiError::internal)
 }
 
 async fn checklist_csv(
@@ -579,7 +583,7 @@ async fn zip(
         Ok(zip.finish()?.into_inner())
     })
     .await?
-    .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+    .map_err(ApiError::internal)?;
     Ok(attachment("application/zip", "masked.zip", bytes))
 }
 

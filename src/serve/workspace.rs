@@ -413,10 +413,7 @@ pub fn create_private(dir: &Path) -> Result<()> {
 }
 
 fn write_json(path: &Path, value: &impl Serialize) -> Result<()> {
-    let text = serde_json::to_vec_pretty(value).map_err(|e| Error::Encode {
-        what: "workspace",
-        detail: e.to_string(),
-    })?;
+    let text = serde_json::to_vec_pretty(value).map_err(|e| Error::encoder("workspace", e))?;
     crate::write::write_atomic(path, &text)
 }
 

@@ -37,29 +37,23 @@ pub const SETTINGS_FILE: &str = "run.json";
 
 /// Writes `key.csv` into `out`.
 pub fn write_key(out: &Path, rows: &[KeyRow]) -> Result<()> {
-    let fail = |detail: String| Error::Encode {
-        what: "key.csv",
-        detail,
-    };
     let mut key = csv::Writer::from_writer(Vec::new());
     for row in rows {
-        key.serialize(row).map_err(|e| fail(e.to_string()))?;
+        key.serialize(row)
+            .map_err(|e| Error::encoder(KEY_FILE, e))?;
     }
-    let bytes = key.into_inner().map_err(|e| fail(e.to_string()))?;
+    let bytes = key
+        .into_inner()
+        .map_err(|e| Error::encoder(KEY_FILE, e.into_error()))?;
     super::write_atomic(&out.join(KEY_FILE), &bytes)
 }
 
 /// Reads `key.csv` from `out`.
 pub fn read_key(out: &Path) -> Result<Vec<KeyRow>> {
     let path = out.join(KEY_FILE);
-    let mut reader = csv::Reader::from_path(&path).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::io(&path, io),
-        other => Error::Record {
-            path: path.clone(),
-            line: 1,
-            detail: format!("{other:?}"),
-        },
-    })?;
+    // Opened here rather than by `csv::Reader::from_path`, whose only failure is this one.
+    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
+    let mut reader = csv::Reader::from_reader(file);
     reader
         .deserialize()
         .enumerate()
@@ -67,7 +61,7 @@ pub fn read_key(out: &Path) -> Result<Vec<KeyRow>> {
             row.map_err(|e| Error::Record {
                 path: path.clone(),
                 line: i + 2,
-                detail: e.to_string(),
+                source: e.into(),
             })
         })
         .collect()
@@ -114,10 +108,8 @@ impl RunSettings {
 
     /// Writes `run.json` into `out`.
     pub fn write(&self, out: &Path) -> Result<()> {
-        let text = serde_json::to_string_pretty(self).map_err(|e| Error::Encode {
-            what: "run.json",
-            detail: e.to_string(),
-        })?;
+        let text =
+            serde_json::to_string_pretty(self).map_err(|e| Error::encoder(SETTINGS_FILE, e))?;
         super::write_atomic(&out.join(SETTINGS_FILE), text.as_bytes())
     }
 
@@ -128,7 +120,7 @@ impl RunSettings {
         serde_json::from_str(&text).map_err(|e| Error::Record {
             path,
             line: 1,
-            detail: e.to_string(),
+            source: e.into(),
         })
     }
 }

@@ -290,10 +290,7 @@ impl ManifestWriter {
 pub fn to_text(lines: &[ManifestLine]) -> Result<String> {
     let mut text = String::new();
     for line in lines {
-        text.push_str(&serde_json::to_string(line).map_err(|e| Error::Encode {
-            what: "manifest",
-            detail: e.to_string(),
-        })?);
+        text.push_str(&serde_json::to_string(line).map_err(|e| Error::encoder("manifest", e))?);
         text.push('\n');
     }
     Ok(text)

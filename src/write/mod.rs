@@ -38,7 +38,7 @@ pub fn json_lines<T: serde::de::DeserializeOwned>(path: &Path, text: &str) -> Re
             serde_json::from_str(line).map_err(|e| Error::Record {
                 path: path.to_path_buf(),
                 line: i + 1,
-                detail: e.to_string(),
+                source: e.into(),
             })
         })
         .collect()

@@ -66,21 +66,20 @@ pub fn build(pages: &[PdfPage], dpi: f32) -> Result<Vec<u8>> {
     let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
     doc.trailer.set("Root", catalog_id);
     let mut out = Vec::new();
-    doc.save_to(&mut out).map_err(|e| Error::Encode {
-        what: "PDF",
-        detail: e.to_string(),
-    })?;
+    doc.save_to(&mut out)
+        .map_err(|e| Error::encoder("PDF", e))?;
     Ok(out)
 }
 
 /// The image bytes of every page of a PDF made by [`build`], in page order (to check a written
 /// PDF without rendering it).
 pub fn page_images(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
-    let fail = |detail: String| Error::Encode {
+    let fail = |e: lopdf::Error| Error::Encode {
         what: "PDF",
-        detail: format!("written PDF cannot be read back: {detail}"),
+        detail: format!("written PDF cannot be read back: {e}"),
+        source: Some(e.into()),
     };
-    let doc = Document::load_mem(bytes).map_err(|e| fail(e.to_string()))?;
+    let doc = Document::load_mem(bytes).map_err(fail)?;
     doc.get_pages()
         .into_values()
         .map(|page_id| {
@@ -92,11 +91,11 @@ pub fn page_images(bytes: &[u8]) -> Result<Vec<Vec<u8>>> {
                 .and_then(Object::as_dict)
                 .and_then(|xobjects| xobjects.get(b"Im0"))
                 .and_then(Object::as_reference)
-                .map_err(|e| fail(e.to_string()))?;
+                .map_err(fail)?;
             let stream = doc
                 .get_object(image_id)
                 .and_then(Object::as_stream)
-                .map_err(|e| fail(e.to_string()))?;
+                .map_err(fail)?;
             Ok(stream.content.clone())
         })
         .collect()

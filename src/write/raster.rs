@@ -31,14 +31,16 @@ fn pixels(page: &Page) -> DynamicImage {
 
 /// JPEG bytes of a page (4:2:0 chroma, no EXIF or other metadata is written).
 pub fn encode_jpeg(page: &Page, quality: u8) -> Result<Vec<u8>> {
-    let fail = |detail: String| Error::Encode {
-        what: "JPEG",
-        detail,
-    };
     let (w, h) = page.pixels.dimensions();
     let (w, h) = match (u16::try_from(w), u16::try_from(h)) {
         (Ok(w), Ok(h)) => (w, h),
-        _ => return Err(fail(format!("{w}x{h} pixels is too large for JPEG"))),
+        _ => {
+            return Err(Error::Encode {
+                what: "JPEG",
+                detail: format!("{w}x{h} pixels is too large for JPEG"),
+                source: None,
+            })
+        }
     };
     let mut out = Vec::new();
     let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality);
@@ -49,7 +51,7 @@ pub fn encode_jpeg(page: &Page, quality: u8) -> Result<Vec<u8>> {
     } else {
         encoder.encode(page.pixels.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
     };
-    encoded.map_err(|e| fail(e.to_string()))?;
+    encoded.map_err(|e| Error::encoder("JPEG", e))?;
     Ok(out)
 }
 
@@ -62,10 +64,7 @@ pub fn encode(pages: &[Page], kind: FileKind, quality: u8) -> Result<Vec<u8>> {
             let mut out = Cursor::new(Vec::new());
             pixels(&pages[0])
                 .write_to(&mut out, ImageFormat::Png)
-                .map_err(|e| Error::Encode {
-                    what: "PNG",
-                    detail: e.to_string(),
-                })?;
+                .map_err(|e| Error::encoder("PNG", e))?;
             Ok(out.into_inner())
         }
     }
@@ -74,10 +73,7 @@ pub fn encode(pages: &[Page], kind: FileKind, quality: u8) -> Result<Vec<u8>> {
 /// A TIFF with one Deflate-compressed image per page.
 fn encode_tiff(pages: &[Page]) -> Result<Vec<u8>> {
     use tiff::encoder::{colortype, Compression, DeflateLevel, TiffEncoder};
-    let fail = |e: tiff::TiffError| Error::Encode {
-        what: "TIFF",
-        detail: e.to_string(),
-    };
+    let fail = |e: tiff::TiffError| Error::encoder("TIFF", e);
     let mut out = Cursor::new(Vec::new());
     let mut encoder = TiffEncoder::new(&mut out)
         .map_err(fail)?

@@ -2,11 +2,11 @@
 //! detector: outputs made again from the originals, the manifest, the journal after a crash,
 //! the audit and `run --resume`.
 
+use crate::common::scripted::*;
 use blindfold::base::{Evidence, Kind};
 use blindfold::edit::{self, Action, Edit, EditError, EditedRun};
 use blindfold::pipeline::RunConfig;
 use blindfold::write::manifest::{self, ManifestLine, Status};
-use crate::common::scripted::*;
 
 fn edit_of(line: &ManifestLine, action: Action) -> Edit {
     Edit {

@@ -89,7 +89,11 @@ fn imports_run_only_down_from_the_front_ends_through_the_stages_to_the_ground_fl
             upward.push(format!("{file}:{line}: {top} imports {named}"));
         }
     }
-    assert!(upward.is_empty(), "imports running up:\n{}", upward.join("\n"));
+    assert!(
+        upward.is_empty(),
+        "imports running up:\n{}",
+        upward.join("\n")
+    );
 }
 
 #[test]

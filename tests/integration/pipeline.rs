@@ -1,9 +1,9 @@
 //! The batch and the audit through the library, on a scripted detector: fast, without models.
 
+use crate::common::scripted::*;
 use blindfold::detect::{Answer, ScriptedDetector};
 use blindfold::pipeline::{self, RunConfig, Silent};
 use blindfold::write::manifest::{self, ManifestLine, Status};
-use crate::common::scripted::*;
 
 #[test]
 fn images_and_pdfs_are_masked_where_the_detector_reads_the_applicant() {

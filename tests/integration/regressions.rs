@@ -1,8 +1,8 @@
 //! One test per fixed bug, named after it. Fast: the scripted detector, no models.
 
+use crate::common::scripted::*;
 use blindfold::write::key::RunSettings;
 use blindfold::write::manifest::{self, ManifestLine};
-use crate::common::scripted::*;
 
 /// The audit report once named intake files (whose names hold the applicant's) for files
 /// without outputs, files missing from the manifest and broken files.

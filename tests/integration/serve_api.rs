@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
+use crate::common::scripted::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use blindfold::serve::{self, App, ServeOptions, StaffRun, UploadLimits};
-use crate::common::scripted::*;
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 

@@ -94,7 +94,7 @@ fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<Tex
     let (iw, ih) = fit.input;
     let map = prob
         .to_shape((ih as usize, iw as usize))
-        .map_err(|e| crate::error::Error::Inference(e.to_string()))?;
+        .map_err(crate::error::Error::inference)?;
     let sx = page.width() as f32 / w as f32;
     let sy = page.height() as f32 / h as f32;
     let boxes = boxes_from_map(&map.view(), iw, ih)

@@ -53,6 +53,7 @@ impl Alphabet {
                     return Err(Error::Model {
                         name: "dictionary".into(),
                         detail: format!("line {} holds more than one character", i + 1),
+                        source: None,
                     })
                 }
             }
@@ -101,9 +102,13 @@ pub fn recognize(
         }
         let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
         let probs = outputs[0].try_extract_array::<f32>()?;
+        let unexpected = |e: ndarray::ShapeError| Error::Inference {
+            detail: format!("recognizer output: {e}"),
+            source: Some(e.into()),
+        };
         let probs = probs
             .into_dimensionality::<ndarray::Ix3>()
-            .map_err(|e| Error::Inference(format!("recognizer output: {e}")))?;
+            .map_err(unexpected)?;
         if probs.shape()[2] != alphabet.classes() {
             return Err(Error::Model {
                 name: "recognizer".into(),
@@ -112,6 +117,7 @@ pub fn recognize(
                     probs.shape()[2],
                     alphabet.classes()
                 ),
+                source: None,
             });
         }
         for (slot, &i) in chunk.iter().enumerate() {

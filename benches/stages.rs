@@ -3,8 +3,10 @@
 //! `benches/README.md` holds the figures of the last run and the machine that made them.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
+use blindfold::budget::MemoryBudget;
 use blindfold::detect::{Detector, ModelDetector};
 use blindfold::find::{FindOptions, Target};
 use blindfold::intake::roster::Applicant;
@@ -28,6 +30,11 @@ const THREADS: usize = 2;
 
 fn sample(path: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(path)
+}
+
+/// A memory budget that never makes a pass wait (one pass runs at a time here).
+fn unlimited() -> Arc<MemoryBudget> {
+    Arc::new(MemoryBudget::unlimited())
 }
 
 fn models() -> blindfold::models::Models {
@@ -76,7 +83,7 @@ fn render(c: &mut Criterion) {
 }
 
 fn ocr(c: &mut Criterion) {
-    let mut ocr = Ocr::new(&models(), THREADS).expect("OCR models");
+    let mut ocr = Ocr::new(&models(), THREADS, unlimited()).expect("OCR models");
     let page = text_page();
     let quads: Vec<_> = ocr
         .detect(&page.pixels)
@@ -118,7 +125,7 @@ fn faces(c: &mut Criterion) {
 }
 
 fn find_and_mask(c: &mut Criterion) {
-    let mut detector = ModelDetector::new(&models(), THREADS).expect("models");
+    let mut detector = ModelDetector::new(&models(), THREADS, unlimited()).expect("models");
     let page = text_page();
     let detections = detector.detect(&page.pixels).expect("detect");
     c.bench_function("find seal candidates on the A4 page", |b| {

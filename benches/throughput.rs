@@ -18,16 +18,16 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use blindfold::detect::{Detector, ModelDetector, StageTimes};
+use blindfold::budget::MemoryBudget;
+use blindfold::detect::{threads_per_worker, Detector, ModelDetector, StageTimes};
 use blindfold::intake::{Intake, Roster};
 use blindfold::pages::{Document, Page};
 
-#[path = "../tests/integration/common/files.rs"]
-mod files;
-use files::copy_dir;
+mod common;
+use common::repeat_set;
 
 /// Pages decoded ahead of each model-only round (about 12 MB each at 200 DPI).
 const CHUNK: usize = 64;
@@ -181,40 +181,6 @@ fn children_usage() -> (f64, i64) {
     (0.0, 0)
 }
 
-/// A set made of `times` copies of every applicant folder (and roster row) of `set`.
-fn repeat_set(set: &Path, times: usize, work: &Path) -> PathBuf {
-    let repeated = work.join("set");
-    let mut reader = csv::Reader::from_path(set.join("roster.csv")).expect("roster");
-    let headers = reader.headers().expect("roster header").clone();
-    let folder_column = headers
-        .iter()
-        .position(|h| h == "folder")
-        .expect("a `folder` column");
-    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.expect("row")).collect();
-    let mut roster = csv::Writer::from_path(work.join("roster.csv")).expect("write roster");
-    roster.write_record(&headers).expect("write roster");
-    for copy in 1..=times {
-        for row in &rows {
-            let folder = format!("{}-{copy:04}", &row[folder_column]);
-            copy_dir(
-                &set.join("intake").join(&row[folder_column]),
-                &repeated.join("intake").join(&folder),
-            );
-            let fields = row.iter().enumerate().map(|(i, f)| {
-                if i == folder_column {
-                    folder.as_str()
-                } else {
-                    f
-                }
-            });
-            roster.write_record(fields).expect("write roster");
-        }
-    }
-    roster.flush().expect("write roster");
-    std::fs::rename(work.join("roster.csv"), repeated.join("roster.csv")).expect("move roster");
-    repeated
-}
-
 /// What the detectors alone took on a set.
 struct ModelOnly {
     pages: usize,
@@ -232,9 +198,11 @@ fn model_only(set: &Path, jobs: usize) -> ModelOnly {
         .and_then(|runtime| runtime.load())
         .expect("runtime (run scripts/fetch_runtime.py)");
     let models = blindfold::models::Models::locate(None).expect("models");
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let budget = Arc::new(MemoryBudget::unlimited());
     let mut detectors: Vec<ModelDetector> = (0..jobs.max(1))
-        .map(|_| ModelDetector::new(&models, (cores / jobs.max(1)).max(1)).expect("detector"))
+        .map(|_| {
+            ModelDetector::new(&models, threads_per_worker(jobs), budget.clone()).expect("detector")
+        })
         .collect();
 
     let roster = Roster::from_path(&set.join("roster.csv")).expect("roster");

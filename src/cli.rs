@@ -115,6 +115,10 @@ pub struct EnvArgs {
     /// Worker threads (default: one per CPU core).
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// Memory the run may use, in MB (default: 512 per worker, at most half the machine's, at
+    /// least 1024). Heavy passes wait for room in it instead of running at once.
+    #[arg(long, value_name = "MB", value_parser = clap::value_parser!(u64).range(1..))]
+    pub memory: Option<u64>,
 }
 
 /// How pages are read, what is masked and how outputs are written (shared by run and check).

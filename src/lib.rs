@@ -4,10 +4,12 @@
 //! The stages, one module each, in the order data flows:
 //! [`intake`] → [`pages`] → [`detect`] → [`find`] → [`mask`] → [`write`]; [`pipeline`] runs them in
 //! parallel over a whole intake. [`runtime`] and [`models`] locate and check the native libraries
-//! and model files; [`platform`] keeps what differs between Linux and Windows.
+//! and model files; [`platform`] keeps what differs between Linux and Windows; [`budget`] is a
+//! run's memory budget, from which the heavy passes reserve.
 
 pub mod audit;
 pub mod base;
+pub mod budget;
 pub mod check;
 pub mod detect;
 pub mod doctor;

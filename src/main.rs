@@ -7,15 +7,16 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use blindfold::budget::MemoryBudget;
 use blindfold::detect::{Detector, ModelDetector};
 use blindfold::error::exit;
 use blindfold::find::FindOptions;
 use blindfold::models::Models;
 use blindfold::pages::Limits;
-use blindfold::pipeline::{self, Progress, RunConfig, Summary};
+use blindfold::pipeline::{self, Progress, RunConfig, Summary, ThreadTimes};
 use blindfold::runtime::Runtime;
 use blindfold::write::manifest::MANIFEST_FILE;
 use blindfold::write::render::OutputOptions;
@@ -77,14 +78,28 @@ fn jobs(env: &cli::EnvArgs) -> usize {
         .max(1)
 }
 
-/// Loads the runtime and models and creates one detector per worker, each giving up on a page
-/// after `time_limit`.
-fn detectors(env: &cli::EnvArgs, time_limit: Option<Duration>) -> Result<Vec<Box<dyn Detector>>> {
+/// The run's memory budget: `--memory`, or the default for its workers and this machine; what
+/// the workers themselves hold is set aside, the rest is for the heavy passes.
+fn memory_budget(env: &cli::EnvArgs) -> Arc<MemoryBudget> {
+    let workers = jobs(env);
+    let total = env.memory.unwrap_or_else(|| {
+        MemoryBudget::default_run_mb(workers, blindfold::platform::machine_memory_mb())
+    });
+    Arc::new(MemoryBudget::for_run(total, workers))
+}
+
+/// Loads the runtime and models and creates one detector per worker, each reserving from
+/// `budget` and giving up on a page after `time_limit`.
+fn detectors(
+    env: &cli::EnvArgs,
+    time_limit: Option<Duration>,
+    budget: &Arc<MemoryBudget>,
+) -> Result<Vec<Box<dyn Detector>>> {
     let runtime = Runtime::locate(env.runtime_dir.as_deref())?;
     runtime.load()?;
     let models = Models::locate(env.models.as_deref())?;
     models.verify()?;
-    ModelDetector::pool(&models, jobs(env), time_limit)
+    ModelDetector::pool(&models, jobs(env), time_limit, budget)
 }
 
 /// The run configuration shared by `run` and `check`; the caller fills in the paths.
@@ -104,6 +119,7 @@ fn run_config(mask: &cli::MaskArgs, out: PathBuf) -> Result<RunConfig> {
             id_numbers: mask.mask_id_numbers,
         },
         models: Models::identifiers(),
+        memory: memory_budget(&mask.env),
         ..RunConfig::new(out)
     })
 }
@@ -118,7 +134,7 @@ fn run(args: cli::RunArgs) -> Result<i32> {
         dry_run: args.dry_run,
         ..run_config(&args.mask, args.out)?
     };
-    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?)?;
+    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?, &config.memory)?;
     let progress = ProgressReport::new();
     let summary = pipeline::run(&config, detectors, &progress)?;
     progress.finish();
@@ -154,7 +170,7 @@ fn check(args: cli::CheckArgs) -> Result<i32> {
         unit: args.unit,
         aliases: args.aliases,
     };
-    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?)?;
+    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?, &config.memory)?;
     let progress = ProgressReport::new();
     let (summary, lines) = blindfold::check::run(&request, &config, detectors, &progress)?;
     progress.finish();
@@ -181,7 +197,11 @@ fn serve(args: cli::ServeArgs) -> Result<i32> {
         },
         config: run_config(&args.mask, PathBuf::new())?,
     };
-    let detectors = detectors(&args.mask.env, time_limit(&args.mask)?)?;
+    let detectors = detectors(
+        &args.mask.env,
+        time_limit(&args.mask)?,
+        &options.config.memory,
+    )?;
     blindfold::serve::serve(options, args.port, !args.no_browser, detectors)?;
     Ok(exit::OK)
 }
@@ -193,7 +213,7 @@ fn audit(args: cli::AuditArgs) -> Result<i32> {
         .map(blindfold::mask::parse_color)
         .transpose()
         .map_err(Error::Usage)?;
-    let detectors = detectors(&args.env, None)?;
+    let detectors = detectors(&args.env, None, &memory_budget(&args.env))?;
     let report_path = args.report.unwrap_or_else(|| args.out.join("audit.html"));
     let audit = blindfold::audit::Audit {
         out: args.out,
@@ -274,10 +294,14 @@ impl Progress for ProgressReport {
         }
     }
 
-    fn file_done(&self, pages: usize) {
+    fn file_done(&self, pages: usize, times: &ThreadTimes) {
         let pages = self.pages.fetch_add(pages, Ordering::Relaxed) + pages;
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
-        let message = format!("{pages} pages, {:.1} pages/s", self.rate());
+        let message = format!(
+            "{pages} pages, {:.1} pages/s, waited {}",
+            self.rate(),
+            waits(times)
+        );
         match &self.bar {
             Some(bar) => {
                 bar.set_position(files as u64);
@@ -307,6 +331,13 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
         t.errors,
         summary.seconds,
         t.pages as f64 * 60.0 / summary.seconds.max(1e-3)
+    );
+    let threads = &summary.threads;
+    eprintln!(
+        "  threads: reading {:.1} s, writing {:.1} s; waited {}",
+        threads.reading,
+        threads.writing,
+        waits(threads)
     );
     for (code, c) in &summary.per_applicant {
         eprintln!(
@@ -347,4 +378,12 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
         "key:      {} (code → applicant; keep it away from reviewers)",
         config.out.join("key.csv").display()
     );
+}
+
+/// The waits of a run so far, in worker-seconds.
+fn waits(times: &ThreadTimes) -> String {
+    format!(
+        "{:.1} s for memory, {:.1} s for the reader",
+        times.waiting_for_memory, times.waiting_for_reader
+    )
 }

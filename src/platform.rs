@@ -169,6 +169,11 @@ fn retry<T>(
     }
 }
 
+/// The machine's physical memory in MB, where the system tells it.
+pub fn machine_memory_mb() -> Option<u64> {
+    sys::machine_memory_mb()
+}
+
 #[cfg(windows)]
 mod sys {
     use std::sync::atomic::{AtomicU32, Ordering};
@@ -178,6 +183,7 @@ mod sys {
     use windows_sys::Win32::System::Console::{
         GetConsoleOutputCP, GetConsoleProcessList, SetConsoleCtrlHandler, SetConsoleOutputCP,
     };
+    use windows_sys::Win32::System::SystemInformation::{GlobalMemoryStatusEx, MEMORYSTATUSEX};
 
     /// What blindfold says when Ctrl+C stops it.
     const INTERRUPTED: &str = "blindfold: interrupted (Ctrl+C). Outputs written so far are kept; \
@@ -226,6 +232,15 @@ mod sys {
         let count = unsafe { GetConsoleProcessList(processes.as_mut_ptr(), 2) };
         count == 1
     }
+
+    pub fn machine_memory_mb() -> Option<u64> {
+        // SAFETY: the struct is zeroed with its length set, as the call requires.
+        let mut status: MEMORYSTATUSEX = unsafe { std::mem::zeroed() };
+        status.dwLength = std::mem::size_of::<MEMORYSTATUSEX>() as u32;
+        // SAFETY: a pointer to that struct, valid for the call.
+        let ok = unsafe { GlobalMemoryStatusEx(&mut status) } != 0;
+        ok.then_some(status.ullTotalPhys / (1024 * 1024))
+    }
 }
 
 #[cfg(not(windows))]
@@ -240,6 +255,14 @@ mod sys {
 
     pub fn own_console() -> bool {
         false
+    }
+
+    /// `MemTotal` of /proc/meminfo (Linux); elsewhere unknown.
+    pub fn machine_memory_mb() -> Option<u64> {
+        let meminfo = std::fs::read_to_string("/proc/meminfo").ok()?;
+        let line = meminfo.lines().find(|l| l.starts_with("MemTotal:"))?;
+        let kilobytes: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+        Some(kilobytes / 1024)
     }
 }
 
@@ -299,5 +322,12 @@ mod tests {
         } else {
             assert!(!text.contains("another program"), "{text}");
         }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_machines_memory_is_known_on_linux() {
+        let megabytes = machine_memory_mb().expect("MemTotal in /proc/meminfo");
+        assert!(megabytes >= 256, "{megabytes} MB");
     }
 }

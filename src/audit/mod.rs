@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::find::Target;
 use crate::intake::{Applicant, Roster};
 use crate::pages::Limits;
-use crate::pipeline::fan_out;
+use crate::pipeline::{fan_out, ThreadClock};
 use crate::write::key::{self, KeyRow, RunSettings};
 use crate::write::manifest::{self, ManifestLine};
 use intake::{IntakeAccount, Places};
@@ -184,6 +184,7 @@ impl Audit {
         let mut checked_pages = Vec::new();
         fan_out(
             detectors,
+            &ThreadClock::default(),
             |jobs, _| read_outputs(out, &lines, dpi, &limits, jobs),
             |detector, job: PageJob| {
                 let line = lines[job.index];

@@ -3,7 +3,6 @@
 
 use std::path::Path;
 
-use crossbeam_channel::Sender;
 use image::{Rgb, RgbImage};
 
 use crate::base::{Evidence, Kind};
@@ -15,6 +14,7 @@ use crate::intake::FileKind;
 use crate::mask::{is_masked, masked_share};
 use crate::models::sha256_bytes;
 use crate::pages::{Document, Limits};
+use crate::pipeline::Jobs;
 use crate::write::manifest::{ManifestLine, ManifestRegion};
 
 /// Share of a region found again by the re-scan that must be mask-coloured for it to count as
@@ -41,7 +41,7 @@ pub(super) fn read_outputs(
     lines: &[&ManifestLine],
     dpi: u32,
     limits: &Limits,
-    jobs: Sender<PageJob>,
+    jobs: Jobs<PageJob>,
 ) {
     let mut by_output: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (index, line) in lines.iter().enumerate() {

@@ -16,7 +16,7 @@ mod scripted;
 mod seals;
 mod types;
 
-pub use model::{ModelDetector, StageTimes};
+pub use model::{threads_per_worker, ModelDetector, StageTimes};
 pub use scripted::{text_line, Answer, ScriptedDetector};
 pub use types::{Deadline, Detections, Detector, Face, Glyph, Seal, TextLine, MIN_LINE_CONFIDENCE};
 

@@ -5,8 +5,11 @@ use std::time::{Duration, Instant};
 
 use image::RgbImage;
 
+use std::sync::Arc;
+
 use super::types::{Deadline, Detections, Detector};
 use super::{face, layer, ocr, seals};
+use crate::budget::MemoryBudget;
 use crate::error::Result;
 use crate::geometry::Quad;
 use crate::pages::Page;
@@ -53,29 +56,44 @@ fn timed<T>(total: &mut Duration, f: impl FnOnce() -> T) -> T {
     result
 }
 
+/// The threads each worker's model sessions use: the machine's cores shared out between the
+/// workers, at least one. With as many workers as cores (the default) every session runs on one
+/// thread and the workers keep the cores busy with pages; with fewer workers each session gets
+/// the cores left over. The sessions' threads sleep when idle instead of spinning
+/// (`crate::detect::onnx`), so sharing costs no CPU.
+pub fn threads_per_worker(workers: usize) -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    (cores / workers.max(1)).max(1)
+}
+
 impl ModelDetector {
-    /// Loads the models of `models` into sessions using `threads` threads each.
-    pub fn new(models: &crate::models::Models, threads: usize) -> Result<ModelDetector> {
+    /// Loads the models of `models` into sessions using `threads` threads each; the heavy
+    /// passes reserve their memory from `budget`.
+    pub fn new(
+        models: &crate::models::Models,
+        threads: usize,
+        budget: Arc<MemoryBudget>,
+    ) -> Result<ModelDetector> {
         Ok(ModelDetector {
-            ocr: ocr::Ocr::new(models, threads)?,
+            ocr: ocr::Ocr::new(models, threads, budget)?,
             faces: face::FaceDetector::new(&models.face, threads)?,
             time_limit: None,
             times: StageTimes::default(),
         })
     }
 
-    /// One detector per worker, the machine's cores shared out between them, each giving up on
-    /// a page after `time_limit`.
+    /// One detector per worker, each with [`threads_per_worker`] threads, reserving from
+    /// `budget` and giving up on a page after `time_limit`.
     pub fn pool(
         models: &crate::models::Models,
         workers: usize,
         time_limit: Option<Duration>,
+        budget: &Arc<MemoryBudget>,
     ) -> Result<Vec<Box<dyn Detector>>> {
-        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let threads_each = (cores / workers.max(1)).max(1);
+        let threads_each = threads_per_worker(workers);
         (0..workers.max(1))
             .map(|_| {
-                ModelDetector::new(models, threads_each)
+                ModelDetector::new(models, threads_each, budget.clone())
                     .map(|d| Box::new(d.with_time_limit(time_limit)) as Box<dyn Detector>)
             })
             .collect()

@@ -15,6 +15,8 @@ use std::time::Instant;
 
 use crossbeam_channel::Sender;
 
+use crate::budget::MemoryBudget;
+
 mod analyse;
 pub mod out_dir;
 mod plan;
@@ -24,8 +26,8 @@ mod writer;
 
 pub use out_dir::{clear_results, ensure_apart};
 pub use plan::output_path;
-pub use workers::fan_out;
-pub use writer::{Counts, Summary};
+pub use workers::{fan_out, Jobs, ThreadClock};
+pub use writer::{Counts, Summary, ThreadTimes};
 
 use crate::detect::Detector;
 use crate::error::{Error, PageError, Result};
@@ -70,6 +72,8 @@ pub struct RunConfig {
     pub find: FindOptions,
     /// Model identifiers recorded in the manifest.
     pub models: Vec<String>,
+    /// The run's memory budget, shared with its detectors (its waits are reported).
+    pub memory: Arc<MemoryBudget>,
 }
 
 impl RunConfig {
@@ -88,6 +92,7 @@ impl RunConfig {
             limits: Limits::default(),
             find: FindOptions::default(),
             models: Vec::new(),
+            memory: Arc::new(MemoryBudget::unlimited()),
         }
     }
 }
@@ -96,8 +101,9 @@ impl RunConfig {
 pub trait Progress: Sync {
     /// Called once the intake is known.
     fn start(&self, files: usize);
-    /// Called whenever a file is finished, with the pages it had.
-    fn file_done(&self, pages: usize);
+    /// Called whenever a file is finished, with the pages it had and where the threads' time
+    /// has gone so far.
+    fn file_done(&self, pages: usize, times: &ThreadTimes);
 }
 
 /// Progress that reports nothing.
@@ -105,7 +111,7 @@ pub struct Silent;
 
 impl Progress for Silent {
     fn start(&self, _: usize) {}
-    fn file_done(&self, _: usize) {}
+    fn file_done(&self, _: usize, _: &ThreadTimes) {}
 }
 
 /// Work for the workers.
@@ -158,19 +164,27 @@ pub fn process(
     RunSettings::new(&config.output, &config.limits).write(&config.out)?;
 
     let (mut tasks, early) = plan::plan(intake);
+    let clock = ThreadClock::default();
     let manifest_path = config.out.join(write::manifest::MANIFEST_FILE);
     let mut writer = if config.resume {
         let finished = resume_from(config, &mut tasks)?;
-        let mut writer = Writer::new(config, ManifestWriter::append(&manifest_path)?, progress);
+        let manifest = ManifestWriter::append(&manifest_path)?;
+        let mut writer = Writer::new(config, manifest, progress, &clock);
         for lines in finished {
             writer.count(&lines);
         }
         writer
     } else {
-        Writer::new(config, ManifestWriter::create(&manifest_path)?, progress)
+        Writer::new(
+            config,
+            ManifestWriter::create(&manifest_path)?,
+            progress,
+            &clock,
+        )
     };
     fan_out(
         detectors,
+        &clock,
         |jobs, outcomes| {
             for line in early {
                 outcomes.send(Outcome::FileDone(vec![line])).ok();
@@ -223,7 +237,7 @@ fn resume_from(config: &RunConfig, tasks: &mut Vec<FileTask>) -> Result<Vec<Vec<
 fn read_and_dispatch(
     config: &RunConfig,
     tasks: Vec<FileTask>,
-    jobs: Sender<Job>,
+    jobs: Jobs<Job>,
     results: Sender<Outcome>,
 ) {
     for task in tasks {

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 
 use super::plan::FileTask;
+use super::workers::ThreadClock;
 use super::{Outcome, Progress, RunConfig};
+use crate::budget::MemoryBudget;
 use crate::error::Result;
 use crate::write::manifest::{ManifestLine, ManifestWriter, Status};
 use crate::write::pdf::PdfPage;
@@ -26,6 +28,35 @@ pub struct Summary {
     pub duplicate_roster_rows: Vec<(usize, usize)>,
     /// Wall-clock seconds.
     pub seconds: f64,
+    /// Where the threads spent time besides working on pages.
+    pub threads: ThreadTimes,
+}
+
+/// Where a run's threads spent time besides working on pages, in seconds so far: the serial
+/// parts (reading, writing) and the waits, added up over the threads that waited.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ThreadTimes {
+    /// The reader opening files and rendering PDF pages (it alone calls PDFium), not counting
+    /// its waits for a free worker.
+    pub reading: f64,
+    /// The writer assembling output PDFs and writing the manifest.
+    pub writing: f64,
+    /// Workers waiting for the reader to give them a page.
+    pub waiting_for_reader: f64,
+    /// Heavy passes waiting for the memory budget.
+    pub waiting_for_memory: f64,
+}
+
+impl ThreadTimes {
+    /// The times of `clock` and `memory`'s waits so far.
+    pub fn of(clock: &ThreadClock, memory: &MemoryBudget) -> ThreadTimes {
+        ThreadTimes {
+            reading: clock.reading.total().as_secs_f64(),
+            writing: clock.taking.total().as_secs_f64(),
+            waiting_for_reader: clock.waiting_for_reader.total().as_secs_f64(),
+            waiting_for_memory: memory.waited().as_secs_f64(),
+        }
+    }
 }
 
 /// Page and file counts.
@@ -69,6 +100,7 @@ pub(super) struct Writer<'a> {
     per_applicant: HashMap<String, Counts>,
     total: Counts,
     progress: &'a dyn Progress,
+    clock: &'a ThreadClock,
 }
 
 impl<'a> Writer<'a> {
@@ -76,6 +108,7 @@ impl<'a> Writer<'a> {
         config: &'a RunConfig,
         manifest: ManifestWriter,
         progress: &'a dyn Progress,
+        clock: &'a ThreadClock,
     ) -> Writer<'a> {
         Writer {
             config,
@@ -84,6 +117,7 @@ impl<'a> Writer<'a> {
             per_applicant: HashMap::new(),
             total: Counts::default(),
             progress,
+            clock,
         }
     }
 
@@ -162,8 +196,9 @@ impl<'a> Writer<'a> {
             counts.add(line);
             self.total.add(line);
         }
-        self.progress
-            .file_done(lines.iter().filter(|l| l.page.is_some()).count());
+        let pages = lines.iter().filter(|l| l.page.is_some()).count();
+        let times = ThreadTimes::of(self.clock, &self.config.memory);
+        self.progress.file_done(pages, &times);
     }
 
     /// Closes the manifest and rewrites it sorted, then returns the counts.
@@ -174,6 +209,7 @@ impl<'a> Writer<'a> {
         Ok(Summary {
             total: self.total,
             per_applicant,
+            threads: ThreadTimes::of(self.clock, &self.config.memory),
             ..Summary::default()
         })
     }

@@ -96,7 +96,7 @@ impl crate::pipeline::Progress for Counter {
         self.pages_done.store(0, Ordering::Relaxed);
     }
 
-    fn file_done(&self, pages: usize) {
+    fn file_done(&self, pages: usize, _: &crate::pipeline::ThreadTimes) {
         self.files_done.fetch_add(1, Ordering::Relaxed);
         self.pages_done.fetch_add(pages, Ordering::Relaxed);
     }

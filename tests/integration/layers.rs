@@ -8,7 +8,7 @@ use crate::common::root;
 /// a lower floor (and its own insides).
 const FLOORS: &[&[&str]] = &[
     // The ground floor: shared vocabulary that uses no stage.
-    &["platform", "geometry"],
+    &["platform", "geometry", "budget"],
     &["error", "base"],
     // Native libraries and model files.
     &["runtime", "models"],

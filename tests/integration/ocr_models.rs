@@ -3,8 +3,9 @@
 //! by 90/180/270 degrees, a skewed page and columns of vertical text) must be read exactly, and
 //! each character's box must sit on the character's ink.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use blindfold::budget::MemoryBudget;
 use blindfold::detect::TextLine;
 use blindfold::geometry::Rect;
 use blindfold::internals::Ocr;
@@ -50,7 +51,7 @@ fn ocr() -> std::sync::MutexGuard<'static, Ocr> {
         let runtime = blindfold::runtime::Runtime::locate(None).expect("runtime");
         runtime.load().expect("load runtime");
         let models = blindfold::models::Models::locate(None).expect("models");
-        Mutex::new(Ocr::new(&models, 2).expect("OCR models"))
+        Mutex::new(Ocr::new(&models, 2, Arc::new(MemoryBudget::unlimited())).expect("OCR models"))
     })
     .lock()
     .unwrap_or_else(|e| e.into_inner())

@@ -8,6 +8,7 @@ use ndarray::Array4;
 use ort::session::Session;
 use ort::value::TensorRef;
 
+use crate::budget::MemoryBudget;
 use crate::error::Result;
 use crate::geometry::{Point, Quad};
 
@@ -44,10 +45,18 @@ pub struct Fit {
     pub input: (u32, u32),
 }
 
-/// Held while a page is detected at [`MAX_SIDE`]: ONNX Runtime needs about 175 MB for one A4
-/// page at that size, and two workers doing it at once took a run past 1 GB. The other worker
-/// goes on with first passes, recognition, faces and seals meanwhile.
-static SMALL_PRINT_PASS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+impl Fit {
+    /// The memory a pass over this input holds, in MB (rounded up).
+    pub fn megabytes(&self) -> u64 {
+        let pixels = u64::from(self.input.0) * u64::from(self.input.1);
+        (pixels * BYTES_PER_INPUT_PIXEL).div_ceil(1_000_000)
+    }
+}
+
+/// Bytes ONNX Runtime holds per pixel of the model input during a pass: about 175 MB for an A4
+/// page at [`MAX_SIDE`] (a 1152 x 1600 input), measured. The small-print pass reserves this much
+/// from the run's memory budget before it runs.
+const BYTES_PER_INPUT_PIXEL: u64 = 96;
 
 /// A detected text region before recognition.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,8 +68,12 @@ pub struct TextBox {
 }
 
 /// Finds text regions on a page: at [`FIRST_SIDE`], and again at [`MAX_SIDE`] when the page has
-/// small print.
-pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
+/// small print, that pass's memory reserved from `budget` first.
+pub fn detect(
+    session: &mut Session,
+    page: &RgbImage,
+    budget: &MemoryBudget,
+) -> Result<Vec<TextBox>> {
     let first = fit(page.width(), page.height(), FIRST_SIDE);
     let boxes = detect_at(session, page, first)?;
     let scale = first.scaled.0 as f32 / page.width() as f32;
@@ -72,7 +85,7 @@ pub fn detect(session: &mut Session, page: &RgbImage) -> Result<Vec<TextBox>> {
     };
     let full = fit(page.width(), page.height(), MAX_SIDE);
     if full != first && boxes.iter().any(small) {
-        let _one_at_a_time = SMALL_PRINT_PASS.lock().unwrap_or_else(|e| e.into_inner());
+        let _reserved = budget.reserve(full.megabytes());
         return detect_at(session, page, full);
     }
     Ok(boxes)

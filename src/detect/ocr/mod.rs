@@ -10,8 +10,11 @@ pub mod rec;
 use image::RgbImage;
 use ort::session::Session;
 
+use std::sync::Arc;
+
 use super::types::{Deadline, Glyph, TextLine};
 use crate::base::pixels::{luminance, INK_CONTRAST};
+use crate::budget::MemoryBudget;
 use crate::error::{Error, Result};
 use crate::geometry::{distance, lerp, sub_quad, Quad};
 
@@ -26,11 +29,16 @@ pub struct Ocr {
     recognizer: Session,
     alphabet: rec::Alphabet,
     deadline: Deadline,
+    budget: Arc<MemoryBudget>,
 }
 
 impl Ocr {
-    /// Loads the OCR models.
-    pub fn new(models: &crate::models::Models, threads: usize) -> Result<Ocr> {
+    /// Loads the OCR models; the heavy detection passes reserve their memory from `budget`.
+    pub fn new(
+        models: &crate::models::Models,
+        threads: usize,
+        budget: Arc<MemoryBudget>,
+    ) -> Result<Ocr> {
         let dict = std::fs::read_to_string(&models.ocr_dict)
             .map_err(|e| Error::io(&models.ocr_dict, e))?;
         Ok(Ocr {
@@ -38,6 +46,7 @@ impl Ocr {
             recognizer: crate::detect::onnx::session(&models.ocr_rec, threads)?,
             alphabet: rec::Alphabet::from_dict(&dict)?,
             deadline: Deadline::default(),
+            budget,
         })
     }
 
@@ -74,7 +83,7 @@ impl Ocr {
 
     /// Text detection alone: the line boxes of `page`, not yet oriented.
     pub fn detect(&mut self, page: &RgbImage) -> Result<Vec<det::TextBox>> {
-        det::detect(&mut self.detector, page)
+        det::detect(&mut self.detector, page, &self.budget)
     }
 
     /// Recognition alone: the characters of each quad, read from its first corner to its second.

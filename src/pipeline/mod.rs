@@ -8,8 +8,8 @@
 //! `plan` (tasks, output paths, the key), `analyse` (one page), `writer` (manifest and PDFs),
 //! `resume`, and `workers` (the reader and worker threads, shared with the audit).
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -42,6 +42,7 @@ use crate::write::render::{self, Masks, OutputOptions};
 use crate::write::{self};
 use analyse::{analyse, page_line, withhold};
 use plan::FileTask;
+use resume::Planned;
 use writer::Writer;
 
 /// Everything a run needs to know.
@@ -216,12 +217,20 @@ pub fn process(
 /// finished, leaves only their lines in the manifest and returns them, file by file.
 fn resume_from(config: &RunConfig, tasks: &mut Vec<FileTask>) -> Result<Vec<Vec<ManifestLine>>> {
     resume::remove_temporary_files(&config.out);
-    let sources: HashMap<&str, &Path> = tasks
+    let planned: HashMap<&str, Planned> = tasks
         .iter()
-        .map(|t| (t.file.source.as_str(), t.file.path.as_path()))
+        .map(|t| {
+            let planned = Planned {
+                input: &t.file.path,
+                output: &t.output,
+            };
+            (t.file.source.as_str(), planned)
+        })
         .collect();
-    let finished = resume::finished(&config.out, &sources, config.dry_run)?;
-    drop(sources);
+    let finished = resume::finished(&config.out, &planned, config.dry_run)?;
+    let outputs: HashSet<&str> = planned.values().map(|p| p.output).collect();
+    resume::remove_orphans(&config.out, &outputs)?;
+    drop(planned);
     tasks.retain(|t| !finished.contains_key(&t.file.source));
     let finished: Vec<Vec<ManifestLine>> = finished.into_values().collect();
     let text = write::manifest::to_text(&finished.concat())?;

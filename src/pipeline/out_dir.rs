@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use super::RunConfig;
 use crate::error::{Error, Result};
-use crate::write::key::{KEY_FILE, SETTINGS_FILE};
+use crate::write::key::{RunSettings, KEY_FILE, SETTINGS_FILE};
 use crate::write::manifest::MANIFEST_FILE;
 
 /// Refuses an output folder inside the intake (or the reverse), and a non-empty one without
@@ -25,6 +25,9 @@ pub(super) fn prepare(config: &RunConfig) -> Result<()> {
     let non_empty = std::fs::read_dir(&config.out)
         .map(|mut d| d.next().is_some())
         .unwrap_or(false);
+    if non_empty && config.resume {
+        refuse_changed_settings(config)?;
+    }
     if non_empty && !config.resume {
         if !config.overwrite {
             return Err(Error::Usage(format!(
@@ -36,6 +39,24 @@ pub(super) fn prepare(config: &RunConfig) -> Result<()> {
         clear_results(&config.out)?;
     }
     std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))
+}
+
+/// Refuses to continue a run with other settings than it was made with: its finished outputs
+/// would be kept as they are and `run.json` would describe the new ones.
+fn refuse_changed_settings(config: &RunConfig) -> Result<()> {
+    let Ok(earlier) = RunSettings::read(&config.out) else {
+        return Ok(());
+    };
+    let changes = earlier.changes_to(&RunSettings::new(&config.output, &config.limits));
+    if changes.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "the run in {} was made with other settings: {}; resume with the same ones, or use \
+         --overwrite to start again",
+        config.out.display(),
+        changes.join(", ")
+    )))
 }
 
 /// Refuses an output folder inside one of the inputs, or holding one.

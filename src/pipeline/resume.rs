@@ -1,20 +1,28 @@
 //! Resuming an interrupted run: which files the earlier run finished, judged by its manifest and
 //! by the files on disk, never by trust.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use crate::error::{Error, Result};
 use crate::models::sha256_file;
 use crate::write::manifest::{ManifestLine, MANIFEST_FILE};
 
+/// Where an intake file is and where this run puts its output.
+pub struct Planned<'a> {
+    /// The intake file.
+    pub input: &'a Path,
+    /// Its output, relative to the output folder.
+    pub output: &'a str,
+}
+
 /// The manifest lines of every file an earlier run into `out` finished, by source: files whose
-/// lines are all there, whose source is unchanged and whose output still has the recorded
-/// SHA-256 (or, in a dry run, that have no output). Lines of failed files are not kept: they are
-/// cheap to redo.
+/// lines are all there, whose source is unchanged, whose output is where this run's plan puts it
+/// and still has the recorded SHA-256 (or, in a dry run, that have no output). Lines of failed
+/// files are not kept: they are cheap to redo.
 pub fn finished(
     out: &Path,
-    sources: &HashMap<&str, &Path>,
+    planned: &HashMap<&str, Planned>,
     dry_run: bool,
 ) -> Result<HashMap<String, Vec<ManifestLine>>> {
     let path = out.join(MANIFEST_FILE);
@@ -33,9 +41,9 @@ pub fn finished(
     Ok(groups
         .into_iter()
         .filter(|(source, lines)| {
-            sources
+            planned
                 .get(source.as_str())
-                .is_some_and(|input| verifies(out, input, lines, dry_run))
+                .is_some_and(|planned| verifies(out, planned, lines, dry_run))
         })
         .collect())
 }
@@ -61,8 +69,8 @@ fn whole_lines(text: &str) -> Vec<ManifestLine> {
     lines
 }
 
-/// Whether a file's lines describe a finished, intact result.
-fn verifies(out: &Path, input: &Path, lines: &[ManifestLine], dry_run: bool) -> bool {
+/// Whether a file's lines describe a finished, intact result where the plan wants it.
+fn verifies(out: &Path, planned: &Planned, lines: &[ManifestLine], dry_run: bool) -> bool {
     let first = &lines[0];
     let pages_in_order = lines.iter().enumerate().all(|(i, l)| l.page == Some(i + 1));
     let same_output = lines
@@ -72,15 +80,36 @@ fn verifies(out: &Path, input: &Path, lines: &[ManifestLine], dry_run: bool) -> 
         return false;
     }
     let source_unchanged =
-        sha256_file(input).is_ok_and(|actual| Some(actual) == first.source_sha256);
+        sha256_file(planned.input).is_ok_and(|actual| Some(actual) == first.source_sha256);
     let output_intact = match (&first.output, &first.output_sha256) {
         (Some(output), Some(sha)) => {
-            !dry_run && sha256_file(&out.join(output)).is_ok_and(|actual| actual == *sha)
+            !dry_run
+                && output == planned.output
+                && sha256_file(&out.join(output)).is_ok_and(|actual| actual == *sha)
         }
         (None, None) => dry_run,
         _ => false,
     };
     source_unchanged && output_intact
+}
+
+/// Removes the outputs in `out/files` that this run's plan does not write (`planned`): those of
+/// intake files that were withdrawn, replaced or renumbered since the earlier run. They would go
+/// to the reviewers with nothing in the manifest to say so.
+pub fn remove_orphans(out: &Path, planned: &HashSet<&str>) -> Result<()> {
+    let orphans = walkdir::WalkDir::new(out.join("files"))
+        .into_iter()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| {
+            let relative = entry.path().strip_prefix(out).unwrap_or(entry.path());
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            !planned.contains(relative.as_str())
+        });
+    for entry in orphans {
+        std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+    }
+    Ok(())
 }
 
 /// Removes the temporary files that writes cut short left in the output tree.
@@ -119,7 +148,7 @@ mod tests {
     }
 
     #[test]
-    fn finished_files_need_their_outputs_and_unchanged_sources() {
+    fn finished_files_need_their_outputs_where_planned_and_unchanged_sources() {
         let dir = tempfile::tempdir().unwrap();
         let (out, input) = (dir.path().join("out"), dir.path().join("in.png"));
         std::fs::create_dir_all(out.join("files/A001")).unwrap();
@@ -137,13 +166,42 @@ mod tests {
         page.output_sha256 = Some(sha256_bytes(b"output bytes"));
         let manifest = crate::write::manifest::to_text(std::slice::from_ref(&page)).unwrap();
         std::fs::write(out.join(MANIFEST_FILE), manifest).unwrap();
-        let sources = HashMap::from([("in.png", input.as_path())]);
+        let planned = |output| {
+            HashMap::from([(
+                "in.png",
+                Planned {
+                    input: &input,
+                    output,
+                },
+            )])
+        };
+        let sources = planned("files/A001/001.png");
 
         assert_eq!(finished(&out, &sources, false).unwrap().len(), 1);
+        // Renumbered: an earlier file of the folder was withdrawn.
+        let renumbered = planned("files/A001/002.png");
+        assert!(finished(&out, &renumbered, false).unwrap().is_empty());
         std::fs::write(out.join("files/A001/001.png"), b"changed").unwrap();
         assert!(finished(&out, &sources, false).unwrap().is_empty());
         std::fs::write(out.join("files/A001/001.png"), b"output bytes").unwrap();
         std::fs::write(&input, b"new source").unwrap();
         assert!(finished(&out, &sources, false).unwrap().is_empty());
+    }
+
+    #[test]
+    fn outputs_the_plan_does_not_write_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        std::fs::create_dir_all(out.join("files/A001")).unwrap();
+        for name in ["files/A001/001.png", "files/A001/002.pdf", "notes.txt"] {
+            std::fs::write(out.join(name), b"x").unwrap();
+        }
+        remove_orphans(out, &HashSet::from(["files/A001/001.png"])).unwrap();
+        assert!(out.join("files/A001/001.png").exists());
+        assert!(!out.join("files/A001/002.pdf").exists());
+        assert!(
+            out.join("notes.txt").exists(),
+            "outside files/: not the run's to remove"
+        );
     }
 }

@@ -106,6 +106,39 @@ impl RunSettings {
         }
     }
 
+    /// The settings that differ in `now` from these, as the options that set them
+    /// (`--dpi 150 (was 200)`); the version aside.
+    pub fn changes_to(&self, now: &RunSettings) -> Vec<String> {
+        let mut changes = Vec::new();
+        let mut compare = |option: &str, was: String, is: String| {
+            if was != is {
+                changes.push(format!("{option} {is} (was {was})"));
+            }
+        };
+        compare("--dpi", self.dpi.to_string(), now.dpi.to_string());
+        compare(
+            "--jpeg-quality",
+            self.jpeg_quality.to_string(),
+            now.jpeg_quality.to_string(),
+        );
+        compare(
+            "--mask-color",
+            self.mask_color.clone(),
+            now.mask_color.clone(),
+        );
+        compare(
+            "--max-pixels",
+            (self.max_pixels / 1_000_000).to_string(),
+            (now.max_pixels / 1_000_000).to_string(),
+        );
+        compare(
+            "--max-pages",
+            self.max_pages.to_string(),
+            now.max_pages.to_string(),
+        );
+        changes
+    }
+
     /// Writes `run.json` into `out`.
     pub fn write(&self, out: &Path) -> Result<()> {
         let text =
@@ -128,6 +161,25 @@ impl RunSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn changed_settings_are_named_by_their_options() {
+        let was = RunSettings::new(&OutputOptions::default(), &Limits::default());
+        assert!(was.changes_to(&was.clone()).is_empty());
+        let now = RunSettings {
+            dpi: 150,
+            mask_color: "ff0000".into(),
+            tool: "9.9.9".into(),
+            ..was.clone()
+        };
+        assert_eq!(
+            was.changes_to(&now),
+            [
+                format!("--dpi 150 (was {})", was.dpi),
+                format!("--mask-color ff0000 (was {})", was.mask_color)
+            ]
+        );
+    }
 
     #[test]
     fn key_and_settings_round_trip() {

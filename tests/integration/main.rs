@@ -12,6 +12,7 @@ mod interruption;
 mod layers;
 mod ocr_models;
 // The intake holds a symlink and a file name that is not UTF-8.
+mod hostile;
 #[cfg(unix)]
 mod odd_inputs;
 mod pipeline;

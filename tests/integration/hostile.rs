@@ -1,0 +1,78 @@
+//! Issue 30's hostile cases, one test per numbered item, named after it: what an applicant's
+//! crafted file, a tampered run or a second process must not get past. Fast: the scripted
+//! detector, no models.
+
+use blindfold::pipeline::{self, RunConfig, Silent};
+
+use crate::common::scripted::*;
+
+fn run_again(config: &RunConfig) -> blindfold::error::Result<()> {
+    pipeline::run(config, script().workers(2), &Silent).map(|_| ())
+}
+
+/// Item 4: a withdrawn intake file's output stayed in `files/` after `--resume`, and went to the
+/// reviewers with nothing in the manifest to say so.
+#[test]
+fn item_04_resume_removes_the_outputs_of_withdrawn_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    let lines = run(&config);
+    let withdrawn = line(&lines, "推荐表.pdf", Some(1)).output.clone().unwrap();
+    std::fs::remove_file(config.intake.join(FOLDER).join("推荐表.pdf")).unwrap();
+
+    config.resume = true;
+    run_again(&config).unwrap();
+
+    assert!(!config.out.join(&withdrawn).exists(), "{withdrawn} stayed");
+    let mut outputs: Vec<String> =
+        blindfold::write::manifest::read(&config.out.join("manifest.jsonl"))
+            .unwrap()
+            .into_iter()
+            .filter_map(|l| l.output)
+            .collect();
+    let mut on_disk: Vec<String> = walkdir::WalkDir::new(config.out.join("files"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let relative = e.path().strip_prefix(&config.out).unwrap();
+            relative.to_string_lossy().replace('\\', "/")
+        })
+        .collect();
+    on_disk.sort();
+    outputs.sort();
+    assert_eq!(
+        on_disk, outputs,
+        "files/ holds exactly what the manifest names"
+    );
+    assert!(
+        audit(&config).problems.is_empty(),
+        "a resumed run passes its audit"
+    );
+}
+
+/// Item 5: `--resume` with another `--dpi` or `--mask-color` kept the old outputs, rewrote
+/// `run.json`, and the audit then found false problems. It is refused, naming the change.
+#[test]
+fn item_05_resume_with_other_settings_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    run(&config);
+    let settings = std::fs::read(config.out.join("run.json")).unwrap();
+
+    config.resume = true;
+    config.output.dpi = 150;
+    config.output.mask_color = image::Rgb([255, 0, 0]);
+    let error = run_again(&config).unwrap_err().to_string();
+    assert!(error.contains("--dpi 150"), "{error}");
+    assert!(error.contains("--mask-color ff0000"), "{error}");
+    assert_eq!(
+        std::fs::read(config.out.join("run.json")).unwrap(),
+        settings,
+        "run.json untouched"
+    );
+
+    config.output = Default::default();
+    run_again(&config).unwrap();
+    assert!(audit(&config).problems.is_empty());
+}

@@ -5,10 +5,10 @@ use std::path::Path;
 
 use image::{Rgb, RgbImage};
 
-use crate::base::{Evidence, Kind};
+use crate::base::{Evidence, Kind, Region};
 use crate::detect::Detector;
 use crate::error::Result;
-use crate::find::{self, FindOptions, Target};
+use crate::find::{self, Target};
 use crate::geometry::Shape;
 use crate::intake::FileKind;
 use crate::mask::{is_masked, masked_share};
@@ -144,7 +144,7 @@ pub(super) fn check_page(
                 ));
             }
         }
-        match residuals(&pixels, mask_color, target, detector) {
+        match residuals(&pixels, &line.regions, mask_color, target, detector) {
             Ok(residuals) => {
                 for (kind, bbox) in residuals {
                     match line
@@ -183,15 +183,25 @@ fn overlaps(a: [u32; 4], b: [u32; 4]) -> bool {
 
 /// The second pass: names and units that the roster terms or the label hints read in the output,
 /// and eyes of faces found in it, whose pixels are not masked, by kind and box. What the
-/// detectors can still read is visible, whatever the manifest says.
+/// detectors can still read is visible, whatever the manifest says; what the run masked
+/// (`masks`, checked as opaque on their own) counts as found, as it did for the run's finder.
 fn residuals(
     pixels: &RgbImage,
+    masks: &[ManifestRegion],
     color: Rgb<u8>,
     target: Option<&Target>,
     detector: &mut dyn Detector,
 ) -> Result<Vec<(Kind, [u32; 4])>> {
     let detections = detector.detect(pixels)?;
-    let findings = find::on_page(pixels, &detections, target, &FindOptions::default());
+    let masks: Vec<Region> = masks
+        .iter()
+        .map(|m| Region {
+            kind: m.kind,
+            evidence: m.evidence,
+            shape: m.shape(),
+        })
+        .collect();
+    let findings = find::on_masked_page(pixels, &detections, target, &masks);
     Ok(findings
         .regions
         .iter()

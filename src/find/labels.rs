@@ -376,6 +376,10 @@ fn mask_ink(
 fn loose_ink(page: &RgbImage, lines: &[Line], area: Rect, line_height: f32) -> Option<Rect> {
     let h = line_height;
     let [x0, y0, x1, y1] = area.to_pixels(page.width(), page.height());
+    if x1 <= x0 || y1 <= y0 {
+        // The next field starts right after the label: no room for writing.
+        return None;
+    }
     let (w, rows) = ((x1 - x0) as usize, (y1 - y0) as usize);
     let printed: Vec<Rect> = lines
         .iter()
@@ -576,6 +580,44 @@ mod tests {
             assert!(r.x0 > 302.0 && r.x1 < 560.0, "{r:?}");
             assert!(r.y0 > 82.0 && r.y1 < 160.0, "{r:?}");
         }
+    }
+
+    /// The audit's re-scan of a masked page: the run masked the name it read beside the label;
+    /// what is left beside it (the mask, a stroke of a photo's edge) is no new finding.
+    #[test]
+    fn a_value_already_masked_asks_for_nothing_more() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        let mut page = white();
+        let mask = Shape::rect(&Rect::new(160.0, 100.0, 260.0, 130.0));
+        crate::mask::paint(&mut page, [&mask], image::Rgb([0, 0, 0]));
+        scribble(&mut page, 400, 100, 60);
+        let lines = vec![line_at("姓名", 100.0, 100.0, 30.0)];
+        let detections = Detections {
+            lines,
+            ..Detections::default()
+        };
+        let unmasked = find_all(&page, &detections, Some(&t), &FindOptions::default());
+        assert_eq!(unmasked.regions[0].evidence, Evidence::Ink, "{unmasked:?}");
+        let masks = [Region {
+            kind: Kind::Name,
+            evidence: Evidence::Label,
+            shape: mask,
+        }];
+        let rescan = super::super::on_masked_page(&page, &detections, Some(&t), &masks);
+        assert!(rescan.regions.is_empty(), "{rescan:?}");
+    }
+
+    /// A line of punctuation starting right after the label left the writing's area inverted,
+    /// and the finder asked for terabytes.
+    #[test]
+    fn a_field_right_after_the_label_leaves_no_room_for_writing() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        let lines = vec![
+            line_at("姓名", 100.0, 100.0, 30.0),
+            line_at("：", 158.0, 100.0, 30.0),
+        ];
+        let findings = findings_on(&white(), lines, &t);
+        assert!(findings.regions.iter().all(|r| r.evidence != Evidence::Ink));
     }
 
     #[test]

@@ -56,7 +56,34 @@ pub fn on_page(
     target: Option<&Target>,
     options: &FindOptions,
 ) -> Findings {
-    let mut findings = Findings::default();
+    find(page, detections, target, options, &[])
+}
+
+/// Finds what is left to mask on a page whose `masks` are painted already (the audit's
+/// re-scan): the masks count as found, so a label whose value one covers asks for nothing
+/// more, as it asked for nothing more on the page before it was masked. The masks are not
+/// among the regions returned.
+pub fn on_masked_page(
+    page: &RgbImage,
+    detections: &Detections,
+    target: Option<&Target>,
+    masks: &[Region],
+) -> Findings {
+    find(page, detections, target, &FindOptions::default(), masks)
+}
+
+/// [`on_page`] with regions found before it starts (`known`), left out of the result.
+fn find(
+    page: &RgbImage,
+    detections: &Detections,
+    target: Option<&Target>,
+    options: &FindOptions,
+    known: &[Region],
+) -> Findings {
+    let mut findings = Findings {
+        regions: known.to_vec(),
+        review: Vec::new(),
+    };
     let lines: Vec<Line> = detections.lines.iter().map(Line::new).collect();
     match target {
         Some(target) => {
@@ -93,6 +120,7 @@ pub fn on_page(
     if options.id_numbers {
         findings.regions.extend(id_numbers::regions(&lines));
     }
+    findings.regions.drain(..known.len());
     findings.regions = merge_overlapping(findings.regions);
     findings
 }

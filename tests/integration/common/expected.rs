@@ -38,7 +38,7 @@ fn clear_shape(clear: &serde_json::Value) -> Shape {
 }
 
 /// Runs the files of `tests/fixtures/<group>` through `blindfold run` with the group's roster
-/// and checks every file against its `expected.json` entry: the verdict, status `ok`, each
+/// and checks that its audit passes and every file against its `expected.json` entry: the verdict, status `ok`, each
 /// expected region (its polygon) at least 95 % masked, each `clear` shape less than 5 % masked
 /// and no manifest region reaching more than 10 % beyond [`MARGIN`] pixels of the expected ones.
 pub fn assert_group_masked_as_expected(group: &str) {
@@ -71,6 +71,21 @@ pub fn assert_group_masked_as_expected(group: &str) {
     let out = dir.path().join("out");
     let output = run_intake(&intake, &out, &roster_path, &["--jobs", "1"]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");
+
+    let audit = blindfold(&[
+        "audit",
+        out.to_str().unwrap(),
+        "--intake",
+        intake.to_str().unwrap(),
+        "--roster",
+        roster_path.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        audit.status.code(),
+        Some(0),
+        "the audit of a fresh run finds no problem: {}",
+        String::from_utf8_lossy(&audit.stdout)
+    );
 
     let lines = manifest(&out);
     for file in expected["files"].as_array().unwrap() {

@@ -151,12 +151,17 @@ pub fn masked(pixels: &RgbImage, bbox: [u32; 4]) -> bool {
 }
 
 pub fn audit(config: &RunConfig) -> AuditResult {
+    audit_with(config, script())
+}
+
+/// The audit of the run in `config`, its re-scan reading what `detector` answers.
+pub fn audit_with(config: &RunConfig, detector: ScriptedDetector) -> AuditResult {
     Audit {
         out: config.out.clone(),
         intake: Some(config.intake.clone()),
         roster: Some(config.roster.clone()),
         mask_color: None,
     }
-    .run(script().workers(2))
+    .run(detector.workers(2))
     .expect("audit")
 }

@@ -8,7 +8,7 @@ pub mod html;
 mod intake;
 mod pages;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use image::Rgb;
@@ -52,13 +52,14 @@ pub struct AuditedPage {
 }
 
 /// One thing wrong with a run. `place` names it by applicant code, output and page only, as the
-/// report shows it; `source` is the intake path (which may hold the applicant's name), for staff
+/// report shows it; `source` is the file's path (which may hold the applicant's name), for staff
 /// at the console only.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Where: an output and page, or an applicant code and file number.
     pub place: String,
-    /// The intake file concerned, when there is one.
+    /// The file concerned, when there is one: an intake path, or a path in the output folder
+    /// for a file there that no manifest line names.
     pub source: Option<String>,
     /// What is wrong.
     pub what: String,
@@ -73,7 +74,7 @@ impl Problem {
     /// The problem for staff at the console, with the intake path.
     pub fn for_staff(&self) -> String {
         match &self.source {
-            Some(source) => format!("{} (intake: {source})", self.public()),
+            Some(source) => format!("{} ({source})", self.public()),
             None => self.public(),
         }
     }
@@ -169,6 +170,7 @@ impl Audit {
         if let Some(intake) = &intake {
             problems.extend(intake.completeness(&lines, &places));
         }
+        problems.extend(self.stray_files(&lines));
         let mut pages: Vec<AuditedPage> = lines
             .into_iter()
             .map(|line| AuditedPage {
@@ -221,6 +223,28 @@ impl Audit {
             problems,
             corrections: all_corrections,
         })
+    }
+
+    /// The files in `files/` that no manifest line names: they would go to the reviewers
+    /// unchecked (an unmasked original dropped in, an output left from another run). Their
+    /// names may hold an applicant's, so they are shown to staff only.
+    fn stray_files(&self, lines: &[ManifestLine]) -> Vec<Problem> {
+        let named: HashSet<&str> = lines.iter().filter_map(|l| l.output.as_deref()).collect();
+        walkdir::WalkDir::new(self.out.join("files"))
+            .sort_by_file_name()
+            .into_iter()
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| !entry.file_type().is_dir())
+            .filter_map(|entry| {
+                let relative = entry.path().strip_prefix(&self.out).ok()?;
+                let relative = relative.to_string_lossy().replace('\\', "/");
+                (!named.contains(relative.as_str())).then(|| Problem {
+                    place: "files/".into(),
+                    source: Some(relative),
+                    what: "a file that no manifest line names".into(),
+                })
+            })
+            .collect()
     }
 
     /// The run's settings and key; each that is missing or unreadable is a problem, and the

@@ -589,7 +589,9 @@ mod tests {
         let t = target("王玥", "和静县中医医院", &[]);
         let mut page = white();
         let mask = Shape::rect(&Rect::new(160.0, 100.0, 260.0, 130.0));
-        crate::mask::paint(&mut page, [&mask], image::Rgb([0, 0, 0]));
+        for (x, y) in mask.touched_pixels(0.0, page.width(), page.height()) {
+            page.put_pixel(x, y, image::Rgb([0, 0, 0]));
+        }
         scribble(&mut page, 400, 100, 60);
         let lines = vec![line_at("姓名", 100.0, 100.0, 30.0)];
         let detections = Detections {

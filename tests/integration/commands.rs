@@ -248,10 +248,7 @@ fn audit_names_a_page_missing_from_the_manifest() {
 
     let (code, stdout) = audit(&out);
     assert_eq!(code, Some(1));
-    let expected = format!(
-        "no manifest line (intake: {})",
-        dropped["source"].as_str().unwrap()
-    );
+    let expected = format!("no manifest line ({})", dropped["source"].as_str().unwrap());
     assert!(stdout.contains(&expected), "{stdout}");
 }
 

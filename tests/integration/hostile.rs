@@ -4,6 +4,7 @@
 
 use blindfold::geometry::Rect;
 use blindfold::pipeline::{self, RunConfig, Silent};
+use blindfold::write::manifest::{self, ManifestLine};
 
 use crate::common::scripted::*;
 
@@ -44,6 +45,97 @@ fn item_01_the_audit_of_a_fresh_run_reports_no_problem() {
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
+/// The public lines of the audit's problems.
+fn audit_problems(config: &RunConfig) -> Vec<String> {
+    audit(config).problems.iter().map(|p| p.public()).collect()
+}
+
+/// Rewrites an output's manifest lines with the output's new SHA-256, as a tamperer would.
+fn rehash(config: &RunConfig, output: &str) {
+    let path = config.out.join("manifest.jsonl");
+    let sha = blindfold::models::sha256_file(&config.out.join(output)).unwrap();
+    let lines: Vec<ManifestLine> = manifest::read(&path)
+        .unwrap()
+        .into_iter()
+        .map(|mut l| {
+            if l.output.as_deref() == Some(output) {
+                l.output_sha256 = Some(sha.clone());
+            }
+            l
+        })
+        .collect();
+    std::fs::write(&path, manifest::to_text(&lines).unwrap()).unwrap();
+}
+
+/// Item 2: a mask set to the original times 40/255, its hash updated, passed the audit: the
+/// mask check allowed any pixel within 48 of the mask colour. Masks are now checked as opaque.
+#[test]
+fn item_02_a_see_through_mask_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let lines = run(&config);
+    let png = line(&lines, "证书.png", Some(1));
+    let output = png.output.clone().unwrap();
+    let region = png.regions[0].bbox;
+    for factor in [40u16, 12] {
+        let mut pixels = image::open(config.out.join(&output)).unwrap().to_rgb8();
+        // The name as it was, darkened rather than covered.
+        let original = blank(PNG);
+        for y in region[1]..region[3] {
+            for x in region[0]..region[2] {
+                let ink = (x / 4) % 3 == 0 && (y / 5) % 2 == 0;
+                let value = if ink {
+                    20
+                } else {
+                    original.get_pixel(x, y).0[0]
+                };
+                let value = (u16::from(value) * factor / 255) as u8;
+                pixels.put_pixel(x, y, image::Rgb([value; 3]));
+            }
+        }
+        pixels.save(config.out.join(&output)).unwrap();
+        rehash(&config, &output);
+        let problems = audit_problems(&config);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.starts_with(&output) && p.contains("is not masked")),
+            "original x {factor}/255: {problems:#?}"
+        );
+    }
+}
+
+/// Item 3: files in `files/` that the manifest does not name (an unmasked original named after
+/// the applicant, a stray `999.jpg`) passed the audit. Each is now a problem, its name shown
+/// to staff only.
+#[test]
+fn item_03_files_the_manifest_does_not_name_are_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    run(&config);
+    assert!(audit_problems(&config).is_empty());
+    let original = config.intake.join(FOLDER).join(format!("{NAME}-证书.png"));
+    let dropped_in = format!("files/A001/{NAME}-证书.png");
+    std::fs::copy(&original, config.out.join(&dropped_in)).unwrap();
+    std::fs::write(config.out.join("files/999.jpg"), b"stray").unwrap();
+
+    let result = audit(&config);
+    let stray: Vec<&blindfold::audit::Problem> = result
+        .problems
+        .iter()
+        .filter(|p| p.what.contains("no manifest line names"))
+        .collect();
+    assert_eq!(stray.len(), 2, "{:#?}", result.problems);
+    for problem in &stray {
+        assert!(!problem.public().contains(NAME), "{}", problem.public());
+    }
+    assert!(
+        stray.iter().any(|p| p.for_staff().contains(&dropped_in)),
+        "staff see which file"
+    );
+    assert!(!result.html().contains(NAME), "the report names no one");
+}
+
 /// Item 4: a withdrawn intake file's output stayed in `files/` after `--resume`, and went to the
 /// reviewers with nothing in the manifest to say so.
 #[test]
@@ -58,12 +150,11 @@ fn item_04_resume_removes_the_outputs_of_withdrawn_files() {
     run_again(&config).unwrap();
 
     assert!(!config.out.join(&withdrawn).exists(), "{withdrawn} stayed");
-    let mut outputs: Vec<String> =
-        blindfold::write::manifest::read(&config.out.join("manifest.jsonl"))
-            .unwrap()
-            .into_iter()
-            .filter_map(|l| l.output)
-            .collect();
+    let mut outputs: Vec<String> = manifest::read(&config.out.join("manifest.jsonl"))
+        .unwrap()
+        .into_iter()
+        .filter_map(|l| l.output)
+        .collect();
     let mut on_disk: Vec<String> = walkdir::WalkDir::new(config.out.join("files"))
         .into_iter()
         .map(|e| e.unwrap())

@@ -75,8 +75,22 @@ pub fn ensure_apart(inputs: &[PathBuf], out: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Removes what an earlier run wrote into `out` (and nothing else).
+/// Removes what an earlier run wrote into `out` (and nothing else). Refuses when `out` holds a
+/// `files/` or `previews/` folder that no run wrote: a run writes its key or settings first,
+/// so a folder without them is somebody else's.
 pub fn clear_results(out: &Path) -> Result<()> {
+    let ours = [MANIFEST_FILE, KEY_FILE, SETTINGS_FILE]
+        .iter()
+        .any(|name| out.join(name).is_file());
+    let theirs = ["files", "previews"]
+        .iter()
+        .find(|name| out.join(name).exists());
+    if let (false, Some(folder)) = (ours, theirs) {
+        return Err(Error::Usage(format!(
+            "{} holds a {folder} folder that blindfold did not write (no {MANIFEST_FILE},              {KEY_FILE} or {SETTINGS_FILE} beside it); choose another output folder",
+            out.display()
+        )));
+    }
     for name in [
         "files",
         "previews",
@@ -150,5 +164,15 @@ mod tests {
         assert!(!dir.path().join("files").exists());
         assert!(!dir.path().join(MANIFEST_FILE).exists());
         assert!(dir.path().join("notes.txt").exists());
+    }
+
+    #[test]
+    fn a_files_folder_no_run_wrote_is_not_cleared() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("files/photos")).unwrap();
+        std::fs::write(dir.path().join("files/photos/mine.jpg"), "mine").unwrap();
+        let error = clear_results(dir.path()).unwrap_err().to_string();
+        assert!(error.contains("did not write"), "{error}");
+        assert!(dir.path().join("files/photos/mine.jpg").exists());
     }
 }

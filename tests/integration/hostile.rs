@@ -201,3 +201,32 @@ fn item_05_resume_with_other_settings_is_refused() {
     run_again(&config).unwrap();
     assert!(audit(&config).problems.is_empty());
 }
+
+/// Item 11: `check --out DIR` deleted an existing `DIR/files/**`, and `run --overwrite` did the
+/// same in a folder blindfold never wrote. Both now refuse and leave it as it was.
+#[test]
+fn item_11_nothing_blindfold_did_not_write_is_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    let theirs = config.out.join("files/photos/mine.jpg");
+    std::fs::create_dir_all(theirs.parent().unwrap()).unwrap();
+    std::fs::write(&theirs, b"somebody's photo").unwrap();
+
+    config.overwrite = true;
+    let error = run_again(&config).unwrap_err().to_string();
+    assert!(error.contains("did not write"), "{error}");
+    let request = blindfold::check::CheckRequest {
+        paths: vec![config.intake.join(FOLDER)],
+        name: NAME.into(),
+        unit: UNIT.into(),
+        aliases: Vec::new(),
+    };
+    let checked = blindfold::check::run(&request, &config, script().workers(1), &Silent);
+    assert!(checked.is_err());
+    assert_eq!(std::fs::read(&theirs).unwrap(), b"somebody's photo");
+
+    // A folder a run wrote is still replaced.
+    std::fs::remove_dir_all(config.out.join("files")).unwrap();
+    run(&config);
+    run_again(&config).unwrap();
+}

@@ -42,6 +42,14 @@ pub enum Error {
     /// A command-line argument or combination of them is unusable.
     #[error("{0}")]
     Usage(String),
+    /// Another blindfold process is writing into the output folder.
+    #[error("{folder} is in use by another blindfold process: {holder}")]
+    Busy {
+        /// The output folder.
+        folder: PathBuf,
+        /// Who holds it, as it wrote itself into the lock file (command, process id, start).
+        holder: String,
+    },
     /// A file or page could not be processed.
     #[error(transparent)]
     Page(#[from] PageError),
@@ -291,6 +299,11 @@ impl Error {
                     .into(),
             ),
             Error::Usage(_) => Some("see `blindfold --help`".into()),
+            Error::Busy { .. } => Some(
+                "wait for it to finish or stop it (its lock goes with it), or choose another \
+                 output folder"
+                    .into(),
+            ),
             Error::Io { source, .. } if crate::platform::is_locked(source) => Some(
                 "another program has the file open and locked (Excel, a PDF viewer …): \
                  close it there and try again"
@@ -305,6 +318,7 @@ impl Error {
         match self {
             Error::Usage(_) | Error::Roster { .. } => exit::USAGE,
             Error::Runtime { .. } | Error::Model { .. } => exit::ENVIRONMENT,
+            Error::Busy { .. } => exit::BUSY,
             _ => exit::FAILURE,
         }
     }
@@ -329,6 +343,8 @@ pub mod exit {
     pub const ENVIRONMENT: i32 = 3;
     /// The run itself failed (e.g. the output folder could not be written).
     pub const FAILURE: i32 = 4;
+    /// Another blindfold process is writing into the output folder.
+    pub const BUSY: i32 = 5;
 }
 
 #[cfg(test)]

@@ -139,7 +139,7 @@ pub fn run(
     detectors: Vec<Box<dyn Detector>>,
     progress: &dyn Progress,
 ) -> Result<Summary> {
-    out_dir::prepare(config)?;
+    let _lock = out_dir::prepare(config)?;
     let roster = Roster::open(&config.roster, config.sheet.as_deref())?;
     let intake = Intake::scan(&config.intake, &roster)?;
     key::write_key(&config.out, &plan::key_rows(&intake, &roster))?;

@@ -6,11 +6,13 @@ use std::path::{Path, PathBuf};
 use super::RunConfig;
 use crate::error::{Error, Result};
 use crate::write::key::{RunSettings, KEY_FILE, SETTINGS_FILE};
+use crate::write::lock::{OutputLock, LOCK_FILE};
 use crate::write::manifest::MANIFEST_FILE;
 
-/// Refuses an output folder inside the intake (or the reverse), and a non-empty one without
-/// `overwrite` or `resume`; clears it for `overwrite`.
-pub(super) fn prepare(config: &RunConfig) -> Result<()> {
+/// Refuses an output folder inside the intake (or the reverse), one another process writes
+/// into, and a non-empty one without `overwrite` or `resume`; clears it for `overwrite`.
+/// Returns the folder's lock, held for the run.
+pub(super) fn prepare(config: &RunConfig) -> Result<OutputLock> {
     let intake = config
         .intake
         .canonicalize()
@@ -22,8 +24,10 @@ pub(super) fn prepare(config: &RunConfig) -> Result<()> {
         )));
     }
     ensure_apart(std::slice::from_ref(&intake), &config.out)?;
+    std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
+    let lock = OutputLock::acquire(&config.out, "run")?;
     let non_empty = std::fs::read_dir(&config.out)
-        .map(|mut d| d.next().is_some())
+        .map(|mut d| d.any(|entry| entry.is_ok_and(|e| e.file_name() != LOCK_FILE)))
         .unwrap_or(false);
     if non_empty && config.resume {
         refuse_changed_settings(config)?;
@@ -38,7 +42,7 @@ pub(super) fn prepare(config: &RunConfig) -> Result<()> {
         }
         clear_results(&config.out)?;
     }
-    std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))
+    Ok(lock)
 }
 
 /// Refuses to continue a run with other settings than it was made with: its finished outputs
@@ -87,7 +91,8 @@ pub fn clear_results(out: &Path) -> Result<()> {
         .find(|name| out.join(name).exists());
     if let (false, Some(folder)) = (ours, theirs) {
         return Err(Error::Usage(format!(
-            "{} holds a {folder} folder that blindfold did not write (no {MANIFEST_FILE},              {KEY_FILE} or {SETTINGS_FILE} beside it); choose another output folder",
+            "{} holds a {folder} folder that blindfold did not write (no {MANIFEST_FILE}, \
+             {KEY_FILE} or {SETTINGS_FILE} beside it); choose another output folder",
             out.display()
         )));
     }

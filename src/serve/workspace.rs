@@ -15,6 +15,7 @@ use crate::check::CheckRequest;
 use crate::edit::EditedRun;
 use crate::error::{Error, Result};
 use crate::pages::{Document, Page};
+use crate::write::lock::OutputLock;
 use crate::write::manifest::{ManifestLine, Status, MANIFEST_FILE};
 
 use crate::write::raster;
@@ -76,6 +77,8 @@ pub struct Workspace {
     /// Files and pages processed so far, and the files to do.
     pub progress: Counter,
     run: Mutex<Option<EditedRun>>,
+    /// A staff run's output folder is this server's alone while it is open.
+    _lock: Option<OutputLock>,
 }
 
 /// Progress counts, updated by the pipeline's threads.
@@ -121,6 +124,7 @@ impl Workspace {
             state: Mutex::new((State::Empty, None)),
             progress: Counter::default(),
             run: Mutex::new(None),
+            _lock: None,
         };
         if workspace.out.join(MANIFEST_FILE).is_file() {
             workspace.open_run();
@@ -137,6 +141,13 @@ impl Workspace {
         cache: &Path,
     ) -> Result<Workspace> {
         create_private(cache)?;
+        if !out.is_dir() {
+            return Err(Error::Usage(format!(
+                "{} is not a folder: --out takes the output folder of a run",
+                out.display()
+            )));
+        }
+        let lock = OutputLock::acquire(out, "serve")?;
         let run = EditedRun::open(out, intake)?;
         Ok(Workspace {
             id: id.to_string(),
@@ -149,6 +160,7 @@ impl Workspace {
             state: Mutex::new((State::Ready, None)),
             progress: Counter::default(),
             run: Mutex::new(Some(run)),
+            _lock: Some(lock),
         })
     }
 

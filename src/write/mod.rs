@@ -2,6 +2,7 @@
 //! manifest lines. Every file is written to a temporary name and renamed into place.
 
 pub mod key;
+pub mod lock;
 pub mod manifest;
 pub mod pdf;
 pub mod preview;

@@ -4,6 +4,8 @@
 
 use blindfold::geometry::Rect;
 use blindfold::pipeline::{self, RunConfig, Silent};
+use blindfold::serve::{App, ServeOptions, StaffRun, UploadLimits};
+use blindfold::write::lock::OutputLock;
 use blindfold::write::manifest::{self, ManifestLine};
 
 use crate::common::scripted::*;
@@ -229,4 +231,72 @@ fn item_11_nothing_blindfold_did_not_write_is_deleted() {
     std::fs::remove_dir_all(config.out.join("files")).unwrap();
     run(&config);
     run_again(&config).unwrap();
+}
+
+/// Item 9: a second `--resume` started while the first ran on the same folder: both exited 0
+/// and the manifest lost a line. Only one process writes into an output folder; the other is
+/// refused with its own exit code, naming the holder, and nothing of the first is lost.
+#[test]
+fn item_09_a_second_run_on_a_busy_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = config(dir.path());
+    let lines = run(&config);
+    let manifest = std::fs::read(config.out.join(manifest::MANIFEST_FILE)).unwrap();
+
+    let first = OutputLock::acquire(&config.out, "run").unwrap();
+    config.resume = true;
+    let error = run_again(&config).unwrap_err();
+    assert!(matches!(error, blindfold::Error::Busy { .. }), "{error:?}");
+    assert_eq!(error.exit_code(), blindfold::error::exit::BUSY);
+    assert!(
+        error.to_string().contains("blindfold run, process"),
+        "{error}"
+    );
+    config.overwrite = true;
+    config.resume = false;
+    assert!(matches!(
+        run_again(&config),
+        Err(blindfold::Error::Busy { .. })
+    ));
+    assert_eq!(
+        std::fs::read(config.out.join(manifest::MANIFEST_FILE)).unwrap(),
+        manifest,
+        "the manifest is untouched"
+    );
+
+    drop(first);
+    run_again(&config).unwrap();
+    let again = manifest::read(&config.out.join(manifest::MANIFEST_FILE)).unwrap();
+    assert_eq!(again.len(), lines.len());
+    assert!(audit(&config).problems.is_empty());
+}
+
+/// Item 10: two staff servers opened the same run, and each kept its own view: one's mask went
+/// to the manifest, the other's to the output. The second server is refused while the first
+/// holds the run.
+#[test]
+fn item_10_a_second_staff_server_on_one_run_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    run(&config);
+    let open = |data: &str| {
+        let options = ServeOptions {
+            lang: None,
+            data: dir.path().join(data),
+            staff: Some(StaffRun {
+                out: config.out.clone(),
+                intake: config.intake.clone(),
+                roster: Some(config.roster.clone()),
+            }),
+            user: data.into(),
+            limits: UploadLimits::default(),
+            config: RunConfig::new(Default::default()),
+        };
+        App::new(options, 8471, script().workers(1))
+    };
+    let alice = open("alice").unwrap();
+    let bob = open("bob").err().expect("a second server is refused");
+    assert!(matches!(bob, blindfold::Error::Busy { .. }), "{bob:?}");
+    assert!(bob.to_string().contains("blindfold serve"), "{bob}");
+    drop(alice);
 }

@@ -1,0 +1,73 @@
+//! One writer per output folder: `run`, `check` and a staff server hold an exclusive lock on
+//! the folder's lock file while they write into it. The operating system releases it when the
+//! process ends, however it ends, so a lock left by a crash never blocks the next run.
+
+use std::fs::{File, OpenOptions, TryLockError};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::Path;
+
+use crate::error::{Error, Result};
+
+/// The lock file in an output folder. It is not part of the run's results.
+pub const LOCK_FILE: &str = "blindfold.lock";
+
+/// The held lock on an output folder; dropping it releases the folder.
+#[derive(Debug)]
+pub struct OutputLock {
+    _file: File,
+}
+
+impl OutputLock {
+    /// Locks the existing folder `out` for `command`, or fails with [`Error::Busy`] naming the
+    /// process that holds it.
+    pub fn acquire(out: &Path, command: &str) -> Result<OutputLock> {
+        let path = out.join(LOCK_FILE);
+        let mut file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|e| Error::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let mut holder = String::new();
+                let _ = file.read_to_string(&mut holder);
+                let holder = match holder.trim() {
+                    "" => "a process that has just started".to_string(),
+                    text => text.to_string(),
+                };
+                return Err(Error::Busy {
+                    folder: out.to_path_buf(),
+                    holder,
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(Error::io(&path, e)),
+        }
+        let holder = format!("blindfold {command}, process {}", std::process::id());
+        file.set_len(0)
+            .and_then(|()| file.seek(SeekFrom::Start(0)))
+            .and_then(|_| file.write_all(holder.as_bytes()))
+            .map_err(|e| Error::io(&path, e))?;
+        Ok(OutputLock { _file: file })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_writer_is_told_who_holds_the_folder_until_it_is_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path();
+        let first = OutputLock::acquire(out, "run").unwrap();
+        let second = OutputLock::acquire(out, "serve").unwrap_err();
+        let message = second.to_string();
+        assert!(matches!(second, Error::Busy { .. }), "{second:?}");
+        assert!(message.contains("blindfold run, process"), "{message}");
+        drop(first);
+        OutputLock::acquire(out, "serve").unwrap();
+    }
+}

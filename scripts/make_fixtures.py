@@ -848,16 +848,19 @@ def glyph_box(glyphs) -> list[int]:
     return int_box(ms.union_box([g.box for g in glyphs if g.box]))
 
 
-def garble_to_unicode(pdf: bytes) -> bytes:
-    """Every character-map entry of the PDF's (uncompressed) ToUnicode CMaps shifted to other
-    ideographs: the glyphs still show the right characters, but their text says others. Entries
-    keep their length, so the file's offsets stay right."""
+def garble_to_unicode(pdf: bytes, only: str | None = None) -> bytes:
+    """Every character-map entry of the PDF's (uncompressed) ToUnicode CMaps (or only those of
+    the characters in ``only``) shifted to other ideographs: the glyphs still show the right
+    characters, but their text says others. Entries keep their length, so the file's offsets
+    stay right."""
     out = bytearray(pdf)
     start = 0
     while (begin := pdf.find(b"beginbfchar", start)) >= 0:
         end = pdf.find(b"endbfchar", begin)
         section = pdf[begin:end]
         for m in re.finditer(rb"<([0-9A-Fa-f]{4})> <([0-9A-Fa-f]{4})>", section):
+            if only is not None and chr(int(m.group(2), 16)) not in only:
+                continue
             code = 0x4E00 + (int(m.group(2), 16) + 0x1234) % (0x9FA5 - 0x4E00)
             at = begin + m.start(2)
             out[at:at + 4] = b"%04X" % code
@@ -909,6 +912,28 @@ def make_layer(out: Path) -> dict:
     (out / "garbled_cmap.pdf").write_bytes(garble_to_unicode(buf.getvalue()))
     add("garbled_cmap.pdf",
         "every ToUnicode entry shifted: the page shows the name and unit, its text does not",
+        page.regions)
+
+    # A character map that lies about the applicant's glyphs alone: the longest lines are
+    # honest, so a check of a sample of lines passes; the name and half the unit say others.
+    unit = "巴音郭楞蒙古自治州人民医院"
+    doc = ms.VectorDoc(title="推荐意见")
+    doc.pdf.set_compression(False)
+    page = doc.add_page(marks=[(NAME, "name"), (unit, "unit")])
+    page.text(200, 300, "单位推荐意见", font="serif", pt=18)
+    page.text(200, 450, "该同志工作认真负责，业务能力强，多次获得院级先进个人表彰。",
+              font="serif", pt=14)
+    page.text(200, 550, "经单位研究，同意推荐其申报副主任医师任职资格，特此证明。",
+              font="serif", pt=14)
+    page.text(200, 650, f"兹推荐{NAME}同志申报。", font="serif", pt=14)
+    page.text(200, 750, f"工作单位：{unit}", font="serif", pt=14)
+    buf = io.BytesIO()
+    doc.pdf.output(buf)
+    (out / "partial_cmap.pdf").write_bytes(
+        garble_to_unicode(buf.getvalue(), only=NAME + unit[:3]))
+    add("partial_cmap.pdf",
+        "only the name's and the unit's first glyphs map to other characters; longer lines "
+        "are honest",
         page.regions)
 
     # Text under an image: a decoy name in the text layer, covered by an opaque image of the

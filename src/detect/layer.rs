@@ -1,8 +1,12 @@
 //! Reading a vector PDF page from its text layer: the layer's characters become text lines with
 //! exact boxes, and the models run only on the parts of the page the layer does not describe
-//! (pictures, turned characters, and lines whose ink is not where the layer puts it), or on the
-//! whole page when the layer cannot be trusted (characters no font maps to text, or a font whose
-//! character map disagrees with what OCR reads on the page).
+//! (pictures, turned characters, lines whose ink is not where the layer puts it, and lines whose
+//! text OCR does not confirm), or on the whole page when the layer cannot be trusted (characters
+//! no font maps to text, or too much of the page left to the models).
+//!
+//! Every line's text is confirmed by the recognizer before it stands: a character map that
+//! gives other characters for only a few glyphs (the applicant's name) passes any sample of
+//! lines, so none is sampled.
 
 use image::RgbImage;
 
@@ -25,17 +29,13 @@ const MIN_INK: f32 = 0.02;
 /// When the parts left to the models cover more than this fraction of the page, the models
 /// read the whole page instead.
 const MAX_AREA_SHARE: f32 = 0.5;
-/// Lines of each font compared with OCR.
-const SAMPLE_PER_FONT: usize = 2;
-/// A font's sample agrees with OCR when at least this fraction of its characters are read.
-const MIN_AGREEMENT: f32 = 0.5;
 
 /// How a page with a text layer is to be read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Reading {
     /// The layer cannot be trusted: the models read the whole page.
     Whole,
-    /// The layer's lines stand; the models read only the listed areas.
+    /// The layer's lines stand once OCR confirms them; the models read only the listed areas.
     Layered(Layered),
 }
 
@@ -45,11 +45,9 @@ pub struct Layered {
     /// The layer's lines, each character with its exact box, confidence 1.
     pub lines: Vec<TextLine>,
     /// Areas of the page (pixels) the models must read: pictures and the lines touching them,
-    /// lines without ink where the layer puts them.
+    /// lines without ink where the layer puts them (and, after [`confirm`], lines whose text OCR
+    /// does not read).
     pub areas: Vec<Rect>,
-    /// Lines to compare with OCR, a few of each font (line index, font): their text must agree
-    /// with what the recognizer reads in their boxes before the layer is trusted.
-    pub samples: Vec<(usize, u32)>,
 }
 
 /// Decides how to read `page` given its text layer.
@@ -62,7 +60,7 @@ pub fn plan(page: &RgbImage, layer: &TextLayer) -> Reading {
         visible.into_iter().partition(|c| c.upright);
     let page_rect = Rect::new(0.0, 0.0, page.width() as f32, page.height() as f32);
     // Turned characters (a seal's ring text, a stamp) are read by the models, like pictures.
-    let mut areas: Vec<Rect> = layer
+    let areas: Vec<Rect> = layer
         .pictures
         .iter()
         .chain(turned.iter().map(|c| &c.rect))
@@ -70,14 +68,48 @@ pub fn plan(page: &RgbImage, layer: &TextLayer) -> Reading {
         .filter(|p| p.width() >= MIN_PICTURE_SIDE && p.height() >= MIN_PICTURE_SIDE)
         .map(|p| p.padded(PICTURE_MARGIN, PICTURE_MARGIN))
         .collect();
-    let (mut lines, fonts): (Vec<TextLine>, Vec<u32>) = group_lines(&upright).into_iter().unzip();
-    let mut keep: Vec<bool> = lines.iter().map(|l| has_ink(page, &l.bbox())).collect();
+    let lines = group_lines(&upright);
+    let ink: Vec<bool> = lines.iter().map(|l| has_ink(page, &l.bbox())).collect();
+    settle(lines, &ink, areas, page_rect)
+}
+
+/// The reading of `layered` once OCR has read each of its lines (`read`, one string per line):
+/// a line whose letters and ideographs the recognizer does not all read, in order, goes to the
+/// models with whatever touches it.
+pub fn confirm(layered: Layered, read: &[String], page: (u32, u32)) -> Reading {
+    let confirmed: Vec<bool> = layered
+        .lines
+        .iter()
+        .zip(read)
+        .map(|(line, text)| is_confirmed(line, text))
+        .collect();
+    let page_rect = Rect::new(0.0, 0.0, page.0 as f32, page.1 as f32);
+    settle(layered.lines, &confirmed, layered.areas, page_rect)
+}
+
+/// Whether OCR's reading `text` of `line` holds every letter and ideograph of the layer's text
+/// in order (punctuation may be misread).
+fn is_confirmed(line: &TextLine, text: &str) -> bool {
+    let letters = |text: &str| -> Vec<char> {
+        comparable(text)
+            .into_iter()
+            .filter(|c| c.is_alphanumeric())
+            .collect()
+    };
+    let expected = letters(&line.text());
+    common_chars(&expected, &letters(text)) == expected.len()
+}
+
+/// The reading of `lines`, of which those not `kept` go to the models with `areas`: every line
+/// touching an area joins it (no line is read in halves), and when the areas cover more than
+/// [`MAX_AREA_SHARE`] of the page the models read it whole.
+fn settle(lines: Vec<TextLine>, kept: &[bool], mut areas: Vec<Rect>, page_rect: Rect) -> Reading {
+    let mut keep = kept.to_vec();
     for (line, kept) in lines.iter().zip(&keep) {
         if !kept {
             areas.push(line.bbox());
         }
     }
-    // Lines touching an area go to the models with it, so that no line is read in halves.
     loop {
         areas = merged(areas);
         let mut grown = false;
@@ -97,20 +129,12 @@ pub fn plan(page: &RgbImage, layer: &TextLayer) -> Reading {
     if areas.iter().map(Rect::area).sum::<f32>() > MAX_AREA_SHARE * page_rect.area() {
         return Reading::Whole;
     }
-    let mut fonts_kept = Vec::new();
-    let mut kept_lines = Vec::new();
-    for ((line, font), kept) in lines.drain(..).zip(fonts).zip(keep) {
-        if kept {
-            kept_lines.push(line);
-            fonts_kept.push(font);
-        }
-    }
-    let samples = samples(&kept_lines, &fonts_kept);
-    Reading::Layered(Layered {
-        lines: kept_lines,
-        areas,
-        samples,
-    })
+    let lines = lines
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(line, kept)| kept.then_some(line))
+        .collect();
+    Reading::Layered(Layered { lines, areas })
 }
 
 /// Whether a character can only come from a broken character map: control characters, the
@@ -122,9 +146,8 @@ fn is_garbage(ch: char) -> bool {
 }
 
 /// Groups characters in content order into lines, as OCR would find them: a character starts a
-/// new line when it is not on the same baseline, goes back, or follows a wide gap. Each line
-/// comes with the font of its first character.
-pub fn group_lines(chars: &[&LayerChar]) -> Vec<(TextLine, u32)> {
+/// new line when it is not on the same baseline, goes back, or follows a wide gap.
+pub fn group_lines(chars: &[&LayerChar]) -> Vec<TextLine> {
     let mut groups: Vec<Vec<&LayerChar>> = Vec::new();
     for &c in chars {
         let joins = groups
@@ -163,12 +186,11 @@ pub fn group_lines(chars: &[&LayerChar]) -> Vec<(TextLine, u32)> {
                     confidence: 1.0,
                 })
                 .collect();
-            let line = TextLine {
+            TextLine {
                 quad: bbox.quad(),
                 glyphs,
                 confidence: 1.0,
-            };
-            (line, group[0].font)
+            }
         })
         .collect()
 }
@@ -210,39 +232,6 @@ fn merged(mut rects: Vec<Rect>) -> Vec<Rect> {
     out
 }
 
-/// The longest lines of each font (at most [`SAMPLE_PER_FONT`]), longest first.
-fn samples(lines: &[TextLine], fonts: &[u32]) -> Vec<(usize, u32)> {
-    let mut order: Vec<usize> = (0..lines.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(lines[i].glyphs.len()));
-    let mut taken: Vec<(usize, u32)> = Vec::new();
-    for i in order {
-        if taken.iter().filter(|&&(_, f)| f == fonts[i]).count() < SAMPLE_PER_FONT {
-            taken.push((i, fonts[i]));
-        }
-    }
-    taken
-}
-
-/// Whether what OCR read in the sample lines (`read`, one string per sample) agrees with the
-/// layer's text of the same lines, font by font: a font whose character map yields other
-/// characters than the page shows fails.
-pub fn agrees(layered: &Layered, read: &[String]) -> bool {
-    let mut fonts: Vec<u32> = layered.samples.iter().map(|&(_, f)| f).collect();
-    fonts.sort_unstable();
-    fonts.dedup();
-    fonts.iter().all(|&font| {
-        let (mut found, mut total) = (0, 0);
-        for (&(i, f), text) in layered.samples.iter().zip(read) {
-            if f == font {
-                let expected: Vec<char> = layered.lines[i].glyphs.iter().map(|g| g.ch).collect();
-                found += common_chars(&expected, &comparable(text));
-                total += expected.len();
-            }
-        }
-        total == 0 || found as f32 >= MIN_AGREEMENT * total as f32
-    })
-}
-
 fn comparable(text: &str) -> Vec<char> {
     use unicode_normalization::UnicodeNormalization;
     text.nfkc().filter(|c| !c.is_whitespace()).collect()
@@ -272,23 +261,22 @@ fn common_chars(a: &[char], b: &[char]) -> usize {
 mod tests {
     use super::*;
 
-    /// A character `size` pixels high at `x`, `y` (top-left), drawn by font `font`.
-    fn char_at(ch: char, x: f32, y: f32, size: f32, font: u32) -> LayerChar {
+    /// A character `size` pixels high at `x`, `y` (top-left).
+    fn char_at(ch: char, x: f32, y: f32, size: f32) -> LayerChar {
         let rect = Rect::new(x, y, x + size, y + size);
         LayerChar {
             ch,
             rect,
             ink: rect.padded(-0.1 * size, -0.1 * size),
-            font,
             visible: true,
             upright: true,
         }
     }
 
-    fn text_at(text: &str, x: f32, y: f32, font: u32) -> Vec<LayerChar> {
+    fn text_at(text: &str, x: f32, y: f32) -> Vec<LayerChar> {
         text.chars()
             .enumerate()
-            .map(|(i, ch)| char_at(ch, x + 30.0 * i as f32, y, 30.0, font))
+            .map(|(i, ch)| char_at(ch, x + 30.0 * i as f32, y, 30.0))
             .collect()
     }
 
@@ -319,11 +307,11 @@ mod tests {
 
     #[test]
     fn characters_make_lines_split_at_wide_gaps_and_new_baselines() {
-        let mut chars = text_at("姓名", 100.0, 100.0, 0);
-        chars.extend(text_at("王玥", 300.0, 100.0, 0));
-        chars.extend(text_at("工作单位", 100.0, 200.0, 0));
+        let mut chars = text_at("姓名", 100.0, 100.0);
+        chars.extend(text_at("王玥", 300.0, 100.0));
+        chars.extend(text_at("工作单位", 100.0, 200.0));
         let refs: Vec<&LayerChar> = chars.iter().collect();
-        let lines: Vec<TextLine> = group_lines(&refs).into_iter().map(|(l, _)| l).collect();
+        let lines = group_lines(&refs);
         assert_eq!(texts(&lines), ["姓名", "王玥", "工作单位"]);
         // Across the line the box is the ink and a margin; along it, the advances.
         let bbox = lines[0].bbox();
@@ -334,8 +322,8 @@ mod tests {
 
     #[test]
     fn a_clean_layer_leaves_only_pictures_to_the_models() {
-        let mut chars = text_at("姓名王玥", 100.0, 100.0, 0);
-        chars.extend(text_at("承诺人", 100.0, 300.0, 1));
+        let mut chars = text_at("姓名王玥", 100.0, 100.0);
+        chars.extend(text_at("承诺人", 100.0, 300.0));
         let page = page_showing(&chars);
         let layer = TextLayer {
             chars,
@@ -344,13 +332,11 @@ mod tests {
         let plan = layered(plan(&page, &layer));
         assert_eq!(texts(&plan.lines), ["姓名王玥", "承诺人"]);
         assert_eq!(plan.areas, [Rect::new(484.0, 284.0, 616.0, 356.0)]);
-        // One sample per font, each the longest line.
-        assert_eq!(plan.samples, [(0, 0), (1, 1)]);
     }
 
     #[test]
     fn lines_under_or_beside_a_picture_are_read_with_it() {
-        let chars = text_at("巴州人民医院", 100.0, 100.0, 0);
+        let chars = text_at("巴州人民医院", 100.0, 100.0);
         let page = page_showing(&chars);
         let seal = Rect::new(150.0, 50.0, 250.0, 150.0);
         let layer = TextLayer {
@@ -365,9 +351,9 @@ mod tests {
 
     #[test]
     fn invisible_text_is_dropped_and_text_without_ink_goes_to_the_models() {
-        let mut ghost = text_at("王玥", 100.0, 100.0, 0);
+        let mut ghost = text_at("王玥", 100.0, 100.0);
         ghost.iter_mut().for_each(|c| c.visible = false);
-        let blank = text_at("巴州人民医院", 100.0, 300.0, 0);
+        let blank = text_at("巴州人民医院", 100.0, 300.0);
         let page = RgbImage::from_pixel(800, 600, image::Rgb([255, 255, 255]));
         let layer = TextLayer {
             chars: ghost.into_iter().chain(blank).collect(),
@@ -381,7 +367,7 @@ mod tests {
 
     #[test]
     fn broken_character_maps_and_crowded_pages_are_read_whole() {
-        let chars = text_at("\u{1}\u{2}\u{3}", 100.0, 100.0, 0);
+        let chars = text_at("\u{1}\u{2}\u{3}", 100.0, 100.0);
         let page = page_showing(&chars);
         let layer = TextLayer {
             chars,
@@ -397,7 +383,7 @@ mod tests {
 
     #[test]
     fn turned_characters_are_read_by_the_models() {
-        let mut chars = text_at("公章", 100.0, 100.0, 0);
+        let mut chars = text_at("公章", 100.0, 100.0);
         chars.iter_mut().for_each(|c| c.upright = false);
         let page = page_showing(&chars);
         let layer = TextLayer {
@@ -409,30 +395,36 @@ mod tests {
         assert_eq!(plan.areas.len(), 1);
     }
 
+    /// Issue 30 item 6: a character map that lies about the name's glyphs alone. The long
+    /// lines are honest; only the lines OCR reads differently go to the models.
     #[test]
-    fn samples_must_agree_with_ocr_font_by_font() {
-        let mut chars = text_at("兹推荐王玥同志", 100.0, 100.0, 0);
-        chars.extend(text_at("工作单位", 100.0, 300.0, 1));
+    fn lines_ocr_does_not_confirm_go_to_the_models() {
+        let mut chars = text_at("该同志工作认真负责，业务能力强", 100.0, 100.0);
+        chars.extend(text_at("兹推荐李明同志", 100.0, 300.0));
+        chars.extend(text_at("（盖章）", 100.0, 500.0));
         let page = page_showing(&chars);
         let layer = TextLayer {
             chars,
             pictures: Vec::new(),
         };
         let plan = layered(plan(&page, &layer));
-        // One slip in each line is an OCR slip, not a lie.
-        assert!(agrees(&plan, &["兹推荐王钥同志".into(), "工作单立".into()]));
-        // A font whose characters read as others is not trusted, whatever the other fonts do.
-        assert!(!agrees(
-            &plan,
-            &["兹推荐王玥同志".into(), "懤巜爷釟".into()]
-        ));
-        assert!(agrees(
-            &Layered {
-                samples: Vec::new(),
-                ..plan
-            },
-            &[]
-        ));
+        let read = [
+            "该同志工作认真负责,业务能力强".to_string(),
+            "兹推荐王玥同志".to_string(),
+            "(盖童)".to_string(),
+        ];
+        let confirmed = layered(confirm(plan.clone(), &read, (800, 600)));
+        assert_eq!(texts(&confirmed.lines), ["该同志工作认真负责，业务能力强"]);
+        assert_eq!(confirmed.areas.len(), 2, "{:?}", confirmed.areas);
+        assert!(confirmed
+            .areas
+            .iter()
+            .any(|a| a.y0 <= 303.0 && a.y1 >= 327.0));
+        // A character map that lies about every glyph leaves every line to the models.
+        let garbled = ["懤巜爷釟".to_string(), "懤巜".to_string(), "".to_string()];
+        let read_by_models = layered(confirm(plan, &garbled, (800, 600)));
+        assert!(read_by_models.lines.is_empty());
+        assert_eq!(read_by_models.areas.len(), 3);
     }
 
     #[test]

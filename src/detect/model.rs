@@ -136,28 +136,25 @@ impl ModelDetector {
         })
     }
 
-    /// A page read from its text layer where the layer agrees with what OCR reads in a sample
-    /// of its lines; the models read the layer's areas (pictures) and nothing else. `None` when
-    /// the layer disagrees and the whole page must be read.
+    /// A page read from its text layer, each line confirmed by what OCR reads in its box; the
+    /// models read the layer's areas (pictures, unconfirmed lines) and nothing else. `None` when
+    /// too much is left to the models and the whole page must be read.
     fn read_layered(
         &mut self,
         page: &RgbImage,
         layered: layer::Layered,
         deadline: Deadline,
     ) -> Result<Option<Detections>> {
-        let quads: Vec<Quad> = layered
-            .samples
-            .iter()
-            .map(|&(i, _)| layered.lines[i].quad)
-            .collect();
+        let quads: Vec<Quad> = layered.lines.iter().map(|line| line.quad).collect();
         let (ocr, times) = (&mut self.ocr, &mut self.times);
         let read: Vec<String> = timed(&mut times.layer_check, || ocr.recognize(page, &quads))?
             .iter()
             .map(|chars| chars.iter().map(|c| c.ch).collect())
             .collect();
-        if !layer::agrees(&layered, &read) {
+        let layer::Reading::Layered(layered) = layer::confirm(layered, &read, page.dimensions())
+        else {
             return Ok(None);
-        }
+        };
         let mut detections = Detections {
             lines: layered.lines,
             ..Detections::default()

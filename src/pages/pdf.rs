@@ -1,8 +1,6 @@
 //! Rendering PDF pages through PDFium. PDFium takes one global lock per call, so a single
 //! thread owns the document and renders its pages one after the other.
 
-use std::collections::HashMap;
-
 use pdfium_render::prelude::{
     PdfDocument, PdfPage, PdfPageAnnotationCommon, PdfPageAnnotationType, PdfPageObject,
     PdfPageObjectCommon, PdfPageObjectsCommon, PdfPageRenderRotation, PdfPathSegmentType,
@@ -98,7 +96,6 @@ fn text_layer(page: &PdfPage, config: &PdfRenderConfig) -> Option<TextLayer> {
     }
     let to_pixels = PixelMap::new(page, config)?;
     let text = page.text().ok()?;
-    let mut fonts: HashMap<String, u32> = HashMap::new();
     let mut chars = Vec::new();
     for c in text.chars().iter() {
         let Some(ch) = c.unicode_char() else { continue };
@@ -115,13 +112,10 @@ fn text_layer(page: &PdfPage, config: &PdfRenderConfig) -> Option<TextLayer> {
         let ink = c
             .tight_bounds()
             .map_or(rect, |tight| to_pixels.rect(&tight));
-        let fresh = fonts.len() as u32;
-        let font = *fonts.entry(c.font_name()).or_insert(fresh);
         chars.push(LayerChar {
             ch,
             rect,
             ink,
-            font,
             visible: c
                 .text_object()
                 .map(|object| object.is_visible())

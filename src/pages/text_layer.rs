@@ -25,8 +25,6 @@ pub struct LayerChar {
     pub rect: Rect,
     /// The box of the glyph's ink, in page pixels.
     pub ink: Rect,
-    /// Which of the page's fonts draws it (an index, the same for the same font name).
-    pub font: u32,
     /// Whether its render mode paints it (invisible text is only there to be searched).
     pub visible: bool,
     /// Whether it stands upright (not rotated against the page).

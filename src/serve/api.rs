@@ -5,7 +5,6 @@
 use std::io::Write;
 use std::sync::Arc;
 
-use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
@@ -14,8 +13,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
-use super::checklist::ChecklistRow;
-use super::workspace::{Particulars, Role, State as WorkState, Workspace};
+use super::checklist::{attachment_name, ChecklistRow};
+use super::workspace::{Particulars, Role, State as WorkState, UploadError, Workspace};
 use super::{security, App};
 use crate::base::Lang;
 use crate::edit::{Action, Edit, EditError};
@@ -86,6 +85,19 @@ impl ApiError {
     /// A failure of the server's own work, answered with the error's message.
     fn internal(e: impl std::fmt::Display) -> ApiError {
         ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string())
+    }
+}
+
+impl From<UploadError> for ApiError {
+    fn from(e: UploadError) -> ApiError {
+        let status = match e {
+            UploadError::Staff => StatusCode::FORBIDDEN,
+            UploadError::Busy => StatusCode::CONFLICT,
+            UploadError::TooMany(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            UploadError::BadName(_) => StatusCode::BAD_REQUEST,
+            UploadError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError(status, e.to_string())
     }
 }
 
@@ -211,17 +223,7 @@ fn page_view(
     line: &ManifestLine,
     outputs: &[String],
 ) -> PageView {
-    let attachment = match role {
-        Role::Applicant => line
-            .source
-            .split_once('/')
-            .map_or(line.source.as_str(), |(_, rest)| rest)
-            .to_string(),
-        Role::Staff => line
-            .output
-            .clone()
-            .unwrap_or_else(|| format!("{} ({})", line.applicant.as_deref().unwrap_or("-"), id)),
-    };
+    let attachment = attachment_name(role, line, id);
     PageView {
         id,
         attachment,
@@ -321,22 +323,17 @@ async fn upload(
     }
     let too_large =
         |e: axum::extract::multipart::MultipartError| ApiError(e.status(), e.body_text());
-    while let Some(field) = multipart.next_field().await.map_err(too_large)? {
+    let max_files = app.options.limits.max_files;
+    while let Some(mut field) = multipart.next_field().await.map_err(too_large)? {
         let Some(name) = field.file_name().map(String::from) else {
             continue;
         };
-        if ws.upload_count() >= app.options.limits.max_files {
-            return Err(ApiError(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                format!(
-                    "at most {} files per workspace",
-                    app.options.limits.max_files
-                ),
-            ));
+        let receiver = ws.clone();
+        let mut upload = blocking(move || receiver.start_upload(&name, max_files)).await??;
+        while let Some(chunk) = field.chunk().await.map_err(too_large)? {
+            upload = blocking(move || upload.write(&chunk).map(|()| upload)).await??;
         }
-        let bytes: Bytes = field.bytes().await.map_err(too_large)?;
-        let ws = ws.clone();
-        blocking(move || ws.save_upload(&name, &bytes)).await??;
+        blocking(move || upload.finish()).await??;
     }
     Ok(Json(Uploaded {
         uploads: ws.upload_count(),
@@ -502,6 +499,15 @@ async fn download(
     Ok(attachment(kind, &download_name(&output), bytes))
 }
 
+/// `text` as a spreadsheet shows it without running it: text that a spreadsheet would take for
+/// a formula (an uploaded file named `=HYPERLINK(…)` or `+cmd|…`) gets a leading apostrophe.
+fn inert(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
 /// The checklist as CSV (UTF-8 with a byte-order mark, so that Excel reads the Chinese).
 fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(b"\xEF\xBB\xBF".to_vec());
@@ -533,15 +539,17 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
         };
         writer
             .write_record([
-                row.attachment.as_str(),
-                &row.masked_copy
-                    .as_deref()
-                    .map(download_name)
-                    .unwrap_or_default(),
-                &row.pages.to_string(),
-                required,
-                &row.review.to_string(),
-                row.error.as_deref().unwrap_or(""),
+                inert(&row.attachment),
+                inert(
+                    &row.masked_copy
+                        .as_deref()
+                        .map(download_name)
+                        .unwrap_or_default(),
+                ),
+                row.pages.to_string(),
+                required.to_string(),
+                row.review.to_string(),
+                inert(row.error.as_deref().unwrap_or("")),
             ])
             .map_err(ApiError::internal)?;
     }

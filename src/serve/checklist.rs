@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::workspace::UPLOADS;
+use super::workspace::{Role, UPLOADS};
 use crate::base::Lang;
 use crate::write::manifest::{ManifestLine, Status};
 
@@ -24,15 +24,28 @@ pub struct ChecklistRow {
     pub error: Option<String>,
 }
 
-/// The checklist of a run's lines, one row per source file.
-pub fn checklist(lines: &[ManifestLine], lang: Lang) -> Vec<ChecklistRow> {
-    let mut rows: Vec<ChecklistRow> = Vec::new();
-    for line in lines {
-        let attachment = line
+/// What `role` calls the file of `line` (the `index`th line of its run): an applicant, the file
+/// as they uploaded it; staff, its output, or the applicant's code and the line's number when it
+/// has none (an intake path names the applicant).
+pub fn attachment_name(role: Role, line: &ManifestLine, index: usize) -> String {
+    match role {
+        Role::Applicant => line
             .source
             .strip_prefix(&format!("{UPLOADS}/"))
             .unwrap_or(&line.source)
-            .to_string();
+            .to_string(),
+        Role::Staff => line
+            .output
+            .clone()
+            .unwrap_or_else(|| format!("{} ({})", line.applicant.as_deref().unwrap_or("-"), index)),
+    }
+}
+
+/// The checklist of a run's lines as `role` sees them, one row per source file.
+pub fn checklist(lines: &[ManifestLine], role: Role, lang: Lang) -> Vec<ChecklistRow> {
+    let mut rows: Vec<ChecklistRow> = Vec::new();
+    for (index, line) in lines.iter().enumerate() {
+        let attachment = attachment_name(role, line, index);
         if rows.last().map(|r| &r.attachment) != Some(&attachment) {
             rows.push(ChecklistRow {
                 attachment,
@@ -85,7 +98,7 @@ mod tests {
             page("files/b.png", 1, false),
             ManifestLine::file_error("files/c.txt", None, None, &PageError::Empty),
         ];
-        let rows = checklist(&lines, Lang::En);
+        let rows = checklist(&lines, Role::Applicant, Lang::En);
         assert_eq!(rows.len(), 3);
         assert_eq!((rows[0].attachment.as_str(), rows[0].pages), ("a.pdf", 2));
         assert!(rows[0].masking_required && !rows[1].masking_required);

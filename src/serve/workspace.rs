@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
@@ -77,6 +77,10 @@ pub struct Workspace {
     /// Files and pages processed so far, and the files to do.
     pub progress: Counter,
     run: Mutex<Option<EditedRun>>,
+    /// Uploads being received now (they count against the file limit).
+    receiving: Mutex<usize>,
+    /// Uploads started so far (names their partial files).
+    received: AtomicUsize,
     /// A staff run's output folder is this server's alone while it is open.
     _lock: Option<OutputLock>,
 }
@@ -107,11 +111,74 @@ impl crate::pipeline::Progress for Counter {
 
 /// Uploaded files of an applicant, under their workspace.
 pub(super) const UPLOADS: &str = "files";
+/// Uploads still arriving, under their workspace.
+const INCOMING: &str = "incoming";
+
+/// A file being uploaded: written to a partial file, moved among the uploads by
+/// [`Upload::finish`], removed when dropped unfinished.
+pub struct Upload {
+    workspace: Arc<Workspace>,
+    path: PathBuf,
+    partial: PathBuf,
+    file: Option<std::fs::File>,
+}
+
+impl Upload {
+    /// Appends `bytes` to the file.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<()> {
+        let file = self.file.as_mut().expect("an unfinished upload");
+        file.write_all(bytes)
+            .map_err(|e| Error::io(&self.partial, e))
+    }
+
+    /// Puts the whole file in place; the workspace's earlier check no longer stands.
+    pub fn finish(mut self) -> Result<()> {
+        drop(self.file.take());
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        std::fs::rename(&self.partial, &self.path).map_err(|e| Error::io(&self.path, e))?;
+        *self.workspace.run.lock().expect("run lock") = None;
+        self.workspace.set_state(State::Empty, None);
+        Ok(())
+    }
+}
+
+impl Drop for Upload {
+    fn drop(&mut self) {
+        if self.file.is_some() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+        *self.workspace.receiving.lock().expect("upload lock") -= 1;
+    }
+}
+
+/// Why an upload is refused.
+#[derive(Debug, thiserror::Error)]
+pub enum UploadError {
+    /// A staff run takes no uploads.
+    #[error("a staff run takes no uploads")]
+    Staff,
+    /// The workspace is being checked.
+    #[error("a check is running; add files when it has finished")]
+    Busy,
+    /// The workspace holds its most files.
+    #[error("at most {0} files per workspace")]
+    TooMany(usize),
+    /// The name would leave the workspace or is empty.
+    #[error("unusable file name: {0}")]
+    BadName(String),
+    /// The file could not be written.
+    #[error(transparent)]
+    Failed(#[from] Error),
+}
 
 impl Workspace {
     /// A new, empty applicant workspace in `dir` (created private to the user).
     pub fn applicant(id: &str, dir: &Path, cache: &Path) -> Result<Workspace> {
         create_private(&dir.join(UPLOADS))?;
+        // What was arriving when an earlier server stopped is incomplete.
+        let _ = std::fs::remove_dir_all(dir.join(INCOMING));
         create_private(cache)?;
         let workspace = Workspace {
             id: id.to_string(),
@@ -124,6 +191,8 @@ impl Workspace {
             state: Mutex::new((State::Empty, None)),
             progress: Counter::default(),
             run: Mutex::new(None),
+            receiving: Mutex::new(0),
+            received: AtomicUsize::new(0),
             _lock: None,
         };
         if workspace.out.join(MANIFEST_FILE).is_file() {
@@ -160,6 +229,8 @@ impl Workspace {
             state: Mutex::new((State::Ready, None)),
             progress: Counter::default(),
             run: Mutex::new(Some(run)),
+            receiving: Mutex::new(0),
+            received: AtomicUsize::new(0),
             _lock: Some(lock),
         })
     }
@@ -204,23 +275,44 @@ impl Workspace {
         &self.cache
     }
 
-    /// Saves an uploaded file under `relative` (a name or a path inside a dropped folder;
-    /// anything that would leave the uploads folder is refused).
-    pub fn save_upload(&self, relative: &str, bytes: &[u8]) -> Result<()> {
+    /// Starts receiving an uploaded file, to be saved at `relative` in the workspace once
+    /// [`Upload::finish`]ed. Refused while the workspace is being checked, beyond `max_files`
+    /// (counting files still arriving), for a name that leaves the workspace, and in staff
+    /// workspaces.
+    pub fn start_upload(
+        self: &Arc<Self>,
+        relative: &str,
+        max_files: usize,
+    ) -> Result<Upload, UploadError> {
         let Some(own) = &self.own else {
-            return Err(Error::Usage("a staff run takes no uploads".into()));
+            return Err(UploadError::Staff);
         };
-        let relative = safe_relative(relative)
-            .ok_or_else(|| Error::Usage(format!("unusable file name: {relative}")))?;
-        let path = own.join(UPLOADS).join(relative);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        let relative =
+            safe_relative(relative).ok_or_else(|| UploadError::BadName(relative.to_string()))?;
+        let state = self.state.lock().expect("state lock");
+        if state.0 == State::Processing {
+            return Err(UploadError::Busy);
         }
-        let mut file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-        file.write_all(bytes).map_err(|e| Error::io(&path, e))?;
-        *self.run.lock().expect("run lock") = None;
-        self.set_state(State::Empty, None);
-        Ok(())
+        let mut receiving = self.receiving.lock().expect("upload lock");
+        if self.upload_count() + *receiving >= max_files {
+            return Err(UploadError::TooMany(max_files));
+        }
+        let incoming = own.join(INCOMING);
+        std::fs::create_dir_all(&incoming).map_err(|e| Error::io(&incoming, e))?;
+        *receiving += 1;
+        drop((receiving, state));
+        let partial = incoming.join(format!("{}", self.received.fetch_add(1, Ordering::Relaxed)));
+        // Made before the file, so that a failure releases its place.
+        let mut upload = Upload {
+            workspace: self.clone(),
+            path: own.join(UPLOADS).join(relative),
+            file: None,
+            partial,
+        };
+        let file =
+            std::fs::File::create(&upload.partial).map_err(|e| Error::io(&upload.partial, e))?;
+        upload.file = Some(file);
+        Ok(upload)
     }
 
     /// Number of uploaded files.
@@ -234,10 +326,10 @@ impl Workspace {
         })
     }
 
-    /// Marks the workspace as processing; false when it already is.
+    /// Marks the workspace as processing; false when it already is, or while files arrive.
     pub fn begin_processing(&self) -> bool {
         let mut state = self.state.lock().expect("state lock");
-        if state.0 == State::Processing {
+        if state.0 == State::Processing || *self.receiving.lock().expect("upload lock") > 0 {
             return false;
         }
         *state = (State::Processing, None);
@@ -378,7 +470,7 @@ impl Workspace {
 
     /// The checklist the platform asks for: per attachment, whether it needs masking.
     pub fn checklist(&self, lang: Lang) -> Vec<ChecklistRow> {
-        self.with_run(|run| checklist(run.lines(), lang))
+        self.with_run(|run| checklist(run.lines(), self.role, lang))
             .unwrap_or_default()
     }
 
@@ -465,5 +557,42 @@ mod tests {
         ] {
             assert_eq!(safe_relative(bad), None, "{bad}");
         }
+    }
+
+    /// Issue 30 item 16: an upload during a check was lost, and parallel uploads went past the
+    /// file limit. Files arriving hold their place; a check waits for them and they for it.
+    #[test]
+    fn uploads_and_checks_exclude_each_other_and_arriving_files_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Arc::new(
+            Workspace::applicant("w", &dir.path().join("w"), &dir.path().join("cache")).unwrap(),
+        );
+        let mut first = ws.start_upload("a.pdf", 2).unwrap();
+        first.write(b"%PDF").unwrap();
+        let second = ws.start_upload("b.pdf", 2).unwrap();
+        assert!(matches!(
+            ws.start_upload("c.pdf", 2),
+            Err(UploadError::TooMany(2))
+        ));
+        assert!(!ws.begin_processing(), "a check waits for arriving files");
+        drop(second);
+        first.finish().unwrap();
+        assert_eq!(ws.upload_count(), 1);
+        assert_eq!(
+            std::fs::read_dir(dir.path().join("w").join(INCOMING))
+                .unwrap()
+                .count(),
+            0,
+            "an unfinished upload leaves nothing behind"
+        );
+        assert!(ws.begin_processing());
+        assert!(matches!(
+            ws.start_upload("c.pdf", 2),
+            Err(UploadError::Busy)
+        ));
+        assert!(matches!(
+            ws.start_upload("../c.pdf", 2),
+            Err(UploadError::BadName(_))
+        ));
     }
 }

@@ -97,6 +97,27 @@ impl Served {
         self.send(request).await
     }
 
+    /// A new applicant workspace's id.
+    async fn new_workspace(&self) -> String {
+        let request = self
+            .request("POST", "/api/workspaces")
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await.json()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    /// An upload of `files` (name, bytes) into workspace `id`.
+    fn upload(&self, id: &str, files: &[(&str, &[u8])]) -> Request<Body> {
+        let (content_type, body) = multipart(files);
+        self.request("POST", &format!("/api/workspaces/{id}/files"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap()
+    }
+
     async fn workspace(&self) -> serde_json::Value {
         let session = self.get("/api/session").await.json();
         let id = session["workspace"].as_str().unwrap().to_string();
@@ -238,23 +259,8 @@ async fn uploads_over_the_limits_are_refused() {
         max_files: 2,
     };
     let served = served(false, limits);
-    let created = served
-        .send(
-            served
-                .request("POST", "/api/workspaces")
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await;
-    let id = created.json()["id"].as_str().unwrap().to_string();
-    let upload = |files: &[(&str, &[u8])]| {
-        let (content_type, body) = multipart(files);
-        served
-            .request("POST", &format!("/api/workspaces/{id}/files"))
-            .header(header::CONTENT_TYPE, content_type)
-            .body(Body::from(body))
-            .unwrap()
-    };
+    let id = served.new_workspace().await;
+    let upload = |files: &[(&str, &[u8])]| served.upload(&id, files);
     let big = vec![0u8; 10_000];
     let answer = served.send(upload(&[("scan.jpg", &big)])).await;
     assert_eq!(answer.status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -371,5 +377,92 @@ async fn staff_corrections_are_rendered_recorded_and_pass_the_audit() {
     assert_eq!(
         edited.regions[0].evidence,
         blindfold::base::Evidence::Manual
+    );
+}
+
+/// Issue 30 item 13: in staff mode the workspace, the checklist and the zip's checklist named
+/// the intake's folders and files (the applicant's name); staff see codes and outputs only.
+#[tokio::test]
+async fn item_13_staff_see_no_intake_path() {
+    let served = served(true, UploadLimits::default());
+    let workspace = served.workspace().await;
+    let id = workspace["id"].as_str().unwrap();
+    let mut seen = vec![workspace.to_string()];
+    let checklist = served
+        .get(&format!("/api/workspaces/{id}/checklist.csv"))
+        .await;
+    seen.push(String::from_utf8_lossy(&checklist.body).into_owned());
+    let zip = served
+        .get(&format!("/api/workspaces/{id}/masked.zip"))
+        .await;
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip.body)).unwrap();
+    let mut inside = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("checklist.csv").unwrap(), &mut inside)
+        .unwrap();
+    seen.push(inside);
+    for (i, name) in archive.file_names().enumerate() {
+        seen.push(format!("{i}: {name}"));
+    }
+    for text in seen {
+        assert!(!text.contains(NAME), "{text}");
+        assert!(!text.contains(FOLDER), "{text}");
+    }
+}
+
+/// Issue 30 item 16: twenty parallel uploads went past a limit of five files, an unsafe name got
+/// a 500, and a file named like a formula went into the checklist CSV as one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn item_16_uploads_keep_their_limits_and_names_stay_text() {
+    let limits = UploadLimits {
+        max_files: 5,
+        ..UploadLimits::default()
+    };
+    let limited = Arc::new(served(false, limits));
+    let id = limited.new_workspace().await;
+    let mut sent = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let request = limited.upload(&id, &[(&format!("{i}.png"), b"not an image")]);
+        let limited = limited.clone();
+        sent.spawn(async move { limited.send(request).await.status });
+    }
+    let statuses = sent.join_all().await;
+    let accepted = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    assert_eq!(accepted, 5, "{statuses:?}");
+    assert!(statuses
+        .iter()
+        .all(|s| *s == StatusCode::OK || *s == StatusCode::PAYLOAD_TOO_LARGE));
+
+    let served = served(false, UploadLimits::default());
+    let id = served.new_workspace().await;
+    let bad = served
+        .send(served.upload(&id, &[("../../escape.png", b"x")]))
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let formula = "+cmd|' /C calc'!A0.jpg";
+    let uploaded = served
+        .send(served.upload(&id, &[(formula, b"not an image")]))
+        .await;
+    assert_eq!(uploaded.status, StatusCode::OK);
+    let check = served
+        .post_json(
+            &format!("/api/workspaces/{id}/check"),
+            serde_json::json!({"name": NAME, "unit": UNIT}),
+        )
+        .await;
+    assert_eq!(check.status, StatusCode::ACCEPTED);
+    let csv = loop {
+        let workspace = served.get(&format!("/api/workspaces/{id}")).await.json();
+        if workspace["state"] != "processing" {
+            break served
+                .get(&format!("/api/workspaces/{id}/checklist.csv"))
+                .await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let csv = String::from_utf8(csv.body).unwrap();
+    assert!(
+        csv.lines()
+            .any(|row| row.starts_with(&format!("'{formula},"))),
+        "{csv}"
     );
 }

@@ -10,7 +10,7 @@ use crate::error::{ErrorKind, Result};
 use crate::intake::{Applicant, Intake};
 use crate::pipeline::{self, Progress, RunConfig, Summary};
 use crate::write::key::{self, KeyRow};
-use crate::write::lock::OutputLock;
+use crate::write::lock::FolderLock;
 use crate::write::manifest::{self, ManifestLine, Status};
 use crate::write::preview::preview_path;
 
@@ -55,7 +55,7 @@ pub fn run(
     };
     let intake = Intake::of_paths(&request.paths, applicant, CHECK_CODE)?;
     std::fs::create_dir_all(&config.out).map_err(|e| crate::Error::io(&config.out, e))?;
-    let _lock = OutputLock::acquire(&config.out, "check")?;
+    let _lock = FolderLock::acquire(&config.out, "check")?;
     pipeline::clear_results(&config.out)?;
     let key = KeyRow {
         code: CHECK_CODE.into(),

@@ -61,6 +61,18 @@ pub fn open_in_browser(url: &str) {
         .spawn();
 }
 
+/// Writes `bytes` to a new file at `path` that only the user can read (Unix: mode 0600),
+/// replacing what was there.
+pub fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let _ = std::fs::remove_file(path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(bytes)
+}
+
 /// The folder for the user's own application data: `%LOCALAPPDATA%` on Windows,
 /// `$XDG_DATA_HOME` or `~/.local/share` elsewhere; `blindfold` inside it.
 pub fn data_dir() -> std::path::PathBuf {

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use super::RunConfig;
 use crate::error::{Error, Result};
 use crate::write::key::{RunSettings, KEY_FILE, SETTINGS_FILE};
-use crate::write::lock::{OutputLock, LOCK_FILE};
+use crate::write::lock::{FolderLock, LOCK_FILE};
 use crate::write::manifest::MANIFEST_FILE;
 
 /// Refuses an output folder inside the intake (or the reverse), one another process writes
 /// into, and a non-empty one without `overwrite` or `resume`; clears it for `overwrite`.
 /// Returns the folder's lock, held for the run.
-pub(super) fn prepare(config: &RunConfig) -> Result<OutputLock> {
+pub(super) fn prepare(config: &RunConfig) -> Result<FolderLock> {
     let intake = config
         .intake
         .canonicalize()
@@ -25,7 +25,7 @@ pub(super) fn prepare(config: &RunConfig) -> Result<OutputLock> {
     }
     ensure_apart(std::slice::from_ref(&intake), &config.out)?;
     std::fs::create_dir_all(&config.out).map_err(|e| Error::io(&config.out, e))?;
-    let lock = OutputLock::acquire(&config.out, "run")?;
+    let lock = FolderLock::acquire(&config.out, "run")?;
     let non_empty = std::fs::read_dir(&config.out)
         .map(|mut d| d.any(|entry| entry.is_ok_and(|e| e.file_name() != LOCK_FILE)))
         .unwrap_or(false);

@@ -19,6 +19,7 @@ use crate::detect::{Detections, Detector};
 use crate::error::{Error, Result};
 use crate::pages::Page;
 use crate::pipeline::RunConfig;
+use crate::write::lock::FolderLock;
 use security::Guard;
 use workspace::Workspace;
 
@@ -79,28 +80,71 @@ pub struct App {
     workspaces: Mutex<HashMap<String, Arc<Workspace>>>,
     /// The staff run's workspace id.
     staff: Option<String>,
+    /// This server's page cache (`DATA/cache/<server>`), held locked while it runs.
+    cache: PathBuf,
+    _cache_lock: FolderLock,
+}
+
+/// Applicant workspaces, under the data folder.
+const WORKSPACES: &str = "workspaces";
+/// The servers' page caches, under the data folder.
+const CACHES: &str = "cache";
+/// The launch page, in the server's cache.
+const LAUNCH_PAGE: &str = "open.html";
+
+/// Removes the caches under `caches` that no live server holds (a server stopped by a crash or
+/// a closed window leaves its unmasked page renders behind).
+fn remove_stale_caches(caches: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(caches) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
+        }
+        let stale = match FolderLock::acquire(&path, "serve") {
+            Ok(_released) => true,
+            Err(Error::Busy { .. }) => false,
+            Err(_) => !path.join(crate::write::lock::LOCK_FILE).exists(),
+        };
+        if stale {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
 }
 
 impl App {
     /// The app for `port`: the staff run opened (its journal replayed), the applicant
-    /// workspaces left on disk by earlier sessions found again.
+    /// workspaces left on disk by earlier sessions found again, the page caches that no live
+    /// server holds removed, and a launch page for the user's browser.
     pub fn new(
         options: ServeOptions,
         port: u16,
         detectors: Vec<Box<dyn Detector>>,
     ) -> Result<Arc<App>> {
-        workspace::create_private(&options.data)?;
+        // An existing data folder (even /tmp) is left as it is; what blindfold keeps in it is
+        // private to the user.
+        workspace::create_missing_private(&options.data)?;
+        let applicants = options.data.join(WORKSPACES);
+        let caches = options.data.join(CACHES);
+        workspace::create_private(&applicants)?;
+        workspace::create_private(&caches)?;
+        remove_stale_caches(&caches);
+        let server = security::random_id();
+        let cache = caches.join(&server);
+        workspace::create_private(&cache)?;
+        let cache_lock = FolderLock::acquire(&cache, "serve")?;
         let mut workspaces = HashMap::new();
         let staff = match &options.staff {
             Some(run) => {
                 let id = security::random_id();
-                let cache = options.data.join("cache").join(&id);
                 let ws = Arc::new(Workspace::staff(
                     &id,
                     &run.out,
                     &run.intake,
                     run.roster.clone(),
-                    &cache,
+                    &cache.join(&id),
                 )?);
                 let warming = ws.clone();
                 std::thread::spawn(move || warming.render_page_images());
@@ -109,18 +153,18 @@ impl App {
             }
             None => None,
         };
-        let applicants = options.data.join("workspaces");
         if let Ok(entries) = std::fs::read_dir(&applicants) {
             for entry in entries.flatten() {
                 let id = entry.file_name().to_string_lossy().to_string();
-                let cache = options.data.join("cache").join(&id);
-                if let Ok(ws) = Workspace::applicant(&id, &entry.path(), &cache) {
+                if let Ok(ws) = Workspace::applicant(&id, &entry.path(), &cache.join(&id)) {
                     workspaces.insert(id, Arc::new(ws));
                 }
             }
         }
+        let launch = cache.join(LAUNCH_PAGE);
+        let guard = Guard::new(port, Some(launch.clone())).map_err(|e| Error::io(launch, e))?;
         Ok(Arc::new(App {
-            guard: Guard::new(port),
+            guard,
             detectors: detectors
                 .into_iter()
                 .map(|d| SharedDetector(Arc::new(Mutex::new(d))))
@@ -128,13 +172,28 @@ impl App {
             busy: Mutex::new(()),
             workspaces: Mutex::new(workspaces),
             staff,
+            cache,
+            _cache_lock: cache_lock,
             options,
         }))
     }
 
-    /// The address to open in the browser (it carries the token).
-    pub fn start_url(&self) -> String {
-        self.guard.start_url()
+    /// A one-time address that lets one browser in.
+    pub fn key_url(&self) -> String {
+        self.guard.key_url()
+    }
+
+    /// The launch page for the user's own browser: it holds a fresh key, and only the user can
+    /// read it.
+    pub fn launch_page(&self) -> &std::path::Path {
+        self.guard
+            .launch()
+            .expect("the app's guard has a launch page")
+    }
+
+    /// Removes this server's page cache (unmasked renders) and its launch page.
+    pub fn remove_cache(&self) {
+        let _ = std::fs::remove_dir_all(&self.cache);
     }
 
     /// The guard's secrets (for tests that play the browser).
@@ -148,9 +207,8 @@ impl App {
 
     fn new_workspace(&self) -> Result<Arc<Workspace>> {
         let id = security::random_id();
-        let dir = self.options.data.join("workspaces").join(&id);
-        let cache = self.options.data.join("cache").join(&id);
-        let ws = Arc::new(Workspace::applicant(&id, &dir, &cache)?);
+        let dir = self.options.data.join(WORKSPACES).join(&id);
+        let ws = Arc::new(Workspace::applicant(&id, &dir, &self.cache.join(&id))?);
         self.workspaces
             .lock()
             .expect("workspaces")
@@ -207,22 +265,28 @@ pub fn serve(
             .map_err(|e| Error::io("socket", e))?
             .port();
         let app = App::new(options, port, detectors)?;
-        let url = app.start_url();
+        let url = app.key_url();
+        let launch = app.launch_page().display().to_string();
         // The address is what a user needs; a closed or full stdout must not stop the server.
         let mut stdout = std::io::stdout();
         let _ = writeln!(
             stdout,
-            "blindfold serve: {url}\n按 Ctrl+C 停止 / press Ctrl+C to stop"
+            "blindfold serve: {url}\n\
+             该地址只能打开一次；再次打开请用 / this address opens once; to open again use: {launch}\n\
+             按 Ctrl+C 停止 / press Ctrl+C to stop"
         );
         let _ = stdout.flush();
         if open_browser {
-            crate::platform::open_in_browser(&url);
+            // The launch page, not the address: a key on a command line shows in the process list.
+            crate::platform::open_in_browser(&launch);
         }
-        axum::serve(listener, router(app))
+        let served = axum::serve(listener, router(app.clone()))
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })
             .await
-            .map_err(|e| Error::io("server", e))
+            .map_err(|e| Error::io("server", e));
+        app.remove_cache();
+        served
     })
 }

@@ -1,7 +1,13 @@
 //! The guard in front of every request: the server answers only its own address (a foreign
 //! `Host` is a DNS-rebinding attempt), only its own pages (a foreign `Origin` or a cross-site
-//! fetch is refused), and only the browser it opened (the token in the URL it opened becomes an
-//! HttpOnly, SameSite=Strict cookie). Every answer forbids caching and any source but the server.
+//! fetch is refused), and only the browser it opened (a one-time key in the URL it opened becomes
+//! an HttpOnly, SameSite=Strict cookie). The user's own browser is opened on a launch page in
+//! their private data folder, which holds a fresh key, so that no key shows in the process list
+//! and a spent key in the browser's history lets no one in. Every answer forbids caching and any
+//! source but the server.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -13,10 +19,13 @@ use axum::response::{IntoResponse, Response};
 pub struct Guard {
     /// The port the server listens on (127.0.0.1 only).
     pub port: u16,
-    /// The one-time secret in the URL the browser is opened with.
-    pub token: String,
-    /// The session cookie's value, given in exchange for the token.
+    /// The session cookie's value, given in exchange for a key.
     pub session: String,
+    /// Keys not yet exchanged, each with whether the launch page holds it; each lets one
+    /// browser in, once.
+    keys: Arc<Mutex<Vec<(String, bool)>>>,
+    /// The launch page, given a fresh key whenever its key is spent.
+    launch: Option<PathBuf>,
 }
 
 /// Name of the session cookie.
@@ -28,18 +37,60 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
     base-uri 'none'";
 
 impl Guard {
-    /// A guard for `port` with fresh random secrets.
-    pub fn new(port: u16) -> Guard {
-        Guard {
+    /// A guard for `port` with a fresh session secret and, when `launch` is given, a launch page
+    /// there (readable by the user alone).
+    pub fn new(port: u16, launch: Option<PathBuf>) -> std::io::Result<Guard> {
+        let guard = Guard {
             port,
-            token: random_hex(),
             session: random_hex(),
-        }
+            keys: Arc::default(),
+            launch,
+        };
+        guard.write_launch()?;
+        Ok(guard)
     }
 
-    /// The address the browser is opened at.
-    pub fn start_url(&self) -> String {
-        format!("http://127.0.0.1:{}/?token={}", self.port, self.token)
+    /// A new one-time key, as the address that lets one browser in.
+    pub fn key_url(&self) -> String {
+        self.new_key(false)
+    }
+
+    fn new_key(&self, launch: bool) -> String {
+        let key = random_hex();
+        self.keys.lock().expect("keys").push((key.clone(), launch));
+        format!("http://127.0.0.1:{}/?token={key}", self.port)
+    }
+
+    /// The launch page, if there is one.
+    pub fn launch(&self) -> Option<&Path> {
+        self.launch.as_deref()
+    }
+
+    /// (Re)writes the launch page: a redirect to a fresh key's address.
+    fn write_launch(&self) -> std::io::Result<()> {
+        let Some(path) = &self.launch else {
+            return Ok(());
+        };
+        let url = self.new_key(true);
+        let page = format!(
+            "<!DOCTYPE html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" \
+             content=\"0;url={url}\"><title>blindfold</title><a href=\"{url}\">blindfold</a>\n"
+        );
+        crate::platform::write_private(path, page.as_bytes())
+    }
+
+    /// Spends `key` if it is one not yet exchanged.
+    fn exchange(&self, key: &str) -> bool {
+        let mut keys = self.keys.lock().expect("keys");
+        let Some(at) = keys.iter().position(|(k, _)| constant_time_eq(k, key)) else {
+            return false;
+        };
+        let (_, launched) = keys.swap_remove(at);
+        drop(keys);
+        if launched {
+            let _ = self.write_launch();
+        }
+        true
     }
 
     fn own_host(&self, host: &str) -> bool {
@@ -90,7 +141,7 @@ impl Guard {
 pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> Response {
     let mut response = match guard.refusal(&request) {
         Some((status, why)) => (status, why).into_response(),
-        None if token_in(&request).is_some_and(|t| constant_time_eq(t, &guard.token)) => {
+        None if token_in(&request).is_some_and(|key| guard.exchange(key)) => {
             let cookie = format!(
                 "{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/",
                 guard.session

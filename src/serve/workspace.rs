@@ -15,7 +15,7 @@ use crate::check::CheckRequest;
 use crate::edit::EditedRun;
 use crate::error::{Error, Result};
 use crate::pages::{Document, Page};
-use crate::write::lock::OutputLock;
+use crate::write::lock::FolderLock;
 use crate::write::manifest::{ManifestLine, Status, MANIFEST_FILE};
 
 use crate::write::raster;
@@ -82,7 +82,7 @@ pub struct Workspace {
     /// Uploads started so far (names their partial files).
     received: AtomicUsize,
     /// A staff run's output folder is this server's alone while it is open.
-    _lock: Option<OutputLock>,
+    _lock: Option<FolderLock>,
 }
 
 /// Progress counts, updated by the pipeline's threads.
@@ -216,7 +216,7 @@ impl Workspace {
                 out.display()
             )));
         }
-        let lock = OutputLock::acquire(out, "serve")?;
+        let lock = FolderLock::acquire(out, "serve")?;
         let run = EditedRun::open(out, intake)?;
         Ok(Workspace {
             id: id.to_string(),
@@ -504,9 +504,20 @@ fn safe_relative(name: &str) -> Option<PathBuf> {
     Some(parts.iter().collect())
 }
 
-/// Creates a folder only its user may enter.
+/// Creates `dir` and its missing parents readable by the user alone; an existing folder is left
+/// as it is (it may be shared, as /tmp is).
+pub fn create_missing_private(dir: &Path) -> Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir).map_err(|e| Error::io(dir, e))
+}
+
+/// Creates `dir` (a folder of blindfold's own) readable by the user alone, or makes the existing
+/// one so (which fails on another user's folder).
 pub fn create_private(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    create_missing_private(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -35,7 +35,7 @@ pub const KEY_FILE: &str = "key.csv";
 /// The file name of the run's settings in its output folder.
 pub const SETTINGS_FILE: &str = "run.json";
 
-/// Writes `key.csv` into `out`.
+/// Writes `key.csv` into `out`, readable by the user alone.
 pub fn write_key(out: &Path, rows: &[KeyRow]) -> Result<()> {
     let mut key = csv::Writer::from_writer(Vec::new());
     for row in rows {
@@ -45,7 +45,7 @@ pub fn write_key(out: &Path, rows: &[KeyRow]) -> Result<()> {
     let bytes = key
         .into_inner()
         .map_err(|e| Error::encoder(KEY_FILE, e.into_error()))?;
-    super::write_atomic(&out.join(KEY_FILE), &bytes)
+    super::write_atomic_private(&out.join(KEY_FILE), &bytes)
 }
 
 /// Reads `key.csv` from `out`.

@@ -1,6 +1,7 @@
-//! One writer per output folder: `run`, `check` and a staff server hold an exclusive lock on
-//! the folder's lock file while they write into it. The operating system releases it when the
-//! process ends, however it ends, so a lock left by a crash never blocks the next run.
+//! One writer per folder: `run`, `check` and a staff server hold an exclusive lock on an output
+//! folder's lock file while they write into it, and a server on its page cache. The operating
+//! system releases it when the process ends, however it ends, so a lock left by a crash never
+//! blocks the next run, and a cache whose lock can be taken belongs to no live server.
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -8,19 +9,19 @@ use std::path::Path;
 
 use crate::error::{Error, Result};
 
-/// The lock file in an output folder. It is not part of the run's results.
+/// The lock file in a locked folder. It is not part of a run's results.
 pub const LOCK_FILE: &str = "blindfold.lock";
 
-/// The held lock on an output folder; dropping it releases the folder.
+/// The held lock on a folder; dropping it releases the folder.
 #[derive(Debug)]
-pub struct OutputLock {
+pub struct FolderLock {
     _file: File,
 }
 
-impl OutputLock {
+impl FolderLock {
     /// Locks the existing folder `out` for `command`, or fails with [`Error::Busy`] naming the
     /// process that holds it.
-    pub fn acquire(out: &Path, command: &str) -> Result<OutputLock> {
+    pub fn acquire(out: &Path, command: &str) -> Result<FolderLock> {
         let path = out.join(LOCK_FILE);
         let mut file = OpenOptions::new()
             .read(true)
@@ -50,7 +51,7 @@ impl OutputLock {
             .and_then(|()| file.seek(SeekFrom::Start(0)))
             .and_then(|_| file.write_all(holder.as_bytes()))
             .map_err(|e| Error::io(&path, e))?;
-        Ok(OutputLock { _file: file })
+        Ok(FolderLock { _file: file })
     }
 }
 
@@ -62,12 +63,12 @@ mod tests {
     fn a_second_writer_is_told_who_holds_the_folder_until_it_is_released() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path();
-        let first = OutputLock::acquire(out, "run").unwrap();
-        let second = OutputLock::acquire(out, "serve").unwrap_err();
+        let first = FolderLock::acquire(out, "run").unwrap();
+        let second = FolderLock::acquire(out, "serve").unwrap_err();
         let message = second.to_string();
         assert!(matches!(second, Error::Busy { .. }), "{second:?}");
         assert!(message.contains("blindfold run, process"), "{message}");
         drop(first);
-        OutputLock::acquire(out, "serve").unwrap();
+        FolderLock::acquire(out, "serve").unwrap();
     }
 }

@@ -18,11 +18,24 @@ use crate::error::{Error, Result};
 /// The caller must not hold `path` open: Windows refuses to replace an open file. A replace that
 /// another program blocks for a moment (a virus scanner, a viewer) is retried briefly.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, |tmp, bytes| std::fs::write(tmp, bytes))
+}
+
+/// [`write_atomic`] into a file only the user can read (the key that names the applicants).
+pub fn write_atomic_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    replace(path, bytes, crate::platform::write_private)
+}
+
+fn replace(
+    path: &Path,
+    bytes: &[u8],
+    write: impl Fn(&Path, &[u8]) -> std::io::Result<()>,
+) -> Result<()> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
     let tmp = path.with_extension(format!("{TEMPORARY}{}", std::process::id()));
-    std::fs::write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
+    write(&tmp, bytes).map_err(|e| Error::io(&tmp, e))?;
     crate::platform::retry_while_busy(|| std::fs::rename(&tmp, path)).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);
         Error::io(path, e)

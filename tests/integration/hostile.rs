@@ -5,10 +5,26 @@
 use blindfold::geometry::Rect;
 use blindfold::pipeline::{self, RunConfig, Silent};
 use blindfold::serve::{App, ServeOptions, StaffRun, UploadLimits};
-use blindfold::write::lock::OutputLock;
+use blindfold::write::lock::FolderLock;
 use blindfold::write::manifest::{self, ManifestLine};
 
 use crate::common::scripted::*;
+
+/// A server's options on `data`, staff opening the run of `staff` if given.
+fn serve_options(data: &std::path::Path, staff: Option<&RunConfig>) -> ServeOptions {
+    ServeOptions {
+        lang: None,
+        data: data.to_path_buf(),
+        staff: staff.map(|config| StaffRun {
+            out: config.out.clone(),
+            intake: config.intake.clone(),
+            roster: Some(config.roster.clone()),
+        }),
+        user: "reviewer".into(),
+        limits: UploadLimits::default(),
+        config: RunConfig::new(Default::default()),
+    }
+}
 
 fn run_again(config: &RunConfig) -> blindfold::error::Result<()> {
     pipeline::run(config, script().workers(2), &Silent).map(|_| ())
@@ -243,7 +259,7 @@ fn item_09_a_second_run_on_a_busy_folder_is_refused() {
     let lines = run(&config);
     let manifest = std::fs::read(config.out.join(manifest::MANIFEST_FILE)).unwrap();
 
-    let first = OutputLock::acquire(&config.out, "run").unwrap();
+    let first = FolderLock::acquire(&config.out, "run").unwrap();
     config.resume = true;
     let error = run_again(&config).unwrap_err();
     assert!(matches!(error, blindfold::Error::Busy { .. }), "{error:?}");
@@ -280,23 +296,114 @@ fn item_10_a_second_staff_server_on_one_run_is_refused() {
     let config = config(dir.path());
     run(&config);
     let open = |data: &str| {
-        let options = ServeOptions {
-            lang: None,
-            data: dir.path().join(data),
-            staff: Some(StaffRun {
-                out: config.out.clone(),
-                intake: config.intake.clone(),
-                roster: Some(config.roster.clone()),
-            }),
-            user: data.into(),
-            limits: UploadLimits::default(),
-            config: RunConfig::new(Default::default()),
-        };
-        App::new(options, 8471, script().workers(1))
+        App::new(
+            serve_options(&dir.path().join(data), Some(&config)),
+            8471,
+            script().workers(1),
+        )
     };
     let alice = open("alice").unwrap();
     let bob = open("bob").err().expect("a second server is refused");
     assert!(matches!(bob, blindfold::Error::Busy { .. }), "{bob:?}");
     assert!(bob.to_string().contains("blindfold serve"), "{bob}");
     drop(alice);
+}
+
+/// Item 12: the key was on `xdg-open`'s command line (another user read it in `ps`), stayed
+/// valid for the server's life and was replayed from the browser's history. The browser is
+/// opened on a launch page only the user can read; every key lets one browser in once, and the
+/// launch page gets a fresh one when its key is spent.
+#[test]
+fn item_12_keys_are_spent_once_and_the_launch_page_is_private() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = App::new(
+        serve_options(&dir.path().join("data"), None),
+        8472,
+        script().workers(1),
+    )
+    .unwrap();
+    let launch = app.launch_page().to_path_buf();
+    let key_in = |page: &std::path::Path| {
+        let text = std::fs::read_to_string(page).unwrap();
+        let start = text.find("?token=").unwrap() + 7;
+        text[start..start + 32].to_string()
+    };
+    #[cfg(unix)]
+    assert_eq!(mode(&launch), 0o600);
+    let first = key_in(&launch);
+    let router = blindfold::serve::router(app.clone());
+    let exchange = |key: &str| {
+        let request = axum::http::Request::builder()
+            .uri(format!("/?token={key}"))
+            .header("host", "127.0.0.1:8472")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime
+            .block_on(tower::ServiceExt::oneshot(router.clone(), request))
+            .unwrap()
+            .status()
+    };
+    assert_eq!(exchange(&first), 303);
+    assert_eq!(exchange(&first), 401, "a spent key");
+    let second = key_in(&launch);
+    assert_ne!(first, second, "the launch page holds a fresh key");
+    assert_eq!(exchange(&second), 303);
+    let printed = app.key_url();
+    let printed = printed.split("?token=").nth(1).unwrap();
+    assert_eq!(exchange(printed), 303);
+    assert_eq!(exchange(printed), 401);
+}
+
+/// Item 14: every start left a folder of unmasked page renders in `DATA/cache`. A server's
+/// cache is locked while it runs and removed when it stops; what a crashed one left is removed
+/// at the next start, and a live server's cache is left alone.
+#[test]
+fn item_14_page_caches_do_not_outlive_their_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let stale = data.join("cache/0123456789abcdef/3.jpg");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::write(&stale, b"an unmasked page").unwrap();
+    let start = || App::new(serve_options(&data, None), 8473, script().workers(1)).unwrap();
+    let first = start();
+    assert!(
+        !stale.parent().unwrap().exists(),
+        "a dead server's cache is removed"
+    );
+    let live = first.launch_page().parent().unwrap().to_path_buf();
+    let second = start();
+    assert!(live.exists(), "a live server's cache is kept");
+    first.remove_cache();
+    assert!(!live.exists());
+    assert!(second.launch_page().exists());
+}
+
+/// Item 15: `--data /tmp` made /tmp private to one user, and below it the key was readable by
+/// all. An existing data folder is left as it is; blindfold's own folders in it are private,
+/// and `key.csv` is the user's alone.
+#[test]
+#[cfg(unix)]
+fn item_15_an_existing_data_folder_keeps_its_mode_and_the_key_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("shared");
+    std::fs::create_dir(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let _app = App::new(serve_options(&data, None), 8474, script().workers(1)).unwrap();
+    assert_eq!(mode(&data), 0o1777);
+    assert_eq!(mode(&data.join("workspaces")), 0o700);
+    assert_eq!(mode(&data.join("cache")), 0o700);
+
+    let config = config(dir.path());
+    run(&config);
+    assert_eq!(mode(&config.out.join("key.csv")), 0o600);
+}
+
+#[cfg(unix)]
+fn mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }

@@ -144,13 +144,13 @@ fn find_and_mask(c: &mut Criterion) {
             .map(|r| ManifestRegion::from_region(r, w, h))
             .collect();
     let masks = Masks {
-        regions: &regions,
+        regions,
         withheld: false,
     };
     c.bench_function("mask, encode and check the A4 page as a PDF page", |b| {
         b.iter_batched(
             || page.clone(),
-            |page| render::pdf_page(page, masks, &OutputOptions::default()).expect("render"),
+            |page| render::pdf_page(page, &masks, &OutputOptions::default()).expect("render"),
             criterion::BatchSize::LargeInput,
         )
     });

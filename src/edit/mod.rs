@@ -238,11 +238,11 @@ impl EditedRun {
         let dpi = lines[0].dpi.unwrap_or(options.dpi);
         let mut document = Document::open(bytes, kind, dpi, &limits)?;
         if !kind.is_pdf() {
-            let pages = document
-                .pages(limits)
-                .collect::<std::result::Result<_, _>>()?;
-            let masks: Vec<Masks> = lines.iter().map(|l| Masks::from(*l)).collect();
-            return render::image_file(pages, &masks, kind, &options);
+            let pages = lines.iter().map(|line| {
+                let page = document.page(line.page.unwrap_or(1), &limits)?;
+                Ok((page, Masks::from(*line)))
+            });
+            return render::image_file(pages, kind, &options);
         }
         let pages = lines
             .iter()
@@ -251,7 +251,7 @@ impl EditedRun {
                 let page = document
                     .page(number, &limits)
                     .unwrap_or_else(|_| render::placeholder(number, &options));
-                render::pdf_page(page, Masks::from(*line), &options)
+                render::pdf_page(page, &Masks::from(*line), &options)
             })
             .collect::<std::result::Result<Vec<_>, _>>()?;
         render::assemble_pdf(&pages, &options)

@@ -85,18 +85,13 @@ pub enum Document {
         /// Resolution pages are rendered at.
         dpi: u32,
     },
-    /// The decoded pages of an image file (taken out as they are read).
-    Image {
-        /// The pages not yet taken.
-        pages: Vec<Option<Page>>,
-        /// Why the image may be incomplete although it decoded.
-        incomplete: Option<String>,
-    },
+    /// An image file, decoded page by page.
+    Image(image_file::ImageFile),
 }
 
 impl Document {
     /// Opens a file of `kind` from its bytes: a PDF with PDFium (which must be loaded), an image
-    /// decoded whole.
+    /// file with its pages counted (each is decoded when it is taken).
     pub fn open(
         bytes: Vec<u8>,
         kind: FileKind,
@@ -109,11 +104,9 @@ impl Document {
             let pdf = pdf::PdfFile::open(pdfium, bytes, limits)?;
             return Ok(Document::Pdf { pdf, dpi });
         }
-        let pages = image_file::decode(&bytes, kind, limits)?;
-        Ok(Document::Image {
-            pages: pages.into_iter().map(Some).collect(),
-            incomplete: image_file::incompleteness(&bytes, kind),
-        })
+        Ok(Document::Image(image_file::ImageFile::open(
+            bytes, kind, limits,
+        )?))
     }
 
     /// Reads and opens the file at `path`, telling its kind from its content.
@@ -128,28 +121,23 @@ impl Document {
     pub fn page_count(&self) -> usize {
         match self {
             Document::Pdf { pdf, .. } => pdf.page_count(),
-            Document::Image { pages, .. } => pages.len(),
+            Document::Image(file) => file.page_count(),
         }
     }
 
-    /// Why an image that decoded may still be incomplete (a truncated JPEG).
-    pub fn incompleteness(&self) -> Option<&str> {
+    /// Why an image that decodes may still be incomplete (a truncated JPEG).
+    pub fn incompleteness(&self) -> Option<String> {
         match self {
-            Document::Image { incomplete, .. } => incomplete.as_deref(),
+            Document::Image(file) => file.incompleteness(),
             Document::Pdf { .. } => None,
         }
     }
 
-    /// Page `number` (1-based): a PDF page is rendered now, an image page is handed over (each
-    /// image page can be taken once).
+    /// Page `number` (1-based), rendered or decoded now.
     pub fn page(&mut self, number: usize, limits: &Limits) -> Result<Page, PageError> {
         match self {
             Document::Pdf { pdf, dpi } => pdf.render(number, *dpi as f32, limits),
-            Document::Image { pages, .. } => number
-                .checked_sub(1)
-                .and_then(|i| pages.get_mut(i))
-                .and_then(Option::take)
-                .ok_or_else(|| PageError::Unrenderable(format!("no page {number}"))),
+            Document::Image(file) => file.page(number, limits),
         }
     }
 

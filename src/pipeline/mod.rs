@@ -34,7 +34,7 @@ use crate::error::{Error, PageError, Result};
 use crate::find::FindOptions;
 use crate::intake::{Intake, Roster};
 use crate::models::sha256_bytes;
-use crate::pages::{Document, Limits, Page};
+use crate::pages::{image_file, Document, Limits, Page};
 use crate::write::key::{self, RunSettings};
 use crate::write::manifest::{ManifestLine, ManifestWriter, Status};
 use crate::write::pdf::PdfPage;
@@ -319,7 +319,7 @@ fn withheld_page(
     let page = if config.dry_run {
         dry_run_page(&placeholder)
     } else {
-        render::pdf_page(placeholder, Masks::from(&line), &config.output)
+        render::pdf_page(placeholder, &Masks::from(&line), &config.output)
             .expect("a page painted over whole passes its own check")
     };
     (line, page)
@@ -345,7 +345,7 @@ fn work(config: &RunConfig, detector: &mut dyn Detector, job: Job) -> Outcome {
                 let pdf_page = dry_run_page(&page);
                 return Outcome::PdfPage(task, Box::new(line), pdf_page);
             }
-            match render::pdf_page(page, Masks::from(&line), &config.output) {
+            match render::pdf_page(page, &Masks::from(&line), &config.output) {
                 Ok(pdf_page) => Outcome::PdfPage(task, Box::new(line), pdf_page),
                 Err(e) => {
                     let number = line.page.unwrap_or(1);
@@ -358,48 +358,45 @@ fn work(config: &RunConfig, detector: &mut dyn Detector, job: Job) -> Outcome {
     }
 }
 
-/// Decodes, analyses, renders and writes an image file; returns its manifest lines (one error
-/// line when it fails).
+/// Decodes, analyses, renders and writes an image file, one page at a time; returns its
+/// manifest lines (one error line when it fails).
 fn process_image(
     config: &RunConfig,
     detector: &mut dyn Detector,
     task: &FileTask,
 ) -> Vec<ManifestLine> {
     let (sha, opened) = open(config, task);
-    let pages = opened.and_then(|document| {
-        let incomplete = document.incompleteness().map(String::from);
-        let pages = document
-            .pages(config.limits)
-            .collect::<Result<Vec<Page>, PageError>>()?;
-        Ok((pages, incomplete))
-    });
-    let (pages, incomplete) = match pages {
-        Ok(read) => read,
+    let mut document = match opened {
+        Ok(document) => document,
         Err(e) => return vec![task.failed(sha, &e)],
     };
-    let mut lines: Vec<ManifestLine> = pages
-        .iter()
-        .map(|page| {
-            let mut line = analyse(config, detector, task, page);
-            write_preview(config, task, page, &mut line);
-            line
-        })
-        .collect();
-    let output_sha = if config.dry_run {
-        None
-    } else {
-        let masks: Vec<Masks> = lines.iter().map(Masks::from).collect();
-        let written =
-            render::image_file(pages, &masks, task.kind, &config.output).and_then(|rendered| {
-                write::write_atomic(&config.out.join(&task.output), &rendered.bytes)
-                    .map_err(|e| PageError::Output(e.to_string()))?;
-                Ok(rendered.sha256)
-            });
-        match written {
-            Ok(sha) => Some(sha),
-            Err(e) => return vec![task.failed(sha, &e)],
+    let mut lines: Vec<ManifestLine> = Vec::new();
+    let mut pages = (1..=document.page_count()).map(|number| {
+        let page = document.page(number, &config.limits)?;
+        let mut line = analyse(config, detector, task, &page);
+        write_preview(config, task, &page, &mut line);
+        if let Some(reason) = image_file::damage(&page, task.kind) {
+            line.status = line.status.max(Status::Review);
+            line.review.push(reason);
         }
+        let masks = Masks::from(&line);
+        lines.push(line);
+        Ok((page, masks))
+    });
+    let written = if config.dry_run {
+        pages.try_for_each(|page| page.map(drop)).map(|()| None)
+    } else {
+        render::image_file(pages, task.kind, &config.output).and_then(|rendered| {
+            write::write_atomic(&config.out.join(&task.output), &rendered.bytes)
+                .map_err(|e| PageError::Output(e.to_string()))?;
+            Ok(Some(rendered.sha256))
+        })
     };
+    let output_sha = match written {
+        Ok(output_sha) => output_sha,
+        Err(e) => return vec![task.failed(sha, &e)],
+    };
+    let incomplete = document.incompleteness();
     for line in &mut lines {
         if let Some(reason) = &incomplete {
             line.status = line.status.max(Status::Review);

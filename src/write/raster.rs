@@ -57,39 +57,81 @@ pub fn encode_jpeg(page: &Page, quality: u8) -> Result<Vec<u8>> {
 
 /// Encodes all pages of an input image into one output file of the matching format.
 pub fn encode(pages: &[Page], kind: FileKind, quality: u8) -> Result<Vec<u8>> {
-    match kind {
-        FileKind::Jpeg => encode_jpeg(&pages[0], quality),
-        FileKind::Tiff => encode_tiff(pages),
-        _ => {
-            let mut out = Cursor::new(Vec::new());
-            pixels(&pages[0])
-                .write_to(&mut out, ImageFormat::Png)
-                .map_err(|e| Error::encoder("PNG", e))?;
-            Ok(out.into_inner())
-        }
-    }
-}
-
-/// A TIFF with one Deflate-compressed image per page.
-fn encode_tiff(pages: &[Page]) -> Result<Vec<u8>> {
-    use tiff::encoder::{colortype, Compression, DeflateLevel, TiffEncoder};
-    let fail = |e: tiff::TiffError| Error::encoder("TIFF", e);
     let mut out = Cursor::new(Vec::new());
-    let mut encoder = TiffEncoder::new(&mut out)
-        .map_err(fail)?
-        .with_compression(Compression::Deflate(DeflateLevel::default()));
-    for page in pages {
-        let (w, h) = page.pixels.dimensions();
-        match pixels(page) {
-            DynamicImage::ImageLuma8(grey) => encoder
-                .write_image::<colortype::Gray8>(w, h, grey.as_raw())
-                .map_err(fail)?,
-            other => encoder
-                .write_image::<colortype::RGB8>(w, h, other.to_rgb8().as_raw())
-                .map_err(fail)?,
+    {
+        let mut encoder = PageEncoder::new(&mut out, kind, quality)?;
+        for page in pages {
+            encoder.add(page)?;
         }
     }
     Ok(out.into_inner())
+}
+
+/// Writes the pages of an input image into `out` one at a time, in the output format for its
+/// kind: one JPEG or PNG page, or a TIFF with one Deflate-compressed image per page.
+pub enum PageEncoder<'a> {
+    /// A TIFF, any number of pages.
+    Tiff(tiff::encoder::TiffEncoder<&'a mut Cursor<Vec<u8>>>),
+    /// A JPEG (`quality`) or PNG of one page, written by the first [`PageEncoder::add`].
+    Single {
+        /// Where the page goes.
+        out: &'a mut Cursor<Vec<u8>>,
+        /// JPEG or PNG.
+        kind: FileKind,
+        /// JPEG quality.
+        quality: u8,
+    },
+}
+
+impl<'a> PageEncoder<'a> {
+    /// An encoder writing the output for an input of `kind` into `out`.
+    pub fn new(out: &'a mut Cursor<Vec<u8>>, kind: FileKind, quality: u8) -> Result<Self> {
+        use tiff::encoder::{Compression, DeflateLevel, TiffEncoder};
+        Ok(match kind {
+            FileKind::Tiff => PageEncoder::Tiff(
+                TiffEncoder::new(out)
+                    .map_err(|e| Error::encoder("TIFF", e))?
+                    .with_compression(Compression::Deflate(DeflateLevel::default())),
+            ),
+            kind => PageEncoder::Single { out, kind, quality },
+        })
+    }
+
+    /// Encodes the next page.
+    pub fn add(&mut self, page: &Page) -> Result<()> {
+        match self {
+            PageEncoder::Tiff(encoder) => {
+                use tiff::encoder::colortype;
+                let fail = |e: tiff::TiffError| Error::encoder("TIFF", e);
+                let (w, h) = page.pixels.dimensions();
+                match pixels(page) {
+                    DynamicImage::ImageLuma8(grey) => encoder
+                        .write_image::<colortype::Gray8>(w, h, grey.as_raw())
+                        .map_err(fail),
+                    other => encoder
+                        .write_image::<colortype::RGB8>(w, h, other.to_rgb8().as_raw())
+                        .map_err(fail),
+                }
+            }
+            PageEncoder::Single { out, kind, quality } => {
+                if !out.get_ref().is_empty() {
+                    return Err(Error::Encode {
+                        what: "image",
+                        detail: "a JPEG or PNG holds one page".into(),
+                        source: None,
+                    });
+                }
+                if *kind == FileKind::Jpeg {
+                    let jpeg = encode_jpeg(page, *quality)?;
+                    out.get_mut().extend_from_slice(&jpeg);
+                    return Ok(());
+                }
+                pixels(page)
+                    .write_to(&mut **out, ImageFormat::Png)
+                    .map_err(|e| Error::encoder("PNG", e))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

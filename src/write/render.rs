@@ -13,7 +13,8 @@ use crate::geometry::Shape;
 use crate::intake::FileKind;
 use crate::mask;
 use crate::models::sha256_bytes;
-use crate::pages::{image_file, Limits, Page};
+use crate::pages::image_file::ImageFile;
+use crate::pages::{Limits, Page};
 
 /// How outputs are written.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,24 +38,24 @@ impl Default for OutputOptions {
 }
 
 /// What covers one page: its regions, or all of it when the page is withheld.
-#[derive(Debug, Clone, Copy)]
-pub struct Masks<'a> {
+#[derive(Debug, Clone)]
+pub struct Masks {
     /// The regions to paint.
-    pub regions: &'a [ManifestRegion],
+    pub regions: Vec<ManifestRegion>,
     /// Paint the whole page (its analysis failed).
     pub withheld: bool,
 }
 
-impl<'a> From<&'a ManifestLine> for Masks<'a> {
-    fn from(line: &'a ManifestLine) -> Masks<'a> {
+impl From<&ManifestLine> for Masks {
+    fn from(line: &ManifestLine) -> Masks {
         Masks {
-            regions: &line.regions,
+            regions: line.regions.clone(),
             withheld: line.withheld,
         }
     }
 }
 
-impl Masks<'_> {
+impl Masks {
     /// The shapes to paint on a `width x height` page.
     pub fn shapes(&self, width: u32, height: u32) -> Vec<Shape> {
         if self.withheld {
@@ -81,7 +82,7 @@ impl Rendered {
 }
 
 /// Paints the masks onto an original page.
-pub fn paint(page: &mut Page, masks: Masks, color: Rgb<u8>) {
+pub fn paint(page: &mut Page, masks: &Masks, color: Rgb<u8>) {
     let (w, h) = page.pixels.dimensions();
     mask::paint(&mut page.pixels, &masks.shapes(w, h), color);
 }
@@ -90,7 +91,7 @@ pub fn paint(page: &mut Page, masks: Masks, color: Rgb<u8>) {
 /// checked.
 pub fn pdf_page(
     mut page: Page,
-    masks: Masks,
+    masks: &Masks,
     options: &OutputOptions,
 ) -> Result<PdfPage, PageError> {
     paint(&mut page, masks, options.mask_color);
@@ -135,35 +136,45 @@ pub fn assemble_pdf(pages: &[PdfPage], options: &OutputOptions) -> Result<Render
     Ok(Rendered::new(bytes))
 }
 
-/// The output of an image file (same format family as the input): every page masked, encoded
-/// into one file, decoded again and checked.
+/// The output of an image file (same format family as the input): each page that `pages` yields
+/// is masked and encoded as it comes (one page in memory at a time), then the file is decoded
+/// again, page by page, and checked.
 pub fn image_file(
-    mut pages: Vec<Page>,
-    masks: &[Masks],
+    pages: impl Iterator<Item = Result<(Page, Masks), PageError>>,
     kind: FileKind,
     options: &OutputOptions,
 ) -> Result<Rendered, PageError> {
-    for (page, masks) in pages.iter_mut().zip(masks) {
-        paint(page, *masks, options.mask_color);
+    let mut out = std::io::Cursor::new(Vec::new());
+    let mut painted = Vec::new();
+    {
+        let mut encoder =
+            raster::PageEncoder::new(&mut out, kind, options.jpeg_quality).map_err(output_error)?;
+        for next in pages {
+            let (mut page, masks) = next?;
+            paint(&mut page, &masks, options.mask_color);
+            encoder.add(&page).map_err(output_error)?;
+            painted.push((masks, page.greyscale));
+        }
     }
-    let bytes = raster::encode(&pages, kind, options.jpeg_quality).map_err(output_error)?;
-    let written_kind = FileKind::sniff(&bytes)?;
+    let bytes = out.into_inner();
     let unlimited = Limits {
         max_pixels: u64::MAX,
         max_pages: usize::MAX,
     };
-    let decoded = image_file::decode(&bytes, written_kind, &unlimited)?;
-    if decoded.len() != pages.len() {
+    let written_kind = FileKind::sniff(&bytes)?;
+    let written = ImageFile::open(bytes, written_kind, &unlimited)?;
+    if written.page_count() != painted.len() {
         return Err(PageError::Output(format!(
             "written file has {} pages instead of {}",
-            decoded.len(),
-            pages.len()
+            written.page_count(),
+            painted.len()
         )));
     }
-    for ((written, page), masks) in decoded.iter().zip(&pages).zip(masks) {
-        verify(&written.pixels, *masks, page.greyscale, options)?;
+    for (number, (masks, greyscale)) in painted.iter().enumerate() {
+        let page = written.page(number + 1, &unlimited)?;
+        verify(&page.pixels, masks, *greyscale, options)?;
     }
-    Ok(Rendered::new(bytes))
+    Ok(Rendered::new(written.into_bytes()))
 }
 
 /// A preview of an original page: its regions outlined and labelled, not painted.
@@ -184,7 +195,7 @@ const PREVIEW_QUALITY: u8 = 80;
 /// The sanity check: every mask is there in the pixels as written.
 fn verify(
     written: &RgbImage,
-    masks: Masks,
+    masks: &Masks,
     greyscale: bool,
     options: &OutputOptions,
 ) -> Result<(), PageError> {
@@ -232,19 +243,13 @@ mod tests {
 
     #[test]
     fn images_come_out_masked_and_hashed() {
-        let regions = [region([10, 10, 60, 40])];
-        let masks = [Masks {
-            regions: &regions,
+        let masks = Masks {
+            regions: vec![region([10, 10, 60, 40])],
             withheld: false,
-        }];
+        };
         for kind in [FileKind::Jpeg, FileKind::Png, FileKind::Tiff] {
-            let rendered = image_file(
-                vec![page(1, false)],
-                &masks,
-                kind,
-                &OutputOptions::default(),
-            )
-            .unwrap();
+            let pages = [Ok((page(1, false), masks.clone()))].into_iter();
+            let rendered = image_file(pages, kind, &OutputOptions::default()).unwrap();
             assert_eq!(rendered.sha256, sha256_bytes(&rendered.bytes));
             let back = image::load_from_memory(&rendered.bytes).unwrap().to_rgb8();
             assert!(mask::is_masked(
@@ -266,29 +271,28 @@ mod tests {
             mask_color: Rgb([200, 0, 0]),
             ..OutputOptions::default()
         };
-        let regions = [region([10, 10, 60, 40])];
         let masks = Masks {
-            regions: &regions,
+            regions: vec![region([10, 10, 60, 40])],
             withheld: false,
         };
-        assert!(pdf_page(page(1, true), masks, &options).is_ok());
+        assert!(pdf_page(page(1, true), &masks, &options).is_ok());
     }
 
     #[test]
     fn withheld_pages_are_covered_whole_and_pdfs_hold_their_pages() {
         let options = OutputOptions::default();
         let withheld = Masks {
-            regions: &[],
+            regions: Vec::new(),
             withheld: true,
         };
-        let first = pdf_page(page(1, false), withheld, &options).unwrap();
+        let first = pdf_page(page(1, false), &withheld, &options).unwrap();
         let back = image::load_from_memory(&first.jpeg).unwrap().to_rgb8();
         assert!(mask::is_masked(
             &back,
             &Shape::pixel_box([0, 0, 120, 80]),
             Rgb([0, 0, 0])
         ));
-        let second = pdf_page(placeholder(2, &options), withheld, &options).unwrap();
+        let second = pdf_page(placeholder(2, &options), &withheld, &options).unwrap();
         assert_eq!((second.width, second.height), (1654, 2338));
         let rendered = assemble_pdf(&[first, second], &options).unwrap();
         assert_eq!(pdf::page_images(&rendered.bytes).unwrap().len(), 2);
@@ -299,12 +303,11 @@ mod tests {
         // A mask in white on a white page cannot be told from the page; one in black on a page
         // whose pixels are then replaced can: check the check itself.
         let written = RgbImage::from_pixel(50, 50, Rgb([255, 255, 255]));
-        let regions = [region([5, 5, 45, 45])];
         let masks = Masks {
-            regions: &regions,
+            regions: vec![region([5, 5, 45, 45])],
             withheld: false,
         };
-        let err = verify(&written, masks, false, &OutputOptions::default()).unwrap_err();
+        let err = verify(&written, &masks, false, &OutputOptions::default()).unwrap_err();
         assert!(err.to_string().contains("missing"), "{err}");
     }
 }

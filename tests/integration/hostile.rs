@@ -407,3 +407,80 @@ fn mode(path: &std::path::Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     std::fs::metadata(path).unwrap().permissions().mode() & 0o7777
 }
+
+/// Item 7: a JPEG whose data breaks off inside (a flipped bit ends the decoder's reading, the
+/// end marker is still there) decoded to a page whose rest repeats the last blocks, marked `ok`.
+/// It is marked `review`, with the reason.
+#[test]
+fn item_07_a_damaged_jpeg_is_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let mut seed: u32 = 11;
+    let scan = image::RgbImage::from_fn(640, 480, |_, _| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        let v = 180 + ((seed >> 16) % 70) as u8;
+        image::Rgb([v, v, v])
+    });
+    let mut jpeg = Vec::new();
+    image::DynamicImage::ImageRgb8(scan)
+        .write_to(
+            &mut std::io::Cursor::new(&mut jpeg),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    jpeg.truncate(jpeg.len() * 2 / 5);
+    jpeg.extend_from_slice(&[0xFF, 0xD9]);
+    std::fs::write(config.intake.join(FOLDER).join("扫描.jpg"), jpeg).unwrap();
+    let lines = run(&config);
+    let damaged = lines
+        .iter()
+        .find(|l| l.source.ends_with("扫描.jpg"))
+        .unwrap();
+    assert_eq!(damaged.status, manifest::Status::Review, "{damaged:?}");
+    assert!(
+        damaged.review.iter().any(|r| r.contains("damaged JPEG")),
+        "{:?}",
+        damaged.review
+    );
+}
+
+/// Item 8: a multi-page TIFF was decoded whole before its first page was read (120 A4 pages
+/// took 2.98 GB). Its pages are now read, masked and written one at a time, each where it
+/// belongs: the name found on page 2 is masked on page 2 of the output.
+#[test]
+fn item_08_a_multi_page_tiff_is_processed_page_by_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    let pages: Vec<blindfold::pages::Page> = [PDF_PAGE_1, PNG, PDF_PAGE_2]
+        .iter()
+        .enumerate()
+        .map(|(i, &size)| blindfold::pages::Page {
+            number: i + 1,
+            pixels: blank(size),
+            greyscale: false,
+            text: None,
+        })
+        .collect();
+    let tiff =
+        blindfold::write::raster::encode(&pages, blindfold::intake::FileKind::Tiff, 90).unwrap();
+    std::fs::write(config.intake.join(FOLDER).join("合订.tif"), tiff).unwrap();
+    let lines = run(&config);
+    let tiff_lines: Vec<&ManifestLine> = lines
+        .iter()
+        .filter(|l| l.source.ends_with("合订.tif"))
+        .collect();
+    assert_eq!(tiff_lines.len(), 3);
+    let outputs = output_pages(&config.out, tiff_lines[0]);
+    assert_eq!(outputs.len(), 3);
+    assert_eq!(outputs[1].dimensions(), PNG);
+    assert!(tiff_lines[0].regions.is_empty());
+    for (page, kind) in [
+        (1, blindfold::base::Kind::Name),
+        (2, blindfold::base::Kind::Unit),
+    ] {
+        let region = &tiff_lines[page].regions[0];
+        assert_eq!(region.kind, kind);
+        assert!(masked(&outputs[page], region.bbox), "page {}", page + 1);
+    }
+    assert!(audit(&config).problems.is_empty());
+}

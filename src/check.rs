@@ -4,6 +4,7 @@
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
+use crate::base::text::on_one_line;
 use crate::base::Lang;
 use crate::detect::Detector;
 use crate::error::{ErrorKind, Result};
@@ -113,7 +114,7 @@ pub fn report(lines: &[ManifestLine], out: &Path, lang: Lang) -> String {
                 Some(output) => format!(" → {}", out.join(output).display()),
                 None => String::new(),
             };
-            let _ = writeln!(text, "{}{arrow}", line.source);
+            let _ = writeln!(text, "{}{arrow}", on_one_line(&line.source));
         }
         let _ = writeln!(text, "  {}", page_report(line, lang));
         if let (Some(output), Some(page)) = (&line.output, line.page) {

@@ -219,6 +219,14 @@ fn onnxruntime_version(path: &Path) -> std::result::Result<String, LoadFailure> 
     }
 }
 
+/// A PDFium error on one line (its own message is a multi-line debug dump).
+pub fn pdfium_reason(error: &pdfium_render::prelude::PdfiumError) -> String {
+    format!("{error:?}")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Binds PDFium from `path` (once per process) and returns the shared handle.
 pub fn load_pdfium(path: &Path) -> Result<&'static Pdfium> {
     PDFIUM
@@ -226,7 +234,7 @@ pub fn load_pdfium(path: &Path) -> Result<&'static Pdfium> {
             Pdfium::bind_to_library(path)
                 .map(Pdfium::new)
                 .map_err(|e| LoadFailure {
-                    detail: format!("cannot load {}: {e}", path.display()),
+                    detail: format!("cannot load {}: {}", path.display(), pdfium_reason(&e)),
                     source: Some(Arc::new(e)),
                 })
         })
@@ -261,6 +269,18 @@ pub fn pdfium_build(path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Issue 30 item 16: PDFium's errors printed as multi-line debug text.
+    #[test]
+    fn pdfium_errors_read_on_one_line() {
+        use pdfium_render::prelude::{PdfiumError, PdfiumInternalError};
+        let error = PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::FileError);
+        assert!(error.to_string().contains('\n'));
+        assert_eq!(
+            pdfium_reason(&error),
+            "PdfiumLibraryInternalError(FileError)"
+        );
+    }
 
     #[test]
     fn explicit_dir_is_the_only_place_searched() {

@@ -74,7 +74,11 @@ impl Problem {
     /// The problem for staff at the console, with the intake path.
     pub fn for_staff(&self) -> String {
         match &self.source {
-            Some(source) => format!("{} ({source})", self.public()),
+            Some(source) => format!(
+                "{} ({})",
+                self.public(),
+                crate::base::text::on_one_line(source)
+            ),
             None => self.public(),
         }
     }

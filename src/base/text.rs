@@ -1,7 +1,22 @@
 //! Text: normalization and approximate substring search for matching names and units in OCR text,
-//! and character classes.
+//! character classes, and names made safe to print.
 
 use unicode_normalization::UnicodeNormalization;
+
+/// `text` (a file name) as it can be printed on one line: control characters (a newline in a
+/// file name) are written as escapes.
+pub fn on_one_line(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escaped: Vec<char> = if c.is_control() {
+                c.escape_default().collect()
+            } else {
+                vec![c]
+            };
+            escaped
+        })
+        .collect()
+}
 
 /// Whether `ch` is a Chinese character (a CJK ideograph).
 pub fn is_han(ch: char) -> bool {
@@ -241,5 +256,12 @@ mod tests {
         assert_eq!(edit_distance(&chars("王玥"), &chars("王明")), 1);
         assert_eq!(edit_distance(&chars(""), &chars("ab")), 2);
         assert_eq!(edit_distance(&chars("kitten"), &chars("sitting")), 3);
+    }
+
+    /// Issue 30 item 16: a newline in a file name split `check`'s line.
+    #[test]
+    fn names_print_on_one_line() {
+        assert_eq!(on_one_line("王玥\n证书.jpg"), "王玥\\n证书.jpg");
+        assert_eq!(on_one_line("a\tb\u{7}"), "a\\tb\\u{7}");
     }
 }

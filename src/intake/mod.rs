@@ -225,6 +225,7 @@ fn applicant_code(applicant: &Applicant, roster: &Roster) -> String {
             && s.len() <= 40
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            && !is_reserved_on_windows(s)
     };
     match &applicant.archive_no {
         Some(no) if safe(no) && !no.contains(&applicant.name) => no.clone(),
@@ -237,6 +238,17 @@ fn applicant_code(applicant: &Applicant, roster: &Roster) -> String {
             format!("A{:03}", position + 1)
         }
     }
+}
+
+/// Whether Windows refuses `name` as a folder name (CON, PRN, AUX, NUL, COM1–9, LPT1–9).
+fn is_reserved_on_windows(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    matches!(upper.as_str(), "CON" | "PRN" | "AUX" | "NUL")
+        || ["COM", "LPT"].iter().any(|device| {
+            upper
+                .strip_prefix(device)
+                .is_some_and(|n| n.len() == 1 && n.as_bytes()[0].is_ascii_digit() && n != "0")
+        })
 }
 
 /// All files below `folder`, symlinks reported rather than followed.
@@ -384,5 +396,27 @@ mod tests {
         assert_eq!(folder("李建国-120023").applicant.as_ref().unwrap().line, 4);
         let missing: Vec<usize> = scanned.missing_folders.iter().map(|a| a.line).collect();
         assert_eq!(missing, [5]);
+    }
+
+    /// Issue 30 item 16: `CON` was taken as an archive code, a folder Windows cannot open.
+    #[test]
+    fn archive_numbers_windows_reserves_are_not_codes() {
+        for reserved in ["CON", "con", "NUL", "COM1", "lpt9"] {
+            assert!(is_reserved_on_windows(reserved), "{reserved}");
+        }
+        for fine in ["CONS", "COM0", "COM10", "A001", "2024ZC5061"] {
+            assert!(!is_reserved_on_windows(fine), "{fine}");
+        }
+        let roster = Roster::parse(
+            "name,unit,archive_no\n王玥,X医院,CON\n李四,Y医院,2024ZC01\n".as_bytes(),
+            None,
+        )
+        .unwrap();
+        let codes: Vec<String> = roster
+            .applicants
+            .iter()
+            .map(|a| applicant_code(a, &roster))
+            .collect();
+        assert_eq!(codes, ["A001", "2024ZC01"]);
     }
 }

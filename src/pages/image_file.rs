@@ -58,7 +58,11 @@ impl ImageFile {
 
 /// Decodes every page of an image file held in `bytes` (for tests).
 #[cfg(test)]
-pub(crate) fn decode(bytes: &[u8], kind: FileKind, limits: &Limits) -> Result<Vec<Page>, PageError> {
+pub(crate) fn decode(
+    bytes: &[u8],
+    kind: FileKind,
+    limits: &Limits,
+) -> Result<Vec<Page>, PageError> {
     let file = ImageFile::open(bytes.to_vec(), kind, limits)?;
     (1..=file.page_count())
         .map(|number| file.page(number, limits))

@@ -11,6 +11,7 @@ use super::text_layer::{LayerChar, TextLayer};
 use super::{Limits, Page};
 use crate::error::PageError;
 use crate::geometry::Rect;
+use crate::runtime::pdfium_reason;
 
 /// Paths with more segments than this are taken for drawings (glyph outlines, handwriting)
 /// rather than rules and frames.
@@ -42,7 +43,9 @@ impl<'a> PdfFile<'a> {
                 PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::SecurityError) => {
                     PageError::DamagedPdf("PDF uses an unsupported security handler".into())
                 }
-                other => PageError::DamagedPdf(format!("cannot open PDF: {other}")),
+                other => {
+                    PageError::DamagedPdf(format!("cannot open PDF: {}", pdfium_reason(&other)))
+                }
             })?;
         let file = PdfFile { document };
         match file.page_count() {
@@ -65,7 +68,7 @@ impl<'a> PdfFile<'a> {
             .document
             .pages()
             .get(index)
-            .map_err(|e| fail(format!("cannot load page {number}: {e}")))?;
+            .map_err(|e| fail(format!("cannot load page {number}: {}", pdfium_reason(&e))))?;
         let scale = dpi / 72.0;
         let width = (page.width().value * scale).round().max(0.0) as u64;
         let height = (page.height().value * scale).round().max(0.0) as u64;
@@ -73,12 +76,18 @@ impl<'a> PdfFile<'a> {
         let config = PdfRenderConfig::new()
             .scale_page_by_factor(scale)
             .render_form_data(true);
-        let bitmap = page
-            .render_with_config(&config)
-            .map_err(|e| fail(format!("cannot render page {number}: {e}")))?;
-        let image = bitmap
-            .as_image()
-            .map_err(|e| fail(format!("cannot read rendered page {number}: {e}")))?;
+        let bitmap = page.render_with_config(&config).map_err(|e| {
+            fail(format!(
+                "cannot render page {number}: {}",
+                pdfium_reason(&e)
+            ))
+        })?;
+        let image = bitmap.as_image().map_err(|e| {
+            fail(format!(
+                "cannot read rendered page {number}: {}",
+                pdfium_reason(&e)
+            ))
+        })?;
         Ok(Page {
             number,
             pixels: image.to_rgb8(),

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::checklist::{attachment_name, ChecklistRow};
-use super::workspace::{Particulars, Role, State as WorkState, UploadError, Workspace};
+use super::workspace::{Particulars, Role, State as WorkState, UploadError, Workspace, APPLICANT};
 use super::{security, App};
 use crate::base::Lang;
 use crate::edit::{Action, Edit, EditError};
@@ -92,7 +92,6 @@ impl From<UploadError> for ApiError {
     fn from(e: UploadError) -> ApiError {
         let status = match e {
             UploadError::Staff => StatusCode::FORBIDDEN,
-            UploadError::Busy => StatusCode::CONFLICT,
             UploadError::TooMany(_) => StatusCode::PAYLOAD_TOO_LARGE,
             UploadError::BadName(_) => StatusCode::BAD_REQUEST,
             UploadError::Failed(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -371,7 +370,7 @@ async fn start_check(
     };
     tokio::task::spawn_blocking(move || {
         let _busy = app.busy.lock().unwrap_or_else(|e| e.into_inner());
-        ws.check(&particulars, &app.options.config, app.detectors());
+        ws.check(&particulars, &app.options.config, || app.detectors());
     });
     Ok(StatusCode::ACCEPTED)
 }
@@ -432,7 +431,7 @@ async fn edit(
         page: line.page.unwrap_or(1),
         revision: request.revision,
         by: match ws.role {
-            Role::Applicant => "applicant".to_string(),
+            Role::Applicant => APPLICANT.to_string(),
             Role::Staff => app.options.user.clone(),
         },
         at: crate::edit::now(),
@@ -519,6 +518,7 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
             "是否需要遮盖",
             "需人工复核页数",
             "错误",
+            "被移除的遮盖",
         ],
         Lang::En => [
             "attachment",
@@ -527,6 +527,7 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
             "masking required",
             "pages to review",
             "error",
+            "masks removed",
         ],
     };
     writer.write_record(header).map_err(ApiError::internal)?;
@@ -550,6 +551,7 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
                 required.to_string(),
                 row.review.to_string(),
                 inert(row.error.as_deref().unwrap_or("")),
+                inert(&row.removed.join("; ")),
             ])
             .map_err(ApiError::internal)?;
     }

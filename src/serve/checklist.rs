@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::workspace::{Role, UPLOADS};
+use super::workspace::{Role, APPLICANT, UPLOADS};
 use crate::base::Lang;
 use crate::write::manifest::{ManifestLine, Status};
 
@@ -22,6 +22,8 @@ pub struct ChecklistRow {
     pub review: usize,
     /// Why it failed, when it did, in plain words (see [`crate::check::error_message`]).
     pub error: Option<String>,
+    /// Found masks someone removed, each with its page and reason: a 否 that was a 是 says so.
+    pub removed: Vec<String>,
 }
 
 /// What `role` calls the file of `line` (the `index`th line of its run): an applicant, the file
@@ -54,6 +56,7 @@ pub fn checklist(lines: &[ManifestLine], role: Role, lang: Lang) -> Vec<Checklis
                 masking_required: false,
                 review: 0,
                 error: None,
+                removed: Vec::new(),
             });
         }
         let row = rows.last_mut().expect("pushed");
@@ -62,6 +65,21 @@ pub fn checklist(lines: &[ManifestLine], role: Role, lang: Lang) -> Vec<Checklis
         row.review += usize::from(line.status == Status::Review);
         if line.page.is_none() && line.error.is_some() {
             row.error = Some(crate::check::error_message(lang, line));
+        }
+        for dismissal in &line.dismissed {
+            let (kind, page) = (lang.kind(dismissal.region.kind), line.page.unwrap_or(1));
+            let who = match (lang, dismissal.by.as_str()) {
+                (Lang::Zh, APPLICANT) => "申请人",
+                (Lang::En, APPLICANT) => "the applicant",
+                (_, user) => user,
+            };
+            let reason = &dismissal.reason;
+            row.removed.push(match lang {
+                Lang::Zh => format!("第 {page} 页找到的{kind}遮盖被{who}移除（理由：{reason}）"),
+                Lang::En => format!(
+                    "page {page}: the found {kind} mask was removed by {who} (reason: {reason})"
+                ),
+            });
         }
     }
     rows
@@ -104,5 +122,34 @@ mod tests {
         assert!(rows[0].masking_required && !rows[1].masking_required);
         assert_eq!(rows[2].error.as_deref(), Some("empty file (0 bytes)"));
         assert_eq!(outputs(&lines).len(), 2);
+    }
+
+    /// Issue 30 item 16: an applicant removed every found mask with the reason "x" and the
+    /// checklist said 否 with no trace of it. The removals are on the attachment's row.
+    #[test]
+    fn removed_found_masks_are_listed_on_their_row() {
+        use crate::base::{Evidence, Kind};
+        use crate::error::PageError;
+        use crate::write::manifest::{Dismissal, ManifestRegion};
+        let mut line =
+            ManifestLine::file_error("files/a.png", Some("check"), None, &PageError::Empty);
+        (line.page, line.status, line.error) = (Some(1), Status::Ok, None);
+        line.dismissed.push(Dismissal {
+            region: ManifestRegion {
+                kind: Kind::Name,
+                bbox: [0, 0, 10, 10],
+                poly: Vec::new(),
+                evidence: Evidence::Roster,
+            },
+            by: APPLICANT.into(),
+            at: "2026-12-05T00:00:00Z".into(),
+            reason: "x".into(),
+        });
+        let rows = checklist(std::slice::from_ref(&line), Role::Applicant, Lang::Zh);
+        assert!(!rows[0].masking_required);
+        assert_eq!(
+            rows[0].removed,
+            ["第 1 页找到的姓名遮盖被申请人移除（理由：x）"]
+        );
     }
 }

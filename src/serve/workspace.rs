@@ -81,6 +81,8 @@ pub struct Workspace {
     receiving: Mutex<usize>,
     /// Uploads started so far (names their partial files).
     received: AtomicUsize,
+    /// Files arrived while a check ran: it checks again when it is done.
+    arrived: std::sync::atomic::AtomicBool,
     /// A staff run's output folder is this server's alone while it is open.
     _lock: Option<FolderLock>,
 }
@@ -109,6 +111,9 @@ impl crate::pipeline::Progress for Counter {
     }
 }
 
+/// Who an applicant's corrections are recorded as (the manifest's `by`).
+pub(super) const APPLICANT: &str = "applicant";
+
 /// Uploaded files of an applicant, under their workspace.
 pub(super) const UPLOADS: &str = "files";
 /// Uploads still arriving, under their workspace.
@@ -131,15 +136,22 @@ impl Upload {
             .map_err(|e| Error::io(&self.partial, e))
     }
 
-    /// Puts the whole file in place; the workspace's earlier check no longer stands.
+    /// Puts the whole file in place: the workspace's earlier check no longer stands, and a
+    /// check running now checks again with it when it is done.
     pub fn finish(mut self) -> Result<()> {
         drop(self.file.take());
         if let Some(dir) = self.path.parent() {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         std::fs::rename(&self.partial, &self.path).map_err(|e| Error::io(&self.path, e))?;
-        *self.workspace.run.lock().expect("run lock") = None;
-        self.workspace.set_state(State::Empty, None);
+        let ws = &self.workspace;
+        let mut state = ws.state.lock().expect("state lock");
+        if state.0 == State::Processing {
+            ws.arrived.store(true, Ordering::SeqCst);
+        } else {
+            *ws.run.lock().expect("run lock") = None;
+            *state = (State::Empty, None);
+        }
         Ok(())
     }
 }
@@ -159,9 +171,6 @@ pub enum UploadError {
     /// A staff run takes no uploads.
     #[error("a staff run takes no uploads")]
     Staff,
-    /// The workspace is being checked.
-    #[error("a check is running; add files when it has finished")]
-    Busy,
     /// The workspace holds its most files.
     #[error("at most {0} files per workspace")]
     TooMany(usize),
@@ -193,6 +202,7 @@ impl Workspace {
             run: Mutex::new(None),
             receiving: Mutex::new(0),
             received: AtomicUsize::new(0),
+            arrived: Default::default(),
             _lock: None,
         };
         if workspace.out.join(MANIFEST_FILE).is_file() {
@@ -231,6 +241,7 @@ impl Workspace {
             run: Mutex::new(Some(run)),
             receiving: Mutex::new(0),
             received: AtomicUsize::new(0),
+            arrived: Default::default(),
             _lock: Some(lock),
         })
     }
@@ -276,9 +287,8 @@ impl Workspace {
     }
 
     /// Starts receiving an uploaded file, to be saved at `relative` in the workspace once
-    /// [`Upload::finish`]ed. Refused while the workspace is being checked, beyond `max_files`
-    /// (counting files still arriving), for a name that leaves the workspace, and in staff
-    /// workspaces.
+    /// [`Upload::finish`]ed. Refused beyond `max_files` (counting files still arriving), for a
+    /// name that leaves the workspace, and in staff workspaces.
     pub fn start_upload(
         self: &Arc<Self>,
         relative: &str,
@@ -289,10 +299,6 @@ impl Workspace {
         };
         let relative =
             safe_relative(relative).ok_or_else(|| UploadError::BadName(relative.to_string()))?;
-        let state = self.state.lock().expect("state lock");
-        if state.0 == State::Processing {
-            return Err(UploadError::Busy);
-        }
         let mut receiving = self.receiving.lock().expect("upload lock");
         if self.upload_count() + *receiving >= max_files {
             return Err(UploadError::TooMany(max_files));
@@ -300,7 +306,7 @@ impl Workspace {
         let incoming = own.join(INCOMING);
         std::fs::create_dir_all(&incoming).map_err(|e| Error::io(&incoming, e))?;
         *receiving += 1;
-        drop((receiving, state));
+        drop(receiving);
         let partial = incoming.join(format!("{}", self.received.fetch_add(1, Ordering::Relaxed)));
         // Made before the file, so that a failure releases its place.
         let mut upload = Upload {
@@ -341,31 +347,41 @@ impl Workspace {
         &self,
         particulars: &Particulars,
         config: &crate::pipeline::RunConfig,
-        detectors: Vec<Box<dyn crate::detect::Detector>>,
+        detectors: impl Fn() -> Vec<Box<dyn crate::detect::Detector>>,
     ) {
         let own = self.own.as_ref().expect("applicant workspace");
-        let checked = write_json(&own.join("applicant.json"), particulars).and_then(|()| {
-            let request = CheckRequest {
-                paths: vec![own.join(UPLOADS)],
-                name: particulars.name.clone(),
-                unit: particulars.unit.clone(),
-                aliases: particulars.aliases.clone(),
-            };
-            let config = crate::pipeline::RunConfig {
-                out: self.out.clone(),
-                previews: false,
-                ..config.clone()
-            };
-            crate::check::run(&request, &config, detectors, &self.progress)
-        });
-        match checked {
-            Ok(_) => {
-                let _ = std::fs::remove_dir_all(&self.cache);
-                let _ = create_private(&self.cache);
-                self.open_run();
-                self.render_page_images();
+        loop {
+            let checked = write_json(&own.join("applicant.json"), particulars).and_then(|()| {
+                let request = CheckRequest {
+                    paths: vec![own.join(UPLOADS)],
+                    name: particulars.name.clone(),
+                    unit: particulars.unit.clone(),
+                    aliases: particulars.aliases.clone(),
+                };
+                let config = crate::pipeline::RunConfig {
+                    out: self.out.clone(),
+                    previews: false,
+                    ..config.clone()
+                };
+                crate::check::run(&request, &config, detectors(), &self.progress)
+            });
+            let opened = checked.and_then(|_| EditedRun::open(&self.out, &self.intake));
+            let mut state = self.state.lock().expect("state lock");
+            if self.arrived.swap(false, Ordering::SeqCst) {
+                continue;
             }
-            Err(e) => self.set_state(State::Failed, Some(e.to_string())),
+            match opened {
+                Ok(run) => {
+                    let _ = std::fs::remove_dir_all(&self.cache);
+                    let _ = create_private(&self.cache);
+                    *self.run.lock().expect("run lock") = Some(run);
+                    *state = (State::Ready, None);
+                    drop(state);
+                    self.render_page_images();
+                }
+                Err(e) => *state = (State::Failed, Some(e.to_string())),
+            }
+            return;
         }
     }
 
@@ -570,8 +586,8 @@ mod tests {
         }
     }
 
-    /// Issue 30 item 16: an upload during a check was lost, and parallel uploads went past the
-    /// file limit. Files arriving hold their place; a check waits for them and they for it.
+    /// Issue 30 item 16: parallel uploads went past the file limit. Files arriving hold their
+    /// place, and a check waits for them.
     #[test]
     fn uploads_and_checks_exclude_each_other_and_arriving_files_count() {
         let dir = tempfile::tempdir().unwrap();
@@ -596,14 +612,58 @@ mod tests {
             0,
             "an unfinished upload leaves nothing behind"
         );
-        assert!(ws.begin_processing());
-        assert!(matches!(
-            ws.start_upload("c.pdf", 2),
-            Err(UploadError::Busy)
-        ));
         assert!(matches!(
             ws.start_upload("../c.pdf", 2),
             Err(UploadError::BadName(_))
         ));
+    }
+
+    /// Issue 30 item 16: a file uploaded while a check ran was lost. It is queued: the check
+    /// runs again when it is done, and its results hold the file.
+    #[test]
+    fn a_file_uploaded_during_a_check_is_checked_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Arc::new(
+            Workspace::applicant("w", &dir.path().join("w"), &dir.path().join("cache")).unwrap(),
+        );
+        let png = |name: &str| {
+            let mut bytes = Vec::new();
+            image::RgbImage::from_pixel(60, 40, image::Rgb([250, 250, 250]))
+                .write_to(
+                    &mut std::io::Cursor::new(&mut bytes),
+                    image::ImageFormat::Png,
+                )
+                .unwrap();
+            let mut upload = ws.start_upload(name, 10).unwrap();
+            upload.write(&bytes).unwrap();
+            upload.finish().unwrap();
+        };
+        png("a.png");
+        assert!(ws.begin_processing());
+        png("b.png");
+        assert_eq!(
+            ws.state().0,
+            State::Processing,
+            "the running check is left alone"
+        );
+        let particulars = Particulars {
+            name: "王玥".into(),
+            unit: "巴州人民医院".into(),
+            aliases: Vec::new(),
+        };
+        let config = crate::pipeline::RunConfig::new(dir.path().join("unused"));
+        let checks = AtomicUsize::new(0);
+        ws.check(&particulars, &config, || {
+            checks.fetch_add(1, Ordering::Relaxed);
+            vec![Box::new(crate::detect::ScriptedDetector::new())
+                as Box<dyn crate::detect::Detector>]
+        });
+        assert_eq!(
+            checks.load(Ordering::Relaxed),
+            2,
+            "checked again with the new file"
+        );
+        assert_eq!(ws.state().0, State::Ready);
+        assert_eq!(ws.checklist(Lang::En).len(), 2);
     }
 }

@@ -475,7 +475,7 @@ function checklistView() {
         el("td", {}, r.pages),
         el("td", { class: r.masking_required ? "yes" : "no" }, r.error ? "—" : r.masking_required ? t("yes") : t("no")),
         el("td", {}, r.review || ""),
-        el("td", {}, r.error || ""),
+        el("td", {}, r.error || r.removed.join("；")),
         el("td", { class: "no-print" }, r.masked_copy === null ? "" :
           el("a", { href: wsPath(`/outputs/${state.ws.outputs.indexOf(r.masked_copy)}`), download: true, class: "download" }, t("download"))))))));
 }

@@ -162,7 +162,7 @@ impl App {
             }
         }
         let launch = cache.join(LAUNCH_PAGE);
-        let guard = Guard::new(port, Some(launch.clone())).map_err(|e| Error::io(launch, e))?;
+        let guard = Guard::new(port, launch.clone()).map_err(|e| Error::io(launch, e))?;
         Ok(Arc::new(App {
             guard,
             detectors: detectors
@@ -186,9 +186,7 @@ impl App {
     /// The launch page for the user's own browser: it holds a fresh key, and only the user can
     /// read it.
     pub fn launch_page(&self) -> &std::path::Path {
-        self.guard
-            .launch()
-            .expect("the app's guard has a launch page")
+        self.guard.launch()
     }
 
     /// Removes this server's page cache (unmasked renders) and its launch page.

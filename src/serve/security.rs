@@ -25,7 +25,7 @@ pub struct Guard {
     /// browser in, once.
     keys: Arc<Mutex<Vec<(String, bool)>>>,
     /// The launch page, given a fresh key whenever its key is spent.
-    launch: Option<PathBuf>,
+    launch: PathBuf,
 }
 
 /// Name of the session cookie.
@@ -37,9 +37,9 @@ pub const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; 
     base-uri 'none'";
 
 impl Guard {
-    /// A guard for `port` with a fresh session secret and, when `launch` is given, a launch page
-    /// there (readable by the user alone).
-    pub fn new(port: u16, launch: Option<PathBuf>) -> std::io::Result<Guard> {
+    /// A guard for `port` with a fresh session secret and a launch page at `launch` (readable
+    /// by the user alone).
+    pub fn new(port: u16, launch: PathBuf) -> std::io::Result<Guard> {
         let guard = Guard {
             port,
             session: random_hex(),
@@ -61,22 +61,19 @@ impl Guard {
         format!("http://127.0.0.1:{}/?token={key}", self.port)
     }
 
-    /// The launch page, if there is one.
-    pub fn launch(&self) -> Option<&Path> {
-        self.launch.as_deref()
+    /// The launch page.
+    pub fn launch(&self) -> &Path {
+        &self.launch
     }
 
     /// (Re)writes the launch page: a redirect to a fresh key's address.
     fn write_launch(&self) -> std::io::Result<()> {
-        let Some(path) = &self.launch else {
-            return Ok(());
-        };
         let url = self.new_key(true);
         let page = format!(
             "<!DOCTYPE html><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" \
              content=\"0;url={url}\"><title>blindfold</title><a href=\"{url}\">blindfold</a>\n"
         );
-        crate::platform::write_private(path, page.as_bytes())
+        crate::platform::write_private(&self.launch, page.as_bytes())
     }
 
     /// Spends `key` if it is one not yet exchanged.

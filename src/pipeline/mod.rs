@@ -370,12 +370,14 @@ fn process_image(
         Ok(document) => document,
         Err(e) => return vec![task.failed(sha, &e)],
     };
+    let incomplete = document.incompleteness();
     let mut lines: Vec<ManifestLine> = Vec::new();
     let mut pages = (1..=document.page_count()).map(|number| {
         let page = document.page(number, &config.limits)?;
         let mut line = analyse(config, detector, task, &page);
         write_preview(config, task, &page, &mut line);
-        if let Some(reason) = image_file::damage(&page, task.kind) {
+        let damage = image_file::damage(&page, task.kind);
+        for reason in damage.into_iter().chain(incomplete.clone()) {
             line.status = line.status.max(Status::Review);
             line.review.push(reason);
         }
@@ -396,12 +398,7 @@ fn process_image(
         Ok(output_sha) => output_sha,
         Err(e) => return vec![task.failed(sha, &e)],
     };
-    let incomplete = document.incompleteness();
     for line in &mut lines {
-        if let Some(reason) = &incomplete {
-            line.status = line.status.max(Status::Review);
-            line.review.push(reason.clone());
-        }
         line.source_sha256.clone_from(&sha);
         line.output_sha256.clone_from(&output_sha);
     }

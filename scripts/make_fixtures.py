@@ -56,6 +56,15 @@ files should find:
     whose cross-reference table is garbled, and an owner-password-only PDF
     that must still be processed.
 
+``tests/fixtures/hostile/``
+    Issue 30's hostile corpus, one applicant's files: a PDF whose character
+    map lies about the name's and unit's glyphs alone, an honest form (the
+    tests tamper with its output: see-through and lighter masks, extra and
+    orphaned files, changed settings, a second run or server on the folder),
+    a JPEG whose data breaks off inside, and a four-page TIFF.
+    ``--big-tiff PAGES`` also writes ``big/`` (not committed): an intake with
+    one 300 DPI A4 TIFF of PAGES pages, for the memory bench.
+
 Boxes are ``[x0, y0, x1, y1]`` in image pixels (origin top-left, x1/y1
 exclusive) covering the ink of the characters; PDF coordinates are pixels of
 the page rendered at 200 DPI.  The script is deterministic; run it with any
@@ -868,6 +877,27 @@ def garble_to_unicode(pdf: bytes, only: str | None = None) -> bytes:
     return bytes(out)
 
 
+UNIT = "巴音郭楞蒙古自治州人民医院"
+
+
+def partial_cmap_pdf() -> tuple[bytes, list[ms.Region]]:
+    """A character map that lies about the applicant's glyphs alone: the longest lines are
+    honest, so a check of a sample of lines passes; the name and half the unit say others."""
+    doc = ms.VectorDoc(title="推荐意见")
+    doc.pdf.set_compression(False)
+    page = doc.add_page(marks=[(NAME, "name"), (UNIT, "unit")])
+    page.text(200, 300, "单位推荐意见", font="serif", pt=18)
+    page.text(200, 450, "该同志工作认真负责，业务能力强，多次获得院级先进个人表彰。",
+              font="serif", pt=14)
+    page.text(200, 550, "经单位研究，同意推荐其申报副主任医师任职资格，特此证明。",
+              font="serif", pt=14)
+    page.text(200, 650, f"兹推荐{NAME}同志申报。", font="serif", pt=14)
+    page.text(200, 750, f"工作单位：{UNIT}", font="serif", pt=14)
+    buf = io.BytesIO()
+    doc.pdf.output(buf)
+    return garble_to_unicode(buf.getvalue(), only=NAME + UNIT[:3]), page.regions
+
+
 def make_layer(out: Path) -> dict:
     """Write the lying-text-layer fixtures; returns ``expected.json``."""
     files = []
@@ -914,27 +944,12 @@ def make_layer(out: Path) -> dict:
         "every ToUnicode entry shifted: the page shows the name and unit, its text does not",
         page.regions)
 
-    # A character map that lies about the applicant's glyphs alone: the longest lines are
-    # honest, so a check of a sample of lines passes; the name and half the unit say others.
-    unit = "巴音郭楞蒙古自治州人民医院"
-    doc = ms.VectorDoc(title="推荐意见")
-    doc.pdf.set_compression(False)
-    page = doc.add_page(marks=[(NAME, "name"), (unit, "unit")])
-    page.text(200, 300, "单位推荐意见", font="serif", pt=18)
-    page.text(200, 450, "该同志工作认真负责，业务能力强，多次获得院级先进个人表彰。",
-              font="serif", pt=14)
-    page.text(200, 550, "经单位研究，同意推荐其申报副主任医师任职资格，特此证明。",
-              font="serif", pt=14)
-    page.text(200, 650, f"兹推荐{NAME}同志申报。", font="serif", pt=14)
-    page.text(200, 750, f"工作单位：{unit}", font="serif", pt=14)
-    buf = io.BytesIO()
-    doc.pdf.output(buf)
-    (out / "partial_cmap.pdf").write_bytes(
-        garble_to_unicode(buf.getvalue(), only=NAME + unit[:3]))
+    pdf, regions = partial_cmap_pdf()
+    (out / "partial_cmap.pdf").write_bytes(pdf)
     add("partial_cmap.pdf",
         "only the name's and the unit's first glyphs map to other characters; longer lines "
         "are honest",
-        page.regions)
+        regions)
 
     # Text under an image: a decoy name in the text layer, covered by an opaque image of the
     # form that shows the applicant's name and unit.
@@ -1597,6 +1612,98 @@ def make_faces(out: Path) -> dict:
 
 # --------------------------------------------------------------------------
 # Main
+def damaged_jpeg(image: Image.Image) -> bytes:
+    """A JPEG whose data breaks off inside while its end marker is still there, as a flipped
+    bit leaves it: decoders stop there and fill the rest of the page with the last blocks."""
+    data = jpeg_bytes(image, quality=90)
+    return data[:len(data) * 2 // 5] + b"\xff\xd9"
+
+
+def scanned(image: Image.Image, seed: int) -> Image.Image:
+    """``image`` with a scanner's grain, so that no row repeats another exactly."""
+    rng = random.Random(seed)
+    grain = Image.frombytes("L", image.size,
+                            bytes(rng.randrange(0, 40) for _ in range(image.width * image.height)))
+    return ImageChops.subtract(image, Image.merge("RGB", [grain] * 3))
+
+
+def big_tiff(path: Path, pages: int):
+    """An A4 page at 300 DPI (a white page with one black bar), ``pages`` times in one
+    Deflate TIFF: the size of file whose peak memory issue 30 bounds."""
+    page = Image.new("RGB", (2480, 3508), "white")
+    ImageDraw.Draw(page).rectangle([300, 300, 2100, 360], fill=(30, 30, 30))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.save(path, save_all=True, append_images=[page] * (pages - 1),
+              compression="tiff_adobe_deflate")
+
+
+HOSTILE_FOLDER = "H01_王玥"
+"""The applicant every hostile file belongs to."""
+
+TAMPERINGS = [
+    {"item": 2, "case": "see-through mask",
+     "how": "the form's output: each name mask set to the original page times 40/255, the "
+            "manifest's output_sha256 updated"},
+    {"item": 2, "case": "lighter mask",
+     "how": "the form's output: each name mask painted grey (90, 90, 90), the hash updated"},
+    {"item": 3, "case": "extra files",
+     "how": "an unmasked copy of the form named after the applicant, and a stray 999.jpg, "
+            "put into files/"},
+    {"item": 4, "case": "orphaned output",
+     "how": "the form withdrawn from the intake, then --resume: its output must go"},
+    {"item": 5, "case": "settings drift",
+     "how": "--resume with another --dpi, then with another --mask-color: refused"},
+    {"item": 9, "case": "two runs",
+     "how": "a second run on the folder while the first runs: refused (exit 5); nothing lost"},
+    {"item": 10, "case": "two servers",
+     "how": "blindfold run and a second staff server while a staff server has the run open: "
+            "refused (exit 5)"},
+]
+
+
+def make_hostile(out: Path) -> dict:
+    """Write the hostile corpus (issue 30); returns ``expected.json``."""
+    files = []
+
+    def add(file, item, reason, status, pages):
+        files.append({"file": file, "folder": HOSTILE_FOLDER, "item": item, "reason": reason,
+                      "status": status, "pages": pages})
+
+    pdf, regions = partial_cmap_pdf()
+    (out / "推荐意见.pdf").write_bytes(pdf)
+    add("推荐意见.pdf", 6, "a lying text layer: only the glyphs of the name and of the unit's "
+        "first three characters map to other characters", "ok",
+        [regions_json(regions, *ms.A4_PX)])
+
+    form, form_regions = meta_page()
+    form.save(out / "登记表.png")
+    add("登记表.png", [2, 3, 4, 5, 9, 10], "an honest form: the tamperings work on its output",
+        "ok", [regions_json(form_regions, *form.size)])
+
+    scan, _ = meta_page()
+    (out / "扫描.jpg").write_bytes(damaged_jpeg(scanned(scan, seed=7)))
+    add("扫描.jpg", 7, "a JPEG whose data breaks off two fifths in, its end marker kept",
+        "review", None)
+
+    cover = ms.RasterPage(800, 600, dpi=200)
+    cover.text(400, 300, "申报材料", font="serif", pt=20, align="center")
+    numbered = [meta_page(2), (cover.image, []), meta_page(4)]
+    stack = [cover.image, *(image for image, _ in numbered)]
+    stack[0].save(out / "合订.tif", save_all=True, append_images=stack[1:],
+                  compression="tiff_adobe_deflate")
+    add("合订.tif", 8, "a four-page TIFF: the name and unit on pages 2 and 4", "ok",
+        [[]] + [regions_json(r, 800, 600) for _, r in numbered])
+
+    return {
+        "roster": [{"folder": HOSTILE_FOLDER, "name": NAME, "unit": UNIT,
+                    "aliases": UNIT_ALIAS}],
+        "files": files,
+        "tamperings": TAMPERINGS,
+        "big_tiff": "made with --big-tiff PAGES into big/ (not committed): "
+                    "a 300 DPI A4 page PAGES times",
+    }
+
+
 # --------------------------------------------------------------------------
 
 
@@ -1613,7 +1720,7 @@ def write_json(path: Path, doc: dict):
 
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
           "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals,
-          "shapes": make_shapes, "faces": make_faces}
+          "shapes": make_shapes, "faces": make_faces, "hostile": make_hostile}
 
 
 def main(argv=None):
@@ -1622,12 +1729,20 @@ def main(argv=None):
                         help="fixtures folder (default: tests/fixtures in the repository)")
     parser.add_argument("--group", action="append", choices=sorted(GROUPS),
                         help="make only this group (repeatable; default: all)")
+    parser.add_argument("--big-tiff", type=int, metavar="PAGES",
+                        help="with the hostile group: also write big/ (not committed), an "
+                             "intake holding one A4 TIFF of PAGES pages, and its roster")
     args = parser.parse_args(argv)
     ms.require_fonts()
     groups = args.group or list(GROUPS)
     for group in groups:
         folder = fresh_dir(args.out / group)
         write_json(folder / "expected.json", GROUPS[group](folder))
+    if args.big_tiff:
+        big = args.out / "hostile" / "big"
+        big_tiff(big / "intake" / HOSTILE_FOLDER / "a4.tif", args.big_tiff)
+        (big / "roster.csv").write_text(f"folder,name,unit\n{HOSTILE_FOLDER},{NAME},{UNIT}\n",
+                                        encoding="utf-8")
     total = sum(p.stat().st_size for g in groups
                 for p in (args.out / g).rglob("*") if p.is_file())
     print(f"wrote {args.out} ({total / 1e6:.2f} MB)")

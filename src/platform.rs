@@ -111,6 +111,18 @@ pub fn limit_malloc_arenas() {
     }
 }
 
+/// Hands the memory freed so far back to the system. Between the pages of a long multi-page
+/// image glibc otherwise keeps every freed page buffer resident (its mmap threshold has risen
+/// to their size): a 500-page A4 TIFF peaked at 1.56 GB, and at 0.42 GB with this before each
+/// page (for 15 % more time, the freed buffers being mapped in again). Nothing elsewhere.
+pub fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory to the system; it takes any padding.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Prints `prompt` and waits until Enter is pressed (or the input ends).
 pub fn wait_for_enter(prompt: &str) {
     eprint!("{prompt}");

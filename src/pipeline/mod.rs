@@ -373,6 +373,9 @@ fn process_image(
     let incomplete = document.incompleteness();
     let mut lines: Vec<ManifestLine> = Vec::new();
     let mut pages = (1..=document.page_count()).map(|number| {
+        if number > 1 {
+            crate::platform::release_freed_memory();
+        }
         let page = document.page(number, &config.limits)?;
         let mut line = analyse(config, detector, task, &page);
         write_preview(config, task, &page, &mut line);

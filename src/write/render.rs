@@ -171,6 +171,7 @@ pub fn image_file(
         )));
     }
     for (number, (masks, greyscale)) in painted.iter().enumerate() {
+        crate::platform::release_freed_memory();
         let page = written.page(number + 1, &unlimited)?;
         verify(&page.pixels, masks, *greyscale, options)?;
     }

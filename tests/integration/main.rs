@@ -13,6 +13,7 @@ mod layers;
 mod ocr_models;
 // The intake holds a symlink and a file name that is not UTF-8.
 mod hostile;
+mod hostile_corpus;
 #[cfg(unix)]
 mod odd_inputs;
 mod pipeline;

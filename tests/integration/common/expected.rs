@@ -1,6 +1,8 @@
 //! Fixture groups with an `expected.json` (made by scripts/make_fixtures.py): every file run
 //! through the real binary, what must be masked is, and nothing far from it.
 
+use std::path::PathBuf;
+
 use blindfold::geometry::{Rect, Shape};
 
 use super::*;
@@ -37,11 +39,20 @@ fn clear_shape(clear: &serde_json::Value) -> Shape {
     }
 }
 
-/// Runs the files of `tests/fixtures/<group>` through `blindfold run` with the group's roster
-/// and checks that its audit passes and every file against its `expected.json` entry: the verdict, status `ok`, each
-/// expected region (its polygon) at least 95 % masked, each `clear` shape less than 5 % masked
-/// and no manifest region reaching more than 10 % beyond [`MARGIN`] pixels of the expected ones.
-pub fn assert_group_masked_as_expected(group: &str) {
+/// A fixture group laid out as a run's input, in a temporary folder.
+pub struct GroupIntake {
+    /// The temporary folder (removed when dropped); `out/` in it is free for the run.
+    pub dir: tempfile::TempDir,
+    /// `intake/`: each file of the group in its applicant's folder.
+    pub intake: PathBuf,
+    /// `roster.csv`, made from the group's roster.
+    pub roster: PathBuf,
+    /// The group's `expected.json`.
+    pub expected: serde_json::Value,
+}
+
+/// Lays out the files of `tests/fixtures/<group>` as `expected.json` lists them.
+pub fn group_intake(group: &str) -> GroupIntake {
     let fixtures = root().join("tests/fixtures").join(group);
     let expected: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(fixtures.join("expected.json")).unwrap())
@@ -68,6 +79,25 @@ pub fn assert_group_masked_as_expected(group: &str) {
     }
     let roster_path = dir.path().join("roster.csv");
     std::fs::write(&roster_path, roster).unwrap();
+    GroupIntake {
+        dir,
+        intake,
+        roster: roster_path,
+        expected,
+    }
+}
+
+/// Runs the files of `tests/fixtures/<group>` through `blindfold run` with the group's roster
+/// and checks that its audit passes and every file against its `expected.json` entry: the verdict, status `ok`, each
+/// expected region (its polygon) at least 95 % masked, each `clear` shape less than 5 % masked
+/// and no manifest region reaching more than 10 % beyond [`MARGIN`] pixels of the expected ones.
+pub fn assert_group_masked_as_expected(group: &str) {
+    let GroupIntake {
+        dir,
+        intake,
+        roster: roster_path,
+        expected,
+    } = group_intake(group);
     let out = dir.path().join("out");
     let output = run_intake(&intake, &out, &roster_path, &["--jobs", "1"]);
     assert_eq!(output.status.code(), Some(0), "{output:?}");

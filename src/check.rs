@@ -68,7 +68,8 @@ pub fn run(
         roster: "check".into(),
     };
     key::write_key(&config.out, &[key])?;
-    let summary = pipeline::process(&config, &intake, detectors, progress)?;
+    let notes = pipeline::intake_notes(&intake, None);
+    let summary = pipeline::process(&config, &intake, notes, detectors, progress)?;
     let lines = manifest::read(&config.out.join(manifest::MANIFEST_FILE))?;
     Ok((summary, lines))
 }

@@ -24,12 +24,24 @@ pub enum Command {
   blindfold run intake/ --out masked/ --roster roster.csv --overwrite --jobs 2
   blindfold run intake/ --out preview/ --roster roster.csv --dry-run    # manifest only
   blindfold run intake/ --out masked/ --roster roster.csv --resume      # after an interruption
+  blindfold run intake/ --out shard-2/ --roster roster.csv --shard 2/4  # one job of four
 
 Outputs go to OUT/files/<code>/, the manifest to OUT/manifest.jsonl and the code -> applicant key
 to OUT/key.csv (keep it away from reviewers). Exit codes: 0 all processed, 1 some files or pages
 failed (see the manifest's error lines), 2 bad arguments or roster, 3 runtime or models missing,
-4 the run itself failed.")]
+4 the run itself failed, 5 another blindfold process is writing into OUT.")]
     Run(RunArgs),
+    /// Committee staff: join the output folders of a run split with `run --shard K/N` into one.
+    #[command(after_help = "Examples:
+  blindfold merge shard-0/ shard-1/ shard-2/ shard-3/ --out masked/
+  blindfold merge --status shard-*/     # while the jobs run: pages done, which have finished
+
+Every shard of the run must be given once and have finished; all must come from the same intake,
+roster and settings. Outputs are moved (renamed) into OUT, not copied; if a merge is cut short,
+run the same command again to finish it. Exit codes: 0 merged, 1 some files or pages failed in
+the shards, 2 bad arguments, 4 the merge failed, 5 a shard is still running, 6 the shards do not
+make one finished run (missing, repeated, unfinished or mixed).")]
+    Merge(MergeArgs),
     /// Applicants: check your own scans before uploading them (no roster needed).
     #[command(after_help = "Examples:
   blindfold check 身份证.jpg 承诺书.pdf --name 王玥 --unit 巴音郭楞蒙古自治州人民医院
@@ -180,9 +192,27 @@ pub struct RunArgs {
     /// Detect and write the manifest (and key) only, no masked files.
     #[arg(long)]
     pub dry_run: bool,
+    /// Process only shard K of N (K = 0 to N-1): every Nth applicant folder, for one job of a
+    /// batch scheduler's array; join the shards' output folders with `blindfold merge`.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<blindfold::write::shard::Shard>,
     /// Reading, masking and output options.
     #[command(flatten)]
     pub mask: MaskArgs,
+}
+
+/// Arguments of `blindfold merge`.
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The shards' output folders, one per shard.
+    #[arg(required = true, value_name = "SHARD_OUT")]
+    pub shards: Vec<PathBuf>,
+    /// The merged output folder (new or empty).
+    #[arg(long, value_name = "DIR", required_unless_present = "status")]
+    pub out: Option<PathBuf>,
+    /// Only show how far each shard is: pages done, running or finished.
+    #[arg(long, conflicts_with = "out")]
+    pub status: bool,
 }
 
 /// Arguments of `blindfold check`.

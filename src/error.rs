@@ -50,6 +50,9 @@ pub enum Error {
         /// Who holds it, as it wrote itself into the lock file (command, process id, start).
         holder: String,
     },
+    /// Shards' output folders that cannot be joined into one run.
+    #[error("cannot merge: {0}")]
+    Shards(String),
     /// A file or page could not be processed.
     #[error(transparent)]
     Page(#[from] PageError),
@@ -304,6 +307,11 @@ impl Error {
                  output folder"
                     .into(),
             ),
+            Error::Shards(_) => Some(
+                "merge the output folders of every shard of one run (`run --shard K/N`, K = 0 \
+                 to N-1), each finished, all made from the same intake, roster and settings"
+                    .into(),
+            ),
             Error::Io { source, .. } if crate::platform::is_locked(source) => Some(
                 "another program has the file open and locked (Excel, a PDF viewer …): \
                  close it there and try again"
@@ -319,6 +327,7 @@ impl Error {
             Error::Usage(_) | Error::Roster { .. } => exit::USAGE,
             Error::Runtime { .. } | Error::Model { .. } => exit::ENVIRONMENT,
             Error::Busy { .. } => exit::BUSY,
+            Error::Shards(_) => exit::SHARDS,
             _ => exit::FAILURE,
         }
     }
@@ -345,6 +354,9 @@ pub mod exit {
     pub const FAILURE: i32 = 4;
     /// Another blindfold process is writing into the output folder.
     pub const BUSY: i32 = 5;
+    /// `merge`: the shards do not make one finished run (missing, repeated, unfinished or
+    /// mixed).
+    pub const SHARDS: i32 = 6;
 }
 
 #[cfg(test)]

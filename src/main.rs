@@ -62,6 +62,7 @@ fn try_main(cli: cli::Cli) -> Result<i32> {
             })
         }
         cli::Command::Run(args) => run(args),
+        cli::Command::Merge(args) => merge(args),
         cli::Command::Check(args) => check(args),
         cli::Command::Audit(args) => audit(args),
         cli::Command::Serve(args) => serve(args),
@@ -132,13 +133,39 @@ fn run(args: cli::RunArgs) -> Result<i32> {
         overwrite: args.overwrite,
         resume: args.resume,
         dry_run: args.dry_run,
+        shard: args.shard,
         ..run_config(&args.mask, args.out)?
     };
     let detectors = detectors(&args.mask.env, time_limit(&args.mask)?, &config.memory)?;
     let progress = ProgressReport::new();
     let summary = pipeline::run(&config, detectors, &progress)?;
     progress.finish();
-    print_summary(&config, &summary);
+    print_summary(&config.out, config.dry_run, &summary);
+    Ok(exit_code(&summary))
+}
+
+fn merge(args: cli::MergeArgs) -> Result<i32> {
+    use pipeline::merge::{self, ShardState};
+    let Some(out) = args.out.filter(|_| !args.status) else {
+        for shard in merge::status(&args.shards) {
+            let which = shard.shard.map_or("?".to_string(), |s| s.to_string());
+            let state = match shard.state {
+                ShardState::NotStarted => "not started",
+                ShardState::Running => "running",
+                ShardState::Finished => "finished",
+                ShardState::Stopped => "stopped (run it again with --resume)",
+            };
+            println!(
+                "shard {which:<6} {:>6} files {:>8} pages  {state:<10}  {}",
+                shard.files,
+                shard.pages,
+                shard.dir.display()
+            );
+        }
+        return Ok(exit::OK);
+    };
+    let summary = merge::merge(&args.shards, &out)?;
+    print_summary(&out, false, &summary);
     Ok(exit_code(&summary))
 }
 
@@ -319,7 +346,8 @@ impl Progress for ProgressReport {
     }
 }
 
-fn print_summary(config: &RunConfig, summary: &Summary) {
+/// The summary `run` and `merge` print: counts, what to look at, where the results are.
+fn print_summary(out: &std::path::Path, dry_run: bool, summary: &Summary) {
     let t = summary.total;
     eprintln!(
         "blindfold: {} applicants, {} files, {} pages ({} masked, {} to review), {} errors in {:.1} s ({:.1} pages/min)",
@@ -345,20 +373,21 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
             c.files, c.pages, c.masked, c.review, c.errors
         );
     }
-    if !summary.folders_without_roster_row.is_empty() {
+    if !summary.notes.folders_without_roster_row.is_empty() {
         eprintln!(
             "  folders without a roster row (review every page): {}",
-            summary.folders_without_roster_row.join(", ")
+            summary.notes.folders_without_roster_row.join(", ")
         );
     }
-    for (code, reason) in &summary.undecided_folders {
+    for (code, reason) in &summary.notes.undecided_folders {
         eprintln!("  {code}: {reason} (review every page)");
     }
-    for (line, first) in &summary.duplicate_roster_rows {
+    for (line, first) in &summary.notes.duplicate_roster_rows {
         eprintln!("  roster row {line} repeats row {first}: left out");
     }
-    if !summary.roster_rows_without_folder.is_empty() {
+    if !summary.notes.roster_rows_without_folder.is_empty() {
         let rows: Vec<String> = summary
+            .notes
             .roster_rows_without_folder
             .iter()
             .map(|l| l.to_string())
@@ -368,15 +397,15 @@ fn print_summary(config: &RunConfig, summary: &Summary) {
             rows.join(", ")
         );
     }
-    if config.dry_run {
+    if dry_run {
         eprintln!("outputs:  none (dry run)");
     } else {
-        eprintln!("outputs:  {}", config.out.join("files").display());
+        eprintln!("outputs:  {}", out.join("files").display());
     }
-    eprintln!("manifest: {}", config.out.join(MANIFEST_FILE).display());
+    eprintln!("manifest: {}", out.join(MANIFEST_FILE).display());
     eprintln!(
         "key:      {} (code → applicant; keep it away from reviewers)",
-        config.out.join("key.csv").display()
+        out.join("key.csv").display()
     );
 }
 

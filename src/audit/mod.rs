@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::find::Target;
 use crate::intake::{Applicant, Roster};
 use crate::pages::Limits;
+use crate::pipeline::merge::MERGING_FILE;
 use crate::pipeline::{fan_out, ThreadClock};
 use crate::write::key::{self, KeyRow, RunSettings};
 use crate::write::manifest::{self, ManifestLine};
@@ -151,6 +152,13 @@ impl Audit {
     /// Runs every check with one detector per worker. One thread reads the outputs (it alone
     /// calls PDFium); the workers check the pages.
     pub fn run(&self, detectors: Vec<Box<dyn Detector>>) -> Result<AuditResult> {
+        if self.out.join(MERGING_FILE).exists() {
+            return Err(Error::Usage(format!(
+                "the merge into {} has not finished ({MERGING_FILE} is there): run the same \
+                 `blindfold merge` again to finish it",
+                self.out.display()
+            )));
+        }
         let manifest_path = self.out.join(manifest::MANIFEST_FILE);
         if !manifest_path.is_file() {
             return Err(Error::Usage(format!(

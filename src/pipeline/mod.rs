@@ -18,9 +18,11 @@ use crossbeam_channel::Sender;
 use crate::budget::MemoryBudget;
 
 mod analyse;
+pub mod merge;
 pub mod out_dir;
 mod plan;
 mod resume;
+mod shard;
 mod workers;
 mod writer;
 
@@ -39,6 +41,7 @@ use crate::write::key::{self, RunSettings};
 use crate::write::manifest::{ManifestLine, ManifestWriter, Status};
 use crate::write::pdf::PdfPage;
 use crate::write::render::{self, Masks, OutputOptions};
+use crate::write::shard::{IntakeNotes, Shard};
 use crate::write::{self};
 use analyse::{analyse, page_line, withhold};
 use plan::FileTask;
@@ -75,6 +78,8 @@ pub struct RunConfig {
     pub models: Vec<String>,
     /// The run's memory budget, shared with its detectors (its waits are reported).
     pub memory: Arc<MemoryBudget>,
+    /// Process only this shard of the applicants (`--shard K/N`); `merge` joins the shards.
+    pub shard: Option<Shard>,
 }
 
 impl RunConfig {
@@ -94,6 +99,7 @@ impl RunConfig {
             find: FindOptions::default(),
             models: Vec::new(),
             memory: Arc::new(MemoryBudget::unlimited()),
+            shard: None,
         }
     }
 }
@@ -143,28 +149,66 @@ pub fn run(
     let roster = Roster::open(&config.roster, config.sheet.as_deref())?;
     let intake = Intake::scan(&config.intake, &roster)?;
     key::write_key(&config.out, &plan::key_rows(&intake, &roster))?;
-    let mut summary = process(config, &intake, detectors, progress)?;
-    summary.duplicate_roster_rows = roster
-        .duplicates
-        .iter()
-        .map(|d| (d.row.line, d.first_line))
-        .collect();
-    Ok(summary)
+    process(
+        config,
+        &intake,
+        intake_notes(&intake, Some(&roster)),
+        detectors,
+        progress,
+    )
 }
 
-/// Processes every file of an intake already scanned into `config.out` (manifest, settings,
-/// outputs and previews; no key) with one detector per worker.
+/// What a run says about its intake and roster besides the pages.
+pub fn intake_notes(intake: &Intake, roster: Option<&Roster>) -> IntakeNotes {
+    IntakeNotes {
+        folders_without_roster_row: intake
+            .folders
+            .iter()
+            .filter(|f| f.applicant.is_none() && f.undecided.is_none())
+            .map(|f| f.code.clone())
+            .collect(),
+        undecided_folders: intake
+            .folders
+            .iter()
+            .filter_map(|f| Some((f.code.clone(), f.undecided.as_ref()?.reason.clone())))
+            .collect(),
+        roster_rows_without_folder: intake.missing_folders.iter().map(|a| a.line).collect(),
+        duplicate_roster_rows: roster.map_or_else(Vec::new, |roster| {
+            roster
+                .duplicates
+                .iter()
+                .map(|d| (d.row.line, d.first_line))
+                .collect()
+        }),
+    }
+}
+
+/// Processes every file of an intake already scanned (of its shard, for a sharded run) into
+/// `config.out` (manifest, settings, outputs and previews; no key) with one detector per worker.
 pub fn process(
     config: &RunConfig,
     intake: &Intake,
+    notes: IntakeNotes,
     detectors: Vec<Box<dyn Detector>>,
     progress: &dyn Progress,
 ) -> Result<Summary> {
     let started = Instant::now();
-    progress.start(intake.file_count());
-    RunSettings::new(&config.output, &config.limits).write(&config.out)?;
+    let settings = RunSettings::new(&config.output, &config.limits);
+    let mut shard = match config.shard {
+        Some(shard) => Some(shard::record(config, intake, shard, &settings, &notes)?),
+        None => None,
+    };
+    RunSettings {
+        shard: shard.clone(),
+        ..settings.clone()
+    }
+    .write(&config.out)?;
 
-    let (mut tasks, early) = plan::plan(intake);
+    let (mut tasks, mut early) = plan::plan(intake);
+    if let Some(record) = &shard {
+        shard::keep_own(record, &mut tasks, &mut early);
+    }
+    progress.start(tasks.len() + early.len());
     let clock = ThreadClock::default();
     let manifest_path = config.out.join(write::manifest::MANIFEST_FILE);
     let mut writer = if config.resume {
@@ -196,19 +240,11 @@ pub fn process(
         |outcome| writer.accept(outcome),
     )?;
     let mut summary = writer.finish()?;
-
-    summary.folders_without_roster_row = intake
-        .folders
-        .iter()
-        .filter(|f| f.applicant.is_none() && f.undecided.is_none())
-        .map(|f| f.code.clone())
-        .collect();
-    summary.undecided_folders = intake
-        .folders
-        .iter()
-        .filter_map(|f| Some((f.code.clone(), f.undecided.as_ref()?.reason.clone())))
-        .collect();
-    summary.roster_rows_without_folder = intake.missing_folders.iter().map(|a| a.line).collect();
+    if let Some(record) = &mut shard {
+        record.finished = true;
+        RunSettings { shard, ..settings }.write(&config.out)?;
+    }
+    summary.notes = notes;
     summary.seconds = started.elapsed().as_secs_f64();
     Ok(summary)
 }

@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::write::key::{RunSettings, KEY_FILE, SETTINGS_FILE};
 use crate::write::lock::{FolderLock, LOCK_FILE};
 use crate::write::manifest::MANIFEST_FILE;
+use crate::write::shard;
 
 /// Refuses an output folder inside the intake (or the reverse), one another process writes
 /// into, and a non-empty one without `overwrite` or `resume`; clears it for `overwrite`.
@@ -51,7 +52,11 @@ fn refuse_changed_settings(config: &RunConfig) -> Result<()> {
     let Ok(earlier) = RunSettings::read(&config.out) else {
         return Ok(());
     };
-    let changes = earlier.changes_to(&RunSettings::new(&config.output, &config.limits));
+    let mut changes = earlier.changes_to(&RunSettings::new(&config.output, &config.limits));
+    changes.extend(shard::change(
+        earlier.shard.as_ref().map(|r| r.shard),
+        config.shard,
+    ));
     if changes.is_empty() {
         return Ok(());
     }

@@ -9,6 +9,7 @@ use crate::budget::MemoryBudget;
 use crate::error::Result;
 use crate::write::manifest::{ManifestLine, ManifestWriter, Status};
 use crate::write::pdf::PdfPage;
+use crate::write::shard::IntakeNotes;
 use crate::write::{self, render};
 
 /// Counts of a finished run, overall and per applicant code.
@@ -18,14 +19,8 @@ pub struct Summary {
     pub total: Counts,
     /// Counts per pseudonymous applicant code, in code order.
     pub per_applicant: Vec<(String, Counts)>,
-    /// Folders of the intake that have no roster row.
-    pub folders_without_roster_row: Vec<String>,
-    /// Folders that fit several roster rows alike, with the reason (reviewed page by page).
-    pub undecided_folders: Vec<(String, String)>,
-    /// Roster rows (line numbers) whose folder is not in the intake.
-    pub roster_rows_without_folder: Vec<usize>,
-    /// Roster rows left out as repeats: (row, the row it repeats).
-    pub duplicate_roster_rows: Vec<(usize, usize)>,
+    /// What the run says about the intake and roster besides the pages.
+    pub notes: IntakeNotes,
     /// Wall-clock seconds.
     pub seconds: f64,
     /// Where the threads spent time besides working on pages.
@@ -75,13 +70,48 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, line: &ManifestLine) {
+    fn add_line(&mut self, line: &ManifestLine) {
         if line.page.is_some() {
             self.pages += 1;
             self.masked += usize::from(line.masking_required && line.status != Status::Error);
         }
         self.review += usize::from(line.status == Status::Review);
         self.errors += usize::from(line.status == Status::Error);
+    }
+}
+
+/// A run's counts as its files are done: in total and per applicant.
+#[derive(Default)]
+pub(super) struct Tally {
+    total: Counts,
+    per_applicant: HashMap<String, Counts>,
+}
+
+impl Tally {
+    /// Adds the lines of one file.
+    pub fn add_file(&mut self, lines: &[ManifestLine]) {
+        let code = lines
+            .first()
+            .and_then(|l| l.applicant.clone())
+            .unwrap_or_default();
+        let counts = self.per_applicant.entry(code).or_default();
+        counts.files += 1;
+        self.total.files += 1;
+        for line in lines {
+            counts.add_line(line);
+            self.total.add_line(line);
+        }
+    }
+
+    /// The summary of these counts (applicants in code order).
+    pub fn into_summary(self) -> Summary {
+        let mut per_applicant: Vec<(String, Counts)> = self.per_applicant.into_iter().collect();
+        per_applicant.sort_by(|a, b| a.0.cmp(&b.0));
+        Summary {
+            total: self.total,
+            per_applicant,
+            ..Summary::default()
+        }
     }
 }
 
@@ -97,8 +127,7 @@ pub(super) struct Writer<'a> {
     config: &'a RunConfig,
     manifest: ManifestWriter,
     pdfs: HashMap<String, PdfAssembly>,
-    per_applicant: HashMap<String, Counts>,
-    total: Counts,
+    tally: Tally,
     progress: &'a dyn Progress,
     clock: &'a ThreadClock,
 }
@@ -114,8 +143,7 @@ impl<'a> Writer<'a> {
             config,
             manifest,
             pdfs: HashMap::new(),
-            per_applicant: HashMap::new(),
-            total: Counts::default(),
+            tally: Tally::default(),
             progress,
             clock,
         }
@@ -185,17 +213,7 @@ impl<'a> Writer<'a> {
 
     /// Adds a finished file's lines to the counts and the progress.
     pub fn count(&mut self, lines: &[ManifestLine]) {
-        let code = lines
-            .first()
-            .and_then(|l| l.applicant.clone())
-            .unwrap_or_default();
-        let counts = self.per_applicant.entry(code).or_default();
-        counts.files += 1;
-        self.total.files += 1;
-        for line in lines {
-            counts.add(line);
-            self.total.add(line);
-        }
+        self.tally.add_file(lines);
         let pages = lines.iter().filter(|l| l.page.is_some()).count();
         let times = ThreadTimes::of(self.clock, &self.config.memory);
         self.progress.file_done(pages, &times);
@@ -204,13 +222,9 @@ impl<'a> Writer<'a> {
     /// Closes the manifest and rewrites it sorted, then returns the counts.
     pub fn finish(self) -> Result<Summary> {
         self.manifest.finish_sorted()?;
-        let mut per_applicant: Vec<(String, Counts)> = self.per_applicant.into_iter().collect();
-        per_applicant.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(Summary {
-            total: self.total,
-            per_applicant,
             threads: ThreadTimes::of(self.clock, &self.config.memory),
-            ..Summary::default()
+            ..self.tally.into_summary()
         })
     }
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::pages::Limits;
 use crate::write::render::OutputOptions;
+use crate::write::shard::ShardRecord;
 
 /// One row of `key.csv`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,6 +83,9 @@ pub struct RunSettings {
     pub max_pixels: u64,
     /// Most pages accepted from one file.
     pub max_pages: usize,
+    /// Which shard of a run split over many machines this is (`run --shard`), if one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shard: Option<ShardRecord>,
 }
 
 impl RunSettings {
@@ -95,6 +99,7 @@ impl RunSettings {
             mask_color: format!("{r:02x}{g:02x}{b:02x}"),
             max_pixels: limits.max_pixels,
             max_pages: limits.max_pages,
+            shard: None,
         }
     }
 

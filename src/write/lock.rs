@@ -53,6 +53,15 @@ impl FolderLock {
             .map_err(|e| Error::io(&path, e))?;
         Ok(FolderLock { _file: file })
     }
+
+    /// Whether a process holds `out` now. Looking takes a shared lock for a moment, so it writes
+    /// nothing; a writer starting in that moment is refused as if busy.
+    pub fn is_held(out: &Path) -> bool {
+        let Ok(file) = File::open(out.join(LOCK_FILE)) else {
+            return false;
+        };
+        matches!(file.try_lock_shared(), Err(TryLockError::WouldBlock))
+    }
 }
 
 #[cfg(test)]

@@ -281,9 +281,14 @@ impl ManifestWriter {
         let ManifestWriter { path, file } = self;
         drop(file);
         let mut lines = read(&path)?;
-        lines.sort_by(|a, b| a.source.cmp(&b.source).then(a.page.cmp(&b.page)));
+        sort(&mut lines);
         super::write_atomic(&path, to_text(&lines)?.as_bytes())
     }
+}
+
+/// Puts lines in a manifest's order: by source, then page.
+pub fn sort(lines: &mut [ManifestLine]) {
+    lines.sort_by(|a, b| a.source.cmp(&b.source).then(a.page.cmp(&b.page)));
 }
 
 /// Lines as manifest text: one JSON object per line.

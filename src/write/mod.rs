@@ -8,6 +8,7 @@ pub mod pdf;
 pub mod preview;
 pub mod raster;
 pub mod render;
+pub mod shard;
 
 use std::path::Path;
 

@@ -22,4 +22,5 @@ mod roster_formats;
 mod samples_run;
 mod serve_api;
 mod serve_binary;
+mod shards;
 mod text_layer;

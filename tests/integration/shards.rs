@@ -212,6 +212,24 @@ fn merge_refuses_shards_that_are_not_one_finished_run() {
     assert_eq!(refused(&shards, "did not finish"), exit::SHARDS);
     settings.write(&shards[2]).unwrap();
 
+    // An applicant claimed by two shards, then by none.
+    let mut twice = settings.clone();
+    let record = twice.shard.as_mut().unwrap();
+    let first_of_0 = RunSettings::read(&shards[0])
+        .unwrap()
+        .shard
+        .unwrap()
+        .applicants[0]
+        .clone();
+    record.applicants.push(first_of_0);
+    twice.write(&shards[2]).unwrap();
+    assert_eq!(refused(&shards, "is in two shards"), exit::SHARDS);
+    let mut none = settings.clone();
+    none.shard.as_mut().unwrap().applicants.remove(0);
+    none.write(&shards[2]).unwrap();
+    assert_eq!(refused(&shards, "is in none of the shards"), exit::SHARDS);
+    settings.write(&shards[2]).unwrap();
+
     // A shard still running: its folder is locked.
     let running = FolderLock::acquire(&shards[1], "run").unwrap();
     assert_eq!(

@@ -27,7 +27,7 @@ pgrep -x munged >/dev/null || runuser -u munge -- /usr/sbin/munged
 mkdir -p /etc/slurm /var/spool/slurmctld /var/spool/slurmd /var/log/slurm
 cat > /etc/slurm/slurm.conf <<EOF
 ClusterName=blindfold
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmUser=root
 AuthType=auth/munge
 StateSaveLocation=/var/spool/slurmctld
@@ -45,7 +45,7 @@ MpiDefault=none
 ReturnToService=2
 # Finished jobs stay visible to scontrol for an hour (the check reads their times).
 MinJobAge=3600
-NodeName=$host CPUs=$cpus RealMemory=$memory State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$memory State=UNKNOWN
 PartitionName=main Nodes=$host Default=YES MaxTime=INFINITE State=UP
 EOF
 

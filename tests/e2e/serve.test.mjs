@@ -303,6 +303,25 @@ await test("staff clear the review queue with the keyboard; an edit survives a k
   }
 });
 
+await test("in English an applicant's counts agree with their numbers (1 file, 1 attachment, 1 page)", async () => {
+  const { server, url } = await startServer(["--data", path.join(work, "applicant-en"), "--lang", "en"]);
+  try {
+    const page = await newPage("en");
+    await page.goto(url);
+    await page.waitForSelector("#particulars");
+    await page.fill("#name", APPLICANT.name);
+    await page.fill("#unit", APPLICANT.unit);
+    await page.setInputFiles("#files", [path.join(root, "samples/intake", APPLICANT.folder, `${APPLICANT.name}-身份证正面.jpg`)]);
+    assert.equal(await page.locator("#chosen").innerText(), "1 file chosen");
+    await page.click("#start");
+    await page.waitForSelector("#cards", { timeout: 300000 });
+    assert.match(await page.locator("#summary").innerText(), /^1 attachment, 1 page; 1 needs masking; 0 to review$/);
+    await shot(page, "applicant-list-en");
+  } finally {
+    stop(server);
+  }
+});
+
 await browser.close();
 console.log(results.join("\n"));
 console.log(`screenshots: ${shots}`);

@@ -2,6 +2,9 @@
 // the page editor. No framework and no build step; every request goes to this server only.
 "use strict";
 
+/// An English count with its noun: "1 page", "2 pages".
+const count = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
 const TEXT = {
   zh: {
     title: "blindfold 盲评材料遮盖",
@@ -103,15 +106,15 @@ const TEXT = {
     kinds: "PDF, JPEG, PNG, TIFF, BMP, WebP",
     chooseFiles: "Choose files",
     chooseFolder: "Choose a folder",
-    chosen: (n) => `${n} files chosen`,
+    chosen: (n) => `${count(n, "file", "files")} chosen`,
     start: "Check",
     needParticulars: "Please enter your name and work unit",
     needFiles: "Please choose the files to check first",
     uploading: "Uploading…",
-    processing: (done, all, pages) => `Checking: ${done} / ${all} files, ${pages} pages done`,
+    processing: (done, all, pages) => `Checking: ${done} / ${count(all, "file", "files")}, ${count(pages, "page", "pages")} done`,
     failed: "The check failed: ",
     summary: (files, pages, masked, review) =>
-      `${files} attachments, ${pages} pages; ${masked} need masking; ${review} to review`,
+      `${count(files, "attachment", "attachments")}, ${count(pages, "page", "pages")}; ${masked} ${masked === 1 ? "needs" : "need"} masking; ${review} to review`,
     masking: "Masking required",
     colon: ": ",
     yes: "yes",
@@ -275,7 +278,7 @@ function startView() {
     list.replaceChildren(...state.files.slice(0, 50).map((f) => el("li", {}, f.path)));
   };
   const filesInput = el("input", { type: "file", id: "files", multiple: true, hidden: true,
-    accept: ".pdf,.jpg,.jpeg,.png,.tif,.tiff,.bmp,.webp", onchange: (e) => addFiles(e.target.files) });
+    onchange: (e) => addFiles(e.target.files) });
   const folderInput = el("input", { type: "file", id: "folder", webkitdirectory: true, hidden: true,
     onchange: (e) => addFiles(e.target.files) });
   const zone = el("div", { class: "drop", id: "drop",

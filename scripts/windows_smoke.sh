@@ -2,7 +2,7 @@
 # Windows smoke test, on Linux: builds the Windows zip (scripts/dist.sh --platform win-amd64),
 # unpacks it into a folder whose name has Chinese characters and a space, and runs it under Wine:
 #   doctor; run on the samples (manifest compared with a Linux run's); check on one file (Chinese
-#   report); audit of the run; a locked input file; the double-clicked screen.
+#   report); audit of the run; a locked input file; the double-clicked start (the page served).
 # The output folder's path is over 260 characters. Needs Debian 12; installs what it lacks with
 # apt-get (as root). Prints the time each part took. Run from anywhere:
 #   scripts/windows_smoke.sh
@@ -105,13 +105,29 @@ cat "$work/locked.txt"
 grep -q "open in another program" "$work/checked-locked/manifest.jsonl" \
   || fail "no clear message for a locked file"
 
-echo "== double-clicked: no arguments, a console of its own"
-# Under Wine a terminal gives the exe a console of its own, as Explorer does on Windows; it must
-# show the usage and wait for Enter (a carriage return on the terminal).
-( (sleep 5; printf '\r'; sleep 2) | timeout 60 script -qec "/usr/lib/wine/wine64 '$exe_dir/blindfold.exe'" \
-    /dev/null || fail "no-argument start did not end on Enter" ) \
-  | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' >"$work/double-click.txt"
-grep -q "blindfold --help" "$work/double-click.txt" || fail "no usage on a no-argument start"
+echo "== double-clicked: no arguments, a console of its own, the page served"
+# Under Wine a terminal gives the exe a console of its own, as Explorer does on Windows: it must
+# serve the local web page and print its keyed address; the page must answer 200.
+timeout 180 script -qec "/usr/lib/wine/wine64 '$exe_dir/blindfold.exe'" /dev/null \
+  </dev/null >"$work/double-click.txt" 2>&1 &
+url=""
+for _ in $(seq 150); do
+  url=$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$work/double-click.txt" \
+    | grep -o 'http://127\.0\.0\.1:[0-9]*/?token=[A-Za-z0-9_-]*' | head -1) || true
+  [ -n "$url" ] && break
+  sleep 1
+done
+[ -n "$url" ] || { cat "$work/double-click.txt"; fail "no keyed address on a no-argument start"; }
+python3 - "$url" <<'PY' || fail "the double-clicked page did not answer 200"
+import http.cookiejar, sys, urllib.request
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+status = opener.open(sys.argv[1], timeout=30).status
+print(f"double-clicked page: HTTP {status}")
+sys.exit(status != 200)
+PY
+grep -q "blindfold --help" "$work/double-click.txt" || fail "no word on the command line"
+/usr/lib/wine/wineserver -k 2>/dev/null || true
+wait || true
 
 echo "== Chinese from the Windows user locale (LANG unset inside Windows)"
 locale -a | grep -qi '^zh_CN.utf8$' || localedef -i zh_CN -f UTF-8 zh_CN.UTF-8

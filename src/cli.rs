@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use blindfold::base::Lang;
 use clap::{Args, Parser, Subcommand};
 
 /// Masks applicants' names, work units and eyes on scanned pages for blind review, and writes a
@@ -264,29 +265,36 @@ pub struct AuditArgs {
 }
 
 /// Shown when blindfold.exe is started without arguments in a console of its own (double-clicked
-/// in Explorer), until `blindfold serve` opens the local web page instead.
-pub const DOUBLE_CLICKED: &str = concat!(
-    "blindfold ",
-    env!("CARGO_PKG_VERSION"),
-    " — 盲评材料遮盖工具 / masks names, work units and eyes for blind review
+/// in Explorer): the local web page is starting, and how to stop it.
+pub fn double_clicked(lang: Lang) -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    match lang {
+        Lang::Zh => format!(
+            "blindfold {version} 盲评材料遮盖工具\n\n\
+             正在启动检查页面，稍后会在浏览器中打开（约半分钟）。\n\
+             使用期间请保持本窗口打开；用完后关闭本窗口即可退出。\n\
+             命令行用法（评审办公室、审核）：在命令提示符中运行 blindfold --help\n"
+        ),
+        Lang::En => format!(
+            "blindfold {version}: masks names, work units and eyes for blind review\n\n\
+             Starting the check page; it opens in your browser in about half a minute.\n\
+             Keep this window open while you use it; close the window to stop it.\n\
+             Command-line use (committee staff, auditors): run blindfold --help in a Command \
+             Prompt\n"
+        ),
+    }
+}
 
-blindfold 是命令行程序。请在本文件夹的地址栏输入 cmd 并回车，打开命令提示符后运行：
-blindfold is a command-line program. Type cmd in this folder's address bar and press Enter,
-then run in the Command Prompt (or PowerShell, with .\\blindfold):
-
-  申请人自查 / applicants, check your own scans:
-    blindfold check 身份证.jpg 承诺书.pdf --name 王玥 --unit 巴音郭楞蒙古自治州人民医院
-  评审办公室批量遮盖 / committee staff, a whole intake folder:
-    blindfold run 材料 --out 遮盖结果 --roster 花名册.csv
-  审核 / auditors:
-    blindfold audit 遮盖结果 --intake 材料 --roster 花名册.csv
-  检查运行环境 / check the installation:
-    blindfold doctor
-  全部选项 / every option:
-    blindfold --help
-
-"
-);
+/// Shown when blindfold.exe is double-clicked while its page is already being served.
+pub fn already_running(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Zh => "blindfold 检查页面已在运行，已在浏览器中再次打开。本窗口将自动关闭。",
+        Lang::En => {
+            "The blindfold check page is already running; it was opened in your browser again. \
+             This window closes by itself."
+        }
+    }
+}
 
 /// The prompt that keeps a double-clicked console window open.
 pub const PRESS_ENTER: &str = "按回车键关闭窗口 / Press Enter to close this window.";

@@ -27,21 +27,42 @@ fn main() -> ExitCode {
     blindfold::platform::limit_malloc_arenas();
     let _console = blindfold::platform::Console::setup();
     if std::env::args_os().len() == 1 && blindfold::platform::own_console() {
-        // Double-clicked in Explorer: say how to use the command line instead of a window that
-        // flashes shut.
-        print!("{}", cli::DOUBLE_CLICKED);
-        blindfold::platform::wait_for_enter(cli::PRESS_ENTER);
+        return double_clicked();
+    }
+    match try_main(cli::Cli::parse()) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => report(&e),
+    }
+}
+
+/// Prints an error and its hint; returns its exit code.
+fn report(e: &Error) -> ExitCode {
+    eprintln!("error: {e}");
+    if let Some(hint) = e.hint() {
+        eprintln!("hint: {hint}");
+    }
+    ExitCode::from(e.exit_code() as u8)
+}
+
+/// Double-clicked in Explorer: serves the local web page and opens it in the browser, or opens
+/// the page of the server already running. The window says what runs; closing it stops it. An
+/// error stays on screen until Enter.
+fn double_clicked() -> ExitCode {
+    let lang = blindfold::base::Lang::choose(None);
+    let data = blindfold::platform::data_dir();
+    if let Some(launch) = blindfold::serve::running_launch_page(&data) {
+        println!("{}", cli::already_running(lang));
+        blindfold::platform::open_in_browser(&launch.display().to_string());
+        std::thread::sleep(Duration::from_secs(3));
         return ExitCode::SUCCESS;
     }
-    let cli = cli::Cli::parse();
-    match try_main(cli) {
+    println!("{}", cli::double_clicked(lang));
+    match try_main(cli::Cli::parse_from(["blindfold", "serve"])) {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
-            eprintln!("error: {e}");
-            if let Some(hint) = e.hint() {
-                eprintln!("hint: {hint}");
-            }
-            ExitCode::from(e.exit_code() as u8)
+            let code = report(&e);
+            blindfold::platform::wait_for_enter(cli::PRESS_ENTER);
+            code
         }
     }
 }

@@ -92,6 +92,17 @@ const CACHES: &str = "cache";
 /// The launch page, in the server's cache.
 const LAUNCH_PAGE: &str = "open.html";
 
+/// The launch page of a server running on the data folder `data`, if one is: a second start
+/// (a second double-click) opens it instead of starting another server.
+pub fn running_launch_page(data: &std::path::Path) -> Option<PathBuf> {
+    std::fs::read_dir(data.join(CACHES))
+        .ok()?
+        .flatten()
+        .map(|entry| entry.path())
+        .find(|cache| FolderLock::is_held(cache) && cache.join(LAUNCH_PAGE).is_file())
+        .map(|cache| cache.join(LAUNCH_PAGE))
+}
+
 /// Removes the caches under `caches` that no live server holds (a server stopped by a crash or
 /// a closed window leaves its unmasked page renders behind).
 fn remove_stale_caches(caches: &std::path::Path) {

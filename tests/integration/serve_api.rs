@@ -467,3 +467,28 @@ async fn item_16_uploads_keep_their_limits_and_names_stay_text() {
         "{csv}"
     );
 }
+
+/// Issue 29: a second double-click opens the running server's page instead of starting another:
+/// a live server's launch page is found on its data folder, and none once it has stopped.
+#[test]
+fn the_running_servers_launch_page_is_found_on_its_data_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    assert_eq!(blindfold::serve::running_launch_page(&data), None);
+    let options = ServeOptions {
+        lang: None,
+        data: data.clone(),
+        staff: None,
+        user: "applicant".into(),
+        limits: UploadLimits::default(),
+        config: blindfold::pipeline::RunConfig::new(Default::default()),
+    };
+    let app = App::new(options, 8474, script().workers(1)).unwrap();
+    assert_eq!(
+        blindfold::serve::running_launch_page(&data).as_deref(),
+        Some(app.launch_page())
+    );
+    app.remove_cache();
+    drop(app);
+    assert_eq!(blindfold::serve::running_launch_page(&data), None);
+}

@@ -58,14 +58,8 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary> {
         count: first.record.shard.count,
     };
 
-    super::ensure_apart(
-        shards
-            .iter()
-            .map(|s| s.dir.clone())
-            .collect::<Vec<_>>()
-            .as_slice(),
-        out,
-    )?;
+    let dirs: Vec<PathBuf> = shards.iter().map(|s| s.dir.clone()).collect();
+    super::ensure_apart(&dirs, out)?;
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let _lock = FolderLock::acquire(out, "merge")?;
     begin(out, &merging)?;

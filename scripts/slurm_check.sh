@@ -31,10 +31,22 @@ with open(tmp / "roster.csv", "w", encoding="utf-8", newline="") as f:
             out.writerow({**row, "folder": folder, "archive_no": f"{row['archive_no']}-{copy}"})
 EOF
 
+# Waits until `$@` succeeds, for at most 10 minutes.
+wait_until() {
+  local deadline=$(($(date +%s) + 600))
+  until "$@"; do
+    [ "$(date +%s)" -lt "$deadline" ] || { echo "error: timed out waiting for: $*" >&2; exit 1; }
+    sleep 0.5
+  done
+}
+
+# Whether job $1 (every task of an array) has left the queue.
+ended() { local queued; queued=$(squeue -h -j "$1" 2>/dev/null) && [ -z "$queued" ]; }
+
 # Waits for job $1 (every task of an array) to end; fails unless all COMPLETED.
 wait_for() {
   local states
-  while squeue -h -j "$1" 2>/dev/null | grep -q .; do sleep 1; done
+  wait_until ended "$1"
   states=$(scontrol -o show job "$1" | grep -o 'JobState=[A-Z_]*' | sort | uniq -c)
   if [ "$(scontrol -o show job "$1" | grep -vc 'JobState=COMPLETED')" -ne 0 ]; then
     echo "error: job $1 ended with $states" >&2
@@ -88,9 +100,10 @@ export BLINDFOLD=$blindfold INTAKE=$tmp/intake ROSTER=$tmp/roster.csv WORK=$tmp/
 mkdir -p "$WORK/logs"
 array=$(sbatch --parsable --array=0-$((shards - 1)) --cpus-per-task=1 --export=ALL \
   --output="$WORK/logs/shard-%a.out" deploy/slurm/shard.sbatch)
-until [ -s "$WORK/shard-1/manifest.jsonl" ]; do sleep 0.2; done
+wait_until test -s "$WORK/shard-1/manifest.jsonl"
 pkill -KILL -f -- "--shard 1/$shards" || { echo "error: shard 1 ended before it could be killed" >&2; exit 1; }
-until scontrol -o show job "${array}_1" | grep -q 'JobState=FAILED'; do sleep 0.5; done
+failed() { [[ $(scontrol -o show job "${array}_1") == *JobState=FAILED* ]]; }
+wait_until failed
 done_before=$(wc -l < "$WORK/shard-1/manifest.jsonl")
 "$blindfold" merge --status "$WORK"/shard-*
 scontrol requeue "${array}_1"

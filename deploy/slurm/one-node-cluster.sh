@@ -6,9 +6,10 @@
 #   deploy/slurm/one-node-cluster.sh          # installs the packages if missing, then starts
 set -euo pipefail
 
-if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null; then
+if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null \
+    || ! command -v pgrep >/dev/null; then
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slurm-wlm munge procps >/dev/null
 fi
 
 host=$(hostname -s)

@@ -3,7 +3,7 @@
 # WORK/shard-K on storage every node sees), then a merge job into OUT that starts when all of
 # them have ended well. Prints the two job ids.
 #
-#   deploy/slurm/submit.sh INTAKE ROSTER WORK OUT SHARDS [sbatch options for the shards …]
+#   deploy/slurm/submit.sh INTAKE ROSTER WORK OUT SHARDS [sbatch options for every job …]
 #   deploy/slurm/submit.sh /data/intake /data/roster.xlsx /data/work /data/masked 16 --cpus-per-task=8
 #
 # BLINDFOLD names the binary (default: blindfold on the PATH); BLINDFOLD_ARGS adds options to
@@ -26,5 +26,5 @@ export BLINDFOLD_ARGS=${BLINDFOLD_ARGS:-}
 array=$(sbatch --parsable --array=0-$((shards - 1)) --output="$work/logs/shard-%a.out" \
   --export=ALL "$@" "$here/shard.sbatch")
 merge=$(sbatch --parsable --dependency=afterok:"$array" --kill-on-invalid-dep=yes \
-  --output="$work/logs/merge.out" --export=ALL "$here/merge.sbatch")
+  --output="$work/logs/merge.out" --export=ALL "$@" "$here/merge.sbatch")
 echo "$array $merge"

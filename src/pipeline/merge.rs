@@ -43,6 +43,9 @@ struct ShardOut {
 pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary> {
     let started = Instant::now();
     refuse_repeated_folders(shards)?;
+    if let Some(dir) = shards.iter().find(|dir| !dir.join(SETTINGS_FILE).is_file()) {
+        return Err(not_a_run(dir));
+    }
     let _locks = shards
         .iter()
         .map(|dir| FolderLock::acquire(dir, "merge"))
@@ -110,7 +113,7 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary> {
 fn refuse_repeated_folders(shards: &[PathBuf]) -> Result<()> {
     let mut seen = HashSet::new();
     for dir in shards {
-        let canonical = dir.canonicalize().map_err(|e| Error::io(dir, e))?;
+        let canonical = dir.canonicalize().map_err(|_| not_a_run(dir))?;
         if !seen.insert(canonical) {
             return Err(Error::Shards(format!("{} is given twice", dir.display())));
         }
@@ -118,14 +121,16 @@ fn refuse_repeated_folders(shards: &[PathBuf]) -> Result<()> {
     Ok(())
 }
 
+fn not_a_run(dir: &Path) -> Error {
+    Error::Shards(format!(
+        "{} holds no run (no readable {SETTINGS_FILE})",
+        dir.display()
+    ))
+}
+
 /// Reads a shard's `run.json` and manifest; refuses a folder that is no finished shard.
 fn read_shard(dir: &Path) -> Result<ShardOut> {
-    let settings = RunSettings::read(dir).map_err(|_| {
-        Error::Shards(format!(
-            "{} holds no run (no readable {SETTINGS_FILE})",
-            dir.display()
-        ))
-    })?;
+    let settings = RunSettings::read(dir).map_err(|_| not_a_run(dir))?;
     let Some(record) = settings.shard.clone() else {
         return Err(Error::Shards(format!(
             "{} holds a run made without --shard",
@@ -166,7 +171,7 @@ fn check_together(shards: &[ShardOut]) -> Result<Vec<u8>> {
         if n != count || shard.record.fingerprint != first.record.fingerprint || !changes.is_empty()
         {
             let how = if changes.is_empty() {
-                "another intake, roster or shard count".to_string()
+                "another intake, roster, shard count or --dry-run".to_string()
             } else {
                 format!("other settings ({})", changes.join(", "))
             };
@@ -283,10 +288,15 @@ fn begin(out: &Path, merging: &Merging) -> Result<()> {
 }
 
 /// Moves the folder `from` to `to` by a rename, or by a copy and a removal across file systems.
-/// Done already (`from` gone, `to` there) is fine; a copy cut short is started again.
+/// Done already (`to` there) is fine; a copy cut short is started again.
 fn move_folder(from: &Path, to: &Path) -> Result<()> {
     if !from.exists() {
         return Ok(());
+    }
+    if to.exists() {
+        // Moved already (only a whole copy is renamed into place): what is left is a copy cut
+        // short in its removal, or the same outputs made again by a resumed shard.
+        return std::fs::remove_dir_all(from).map_err(|e| Error::io(from, e));
     }
     if let Some(parent) = to.parent() {
         std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -376,4 +386,28 @@ pub fn status(shards: &[PathBuf]) -> Vec<ShardStatus> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_move_once_and_a_move_done_already_only_loses_its_leftover() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("shard/A001"), dir.path().join("out/A001"));
+        std::fs::create_dir_all(&from).unwrap();
+        std::fs::write(from.join("001.png"), b"masked").unwrap();
+        move_folder(&from, &to).unwrap();
+        assert!(!from.exists());
+        assert_eq!(std::fs::read(to.join("001.png")).unwrap(), b"masked");
+
+        // Run again with the source back (a resumed shard made it again): the moved one stays.
+        std::fs::create_dir_all(&from).unwrap();
+        std::fs::write(from.join("001.png"), b"again").unwrap();
+        move_folder(&from, &to).unwrap();
+        assert!(!from.exists());
+        assert_eq!(std::fs::read(to.join("001.png")).unwrap(), b"masked");
+        move_folder(&from, &to).unwrap();
+    }
 }

@@ -52,7 +52,7 @@ pub(super) fn keep_own(
 }
 
 /// SHA-256 of what must be the same in every shard of one run: each intake file's place and
-/// size, the roster's bytes, the settings and what is masked.
+/// size, the roster's bytes, the settings, what is masked, and whether outputs are written.
 fn fingerprint(config: &RunConfig, intake: &Intake, settings: &RunSettings) -> Result<String> {
     let mut hash = Sha256::new();
     let files = intake
@@ -69,6 +69,6 @@ fn fingerprint(config: &RunConfig, intake: &Intake, settings: &RunSettings) -> R
     hash.update(&roster);
     let settings = serde_json::to_string(settings).map_err(|e| Error::encoder("run.json", e))?;
     hash.update(settings);
-    hash.update(format!("{:?}", config.find));
+    hash.update(format!("{:?} dry run: {}", config.find, config.dry_run));
     Ok(format!("{:x}", hash.finalize()))
 }

@@ -60,7 +60,14 @@ impl FolderLock {
         let Ok(file) = File::open(out.join(LOCK_FILE)) else {
             return false;
         };
-        matches!(file.try_lock_shared(), Err(TryLockError::WouldBlock))
+        match file.try_lock_shared() {
+            Ok(()) => {
+                let _ = file.unlock();
+                false
+            }
+            Err(TryLockError::WouldBlock) => true,
+            Err(TryLockError::Error(_)) => false,
+        }
     }
 }
 

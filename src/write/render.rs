@@ -171,7 +171,9 @@ pub fn image_file(
         )));
     }
     for (number, (masks, greyscale)) in painted.iter().enumerate() {
-        crate::platform::release_freed_memory();
+        if number > 0 {
+            crate::platform::release_freed_memory();
+        }
         let page = written.page(number + 1, &unlimited)?;
         verify(&page.pixels, masks, *greyscale, options)?;
     }

@@ -204,6 +204,19 @@ fn merge_refuses_shards_that_are_not_one_finished_run() {
     assert_eq!(refused(&mixed, "another intake, roster"), exit::SHARDS);
     std::fs::remove_file(&added).unwrap();
 
+    // A dry run's shard (no outputs) among real ones.
+    let dry = dir.path().join("dry");
+    let mut dry_config = config(
+        &intake,
+        &roster,
+        dry.clone(),
+        Some(Shard { index: 2, count: 3 }),
+    );
+    dry_config.dry_run = true;
+    pipeline::run(&dry_config, detectors(), &Silent).unwrap();
+    let with_dry = [shards[0].clone(), shards[1].clone(), dry];
+    assert_eq!(refused(&with_dry, "another intake, roster"), exit::SHARDS);
+
     // A shard that stopped before its end.
     let settings = RunSettings::read(&shards[2]).unwrap();
     let mut stopped = settings.clone();

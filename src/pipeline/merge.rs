@@ -2,7 +2,8 @@
 //! one run's folder, as if one machine had made it; and how far the shards are while they run.
 //!
 //! A merge moves each applicant's `files/` and `previews/` folders (a rename; a copy only across
-//! file systems), then writes the joined manifest, the key and, last, `run.json`. Until it is
+//! file systems), then writes the joined manifest, the key and, last, `run.json`; the shards'
+//! copies of the key are removed once it is done. Until it is
 //! done `OUT/merging.json` says so: the audit refuses such a folder, and running the same merge
 //! again finishes it.
 
@@ -43,6 +44,12 @@ struct ShardOut {
 pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary> {
     let started = Instant::now();
     refuse_repeated_folders(shards)?;
+    if out.join(SETTINGS_FILE).exists() && !out.join(MERGING_FILE).exists() {
+        return Err(Error::Usage(format!(
+            "output folder {} holds a finished run (a merge writes into a new or empty folder)",
+            out.display()
+        )));
+    }
     if let Some(dir) = shards.iter().find(|dir| !dir.join(SETTINGS_FILE).is_file()) {
         return Err(not_a_run(dir));
     }
@@ -97,6 +104,10 @@ pub fn merge(shards: &[PathBuf], out: &Path) -> Result<Summary> {
     .write(out)?;
     let marker = out.join(MERGING_FILE);
     std::fs::remove_file(&marker).map_err(|e| Error::io(&marker, e))?;
+    // The key names the applicants: once merged, OUT holds the one copy of it.
+    for shard in &shards {
+        let _ = std::fs::remove_file(shard.dir.join(KEY_FILE));
+    }
 
     let mut tally = Tally::default();
     for file in lines.chunk_by(|a, b| a.source == b.source) {
@@ -162,8 +173,12 @@ fn check_together(shards: &[ShardOut]) -> Result<Vec<u8>> {
         ));
     };
     let count = first.record.shard.count;
-    let key = std::fs::read(first.dir.join(KEY_FILE))
-        .map_err(|e| Error::io(first.dir.join(KEY_FILE), e))?;
+    let key = std::fs::read(first.dir.join(KEY_FILE)).map_err(|_| {
+        Error::Shards(format!(
+            "{} has no {KEY_FILE}: was it merged already?",
+            first.dir.display()
+        ))
+    })?;
     let mut places: BTreeMap<usize, &Path> = BTreeMap::new();
     for shard in shards {
         let Shard { index, count: n } = shard.record.shard;
@@ -273,13 +288,8 @@ fn begin(out: &Path, merging: &Merging) -> Result<()> {
         .map_err(|e| Error::io(out, e))?
         .any(|entry| entry.is_ok_and(|e| e.file_name() != LOCK_FILE));
     if taken {
-        let what = if out.join(SETTINGS_FILE).exists() {
-            "holds a finished run"
-        } else {
-            "is not empty"
-        };
         return Err(Error::Usage(format!(
-            "output folder {} {what} (a merge writes into a new or empty folder)",
+            "output folder {} is not empty (a merge writes into a new or empty folder)",
             out.display()
         )));
     }

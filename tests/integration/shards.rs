@@ -145,6 +145,10 @@ fn shards_merged_equal_the_run_on_one_machine() {
         assert_eq!(summary.notes.undecided_folders.len(), 1);
         assert!(!merged.join(merge::MERGING_FILE).exists());
         assert!(
+            shards.iter().all(|s| !s.join("key.csv").exists()),
+            "the merged folder holds the only key"
+        );
+        assert!(
             audit_problems(&intake, &roster, &merged).is_empty(),
             "{count} shards"
         );

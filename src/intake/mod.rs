@@ -211,9 +211,11 @@ impl Intake {
         })
     }
 
-    /// Number of files, loose ones included.
-    pub fn file_count(&self) -> usize {
-        self.loose_files.len() + self.folders.iter().map(|f| f.files.len()).sum::<usize>()
+    /// Every file of the intake: the loose ones, then each folder's.
+    pub fn files(&self) -> impl Iterator<Item = &InputFile> {
+        self.loose_files
+            .iter()
+            .chain(self.folders.iter().flat_map(|f| &f.files))
     }
 }
 
@@ -364,7 +366,7 @@ mod tests {
         assert_eq!(scanned.loose_files.len(), 1);
         assert!(scanned.loose_files[0].kind.is_err());
         assert_eq!(scanned.missing_folders.len(), 1);
-        assert_eq!(scanned.file_count(), 4);
+        assert_eq!(scanned.files().count(), 4);
     }
 
     #[test]

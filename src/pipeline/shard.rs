@@ -55,11 +55,7 @@ pub(super) fn keep_own(
 /// size, the roster's bytes, the settings, what is masked, and whether outputs are written.
 fn fingerprint(config: &RunConfig, intake: &Intake, settings: &RunSettings) -> Result<String> {
     let mut hash = Sha256::new();
-    let files = intake
-        .loose_files
-        .iter()
-        .chain(intake.folders.iter().flat_map(|f| &f.files));
-    for file in files {
+    for file in intake.files() {
         let size = std::fs::metadata(&file.path)
             .map_err(|e| Error::io(&file.path, e))?
             .len();

@@ -222,12 +222,13 @@ fn check_together(shards: &[ShardOut]) -> Result<Vec<u8>> {
             places.len()
         )));
     }
-    check_applicants(shards)?;
+    check_applicants(shards, &key)?;
     Ok(key)
 }
 
-/// Every applicant of the key in exactly one shard, and each shard's lines of its own.
-fn check_applicants(shards: &[ShardOut]) -> Result<()> {
+/// Every applicant of the key (`key.csv`'s bytes) in exactly one shard, and each shard's lines
+/// of its own.
+fn check_applicants(shards: &[ShardOut], key: &[u8]) -> Result<()> {
     let mut holder: HashMap<&str, &Path> = HashMap::new();
     for shard in shards {
         for code in &shard.record.applicants {
@@ -240,7 +241,7 @@ fn check_applicants(shards: &[ShardOut]) -> Result<()> {
             }
         }
     }
-    let codes: HashSet<String> = key::read_key(&shards[0].dir)?
+    let codes: HashSet<String> = key::parse_key(&shards[0].dir.join(KEY_FILE), key)?
         .into_iter()
         .map(|row| row.code)
         .filter(|code| !code.is_empty())

@@ -52,15 +52,20 @@ pub fn write_key(out: &Path, rows: &[KeyRow]) -> Result<()> {
 /// Reads `key.csv` from `out`.
 pub fn read_key(out: &Path) -> Result<Vec<KeyRow>> {
     let path = out.join(KEY_FILE);
-    // Opened here rather than by `csv::Reader::from_path`, whose only failure is this one.
-    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    let mut reader = csv::Reader::from_reader(file);
+    // Read here rather than by `csv::Reader::from_path`, whose only failure is this one.
+    let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+    parse_key(&path, &bytes)
+}
+
+/// The rows of a key read from `path` as `bytes`.
+pub fn parse_key(path: &Path, bytes: &[u8]) -> Result<Vec<KeyRow>> {
+    let mut reader = csv::Reader::from_reader(bytes);
     reader
         .deserialize()
         .enumerate()
         .map(|(i, row)| {
             row.map_err(|e| Error::Record {
-                path: path.clone(),
+                path: path.to_path_buf(),
                 line: i + 2,
                 source: e.into(),
             })

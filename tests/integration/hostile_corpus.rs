@@ -5,7 +5,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
 use crate::common::expected::{group_intake, GroupIntake};
 use crate::common::*;
@@ -47,22 +47,6 @@ fn line_of(out: &Path, file: &str, page: u64) -> serde_json::Value {
         .into_iter()
         .find(|l| l["source"].as_str().unwrap().ends_with(file) && l["page"] == page)
         .unwrap_or_else(|| panic!("no line for {file} page {page}"))
-}
-
-/// Rewrites the manifest's `output_sha256` of `output` to its current bytes, as a tamperer
-/// who knows the format would.
-fn rehash(out: &Path, output: &str) {
-    let sha = blindfold::models::sha256_file(&out.join(output)).unwrap();
-    let text: String = manifest(out)
-        .into_iter()
-        .map(|mut l| {
-            if l["output"] == output {
-                l["output_sha256"] = sha.clone().into();
-            }
-            l.to_string() + "\n"
-        })
-        .collect();
-    std::fs::write(out.join("manifest.jsonl"), text).unwrap();
 }
 
 /// Items 6, 7 and 8: the lying text layer leaves no character of the name or unit visible and
@@ -190,16 +174,6 @@ fn each_tampering_of_a_fresh_run_is_caught() {
         );
         assert_eq!(refused.status.code(), Some(2), "{setting:?}: {refused:?}");
         assert_eq!(results(&drift), before, "{setting:?}: nothing changed");
-    }
-}
-
-/// A child process killed when the test ends, however it ends.
-struct Process(Child);
-
-impl Drop for Process {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
     }
 }
 

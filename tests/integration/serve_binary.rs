@@ -3,17 +3,9 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 
-/// Kills the server when the test ends, however it ends.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use crate::common::Process;
 
 /// Sends one HTTP/1.1 request and returns the whole answer as text.
 fn get(port: u16, target: &str, cookie: Option<&str>) -> String {
@@ -39,7 +31,7 @@ fn serve_prints_a_keyed_loopback_address_and_refuses_requests_without_the_key() 
         .stderr(Stdio::inherit())
         .spawn()
         .unwrap();
-    let mut server = Server(child);
+    let mut server = Process(child);
     // Kept open while the server runs, as a terminal would be.
     let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
     let mut first = String::new();

@@ -6,7 +6,7 @@ pub mod scripted;
 pub use files::copy_dir;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output};
 
 use blindfold::geometry::Shape;
 
@@ -138,4 +138,30 @@ pub fn tree_hashes(dir: &Path) -> Vec<(String, String)> {
         .collect();
     out.sort();
     out
+}
+
+/// A child process (a server, a run) killed when the test ends, however it ends.
+pub struct Process(pub Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Rewrites the manifest's `output_sha256` of `output` in `out` to the output's current bytes,
+/// as a tamperer who knows the format would.
+pub fn rehash(out: &Path, output: &str) {
+    use blindfold::write::manifest;
+    let path = out.join(manifest::MANIFEST_FILE);
+    let sha = blindfold::models::sha256_file(&out.join(output)).unwrap();
+    let mut lines = manifest::read(&path).unwrap();
+    for line in lines
+        .iter_mut()
+        .filter(|l| l.output.as_deref() == Some(output))
+    {
+        line.output_sha256 = Some(sha.clone());
+    }
+    std::fs::write(&path, manifest::to_text(&lines).unwrap()).unwrap();
 }

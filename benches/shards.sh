@@ -13,20 +13,8 @@ blindfold=$(realpath "${BLINDFOLD:-target/release/blindfold}")
 cores=$(nproc)
 tmp=$(mktemp -d /tmp/blindfold-shards.XXXXXX)
 
-python3 - "$set_dir" "$tmp" "$copies" <<'EOF'
-import csv, shutil, sys
-from pathlib import Path
-source, tmp, copies = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
-rows = list(csv.DictReader(open(source / "roster.csv", encoding="utf-8")))
-with open(tmp / "roster.csv", "w", encoding="utf-8", newline="") as f:
-    out = csv.DictWriter(f, fieldnames=list(rows[0]))
-    out.writeheader()
-    for copy in range(1, copies + 1):
-        for row in rows:
-            folder = row["folder"] if copies == 1 else f"{copy}_{row['folder']}"
-            shutil.copytree(source / "intake" / row["folder"], tmp / "intake" / folder)
-            out.writerow({**row, "folder": folder})
-EOF
+python3 "$(dirname "$0")/../scripts/replicate_intake.py" "$set_dir/intake" "$set_dir/roster.csv" \
+  "$tmp" "$copies"
 
 # Runs a command under /usr/bin/time; prints "wall user+sys".
 timed() {

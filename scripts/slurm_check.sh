@@ -16,20 +16,7 @@ shards=4
 deploy/slurm/one-node-cluster.sh >/dev/null
 
 # The intake: each sample applicant's folder eight times, each copy with its own roster row.
-python3 - "$tmp" <<'EOF'
-import csv, shutil, sys
-from pathlib import Path
-tmp = Path(sys.argv[1])
-rows = list(csv.DictReader(open("samples/roster.csv", encoding="utf-8")))
-with open(tmp / "roster.csv", "w", encoding="utf-8", newline="") as f:
-    out = csv.DictWriter(f, fieldnames=list(rows[0]))
-    out.writeheader()
-    for copy in range(1, 9):
-        for row in rows:
-            folder = f"{copy}_{row['folder']}"
-            shutil.copytree(Path("samples/intake") / row["folder"], tmp / "intake" / folder)
-            out.writerow({**row, "folder": folder, "archive_no": f"{row['archive_no']}-{copy}"})
-EOF
+python3 scripts/replicate_intake.py samples/intake samples/roster.csv "$tmp" 8
 
 # Waits until `$@` succeeds, for at most 10 minutes.
 wait_until() {

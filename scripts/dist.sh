@@ -33,6 +33,8 @@ if [ "$platform" = win-amd64 ]; then
   # blindfold finds the DLLs, MANIFEST.txt (the PDFium build) and models/ beside itself.
   cp runtime/win-amd64/*.dll runtime/win-amd64/MANIFEST.txt "$dest/"
   readme=scripts/dist/README-windows.txt
+  # The applicant's starter, named in Chinese as the zip's first thing to open.
+  cp scripts/dist/开始检查.cmd "$dest/"
 else
   cargo build --release --locked
   cp target/release/blindfold "$dest/"

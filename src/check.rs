@@ -74,32 +74,116 @@ pub fn run(
     Ok((summary, lines))
 }
 
-/// Why a file or page failed, in plain words with what to do. English keeps the manifest's
-/// message, which has the details.
+/// Why a file or page failed, in plain words with what to do next, and no command-line flag
+/// (the web page shows it too). A file of a kind blindfold does not read says how to make a PDF
+/// or image of it, by its extension.
 pub fn error_message(lang: Lang, line: &ManifestLine) -> String {
-    let english = line.error.clone().unwrap_or_default();
-    let (Lang::Zh, Some(kind)) = (lang, line.error_kind) else {
-        return english;
+    let Some(kind) = line.error_kind else {
+        return line.error.clone().unwrap_or_default();
     };
-    match kind {
-        ErrorKind::Unreadable => "文件无法读取（请检查文件是否被其他程序占用或没有读取权限）",
-        ErrorKind::Empty => "文件是空的（0 字节），请重新导出或扫描",
-        ErrorKind::Unsupported => "不是 PDF 或支持的图片格式（JPEG、PNG、TIFF、BMP、WebP）",
-        ErrorKind::Symlink => "这是一个快捷方式（符号链接），请直接提供文件本身",
-        ErrorKind::OutsideFolder => "文件不在任何申报人的文件夹中",
-        ErrorKind::Encrypted => "PDF 已加密，需要密码才能打开，请提供未加密的版本",
-        ErrorKind::DamagedPdf => "PDF 文件已损坏或无法打开，请重新导出",
-        ErrorKind::NoPages => "PDF 没有任何页面",
-        ErrorKind::TooManyPages => "页数超过上限（--max-pages），请拆分文件",
-        ErrorKind::PageSize => "页面尺寸为零或超过像素上限（--max-pixels），请降低扫描分辨率",
-        ErrorKind::Undecodable => "图片无法解码（文件可能不完整），请重新扫描或导出",
-        ErrorKind::Unrenderable => "PDF 页面无法显示，已整页遮盖",
-        ErrorKind::NoPdfium => "缺少 PDFium，无法打开 PDF（运行 blindfold doctor 查看）",
-        ErrorKind::Analysis => "识别失败，已整页遮盖，请人工检查",
-        ErrorKind::TimeLimit => "识别超时（--page-time-limit），已整页遮盖，请人工检查",
-        ErrorKind::Output => "遮盖后的文件无法写出或校验失败",
+    if kind == ErrorKind::Unsupported {
+        if let Some(advice) = unsupported_advice(lang, &line.source) {
+            return advice.to_string();
+        }
+    }
+    let (zh, en) = match kind {
+        ErrorKind::Unreadable => (
+            "文件无法读取：请关闭正在使用它的程序，或检查是否有读取权限",
+            "the file cannot be read: close the program using it, or check that you may read it",
+        ),
+        ErrorKind::Empty => (
+            "文件是空的（0 字节）：请重新导出或扫描",
+            "the file is empty (0 bytes): export or scan it again",
+        ),
+        ErrorKind::Unsupported => (
+            "不是 PDF 或图片（JPEG、PNG、TIFF、BMP、WebP）：请另存为 PDF 后再检查",
+            "not a PDF or an image (JPEG, PNG, TIFF, BMP, WebP): save it as a PDF and check again",
+        ),
+        ErrorKind::Symlink => (
+            "这是一个快捷方式：请提供文件本身",
+            "this is a shortcut: give the file itself",
+        ),
+        ErrorKind::OutsideFolder => (
+            "文件不在任何申报人的文件夹中",
+            "the file is in no applicant's folder",
+        ),
+        ErrorKind::Encrypted => (
+            "PDF 已加密，需要密码才能打开：请提供未加密的版本",
+            "the PDF is encrypted: give a version without a password",
+        ),
+        ErrorKind::DamagedPdf => (
+            "PDF 文件已损坏或无法打开：请重新导出",
+            "the PDF is damaged or cannot be opened: export it again",
+        ),
+        ErrorKind::NoPages => ("PDF 没有任何页面", "the PDF has no pages"),
+        ErrorKind::TooManyPages => (
+            "页数太多：请把文件拆分成几个较小的文件",
+            "too many pages: split the file into smaller ones",
+        ),
+        ErrorKind::PageSize => (
+            "页面太大或为空：请用较低的分辨率（如 300 dpi）重新扫描",
+            "the page is too large or empty: scan it again at a lower resolution (such as 300 dpi)",
+        ),
+        ErrorKind::Undecodable => (
+            "图片无法打开（文件可能不完整）：请重新扫描或导出",
+            "the image cannot be opened (it may be incomplete): scan or export it again",
+        ),
+        ErrorKind::Unrenderable => (
+            "PDF 页面无法显示，已整页遮盖：请人工检查",
+            "the PDF page cannot be shown and was masked whole: look at it yourself",
+        ),
+        ErrorKind::NoPdfium => (
+            "缺少打开 PDF 所需的组件：请重新解压完整的 blindfold 程序包",
+            "the part that opens PDFs is missing: unpack the whole blindfold package again",
+        ),
+        ErrorKind::Analysis => (
+            "识别失败，已整页遮盖：请人工检查",
+            "recognition failed and the page was masked whole: look at it yourself",
+        ),
+        ErrorKind::TimeLimit => (
+            "识别超时，已整页遮盖：请人工检查",
+            "recognition took too long and the page was masked whole: look at it yourself",
+        ),
+        ErrorKind::Output => (
+            "遮盖后的文件无法写出或校验失败：请重新检查",
+            "the masked copy could not be written or verified: check again",
+        ),
+    };
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
     }
     .to_string()
+}
+
+/// What to do with a file of a kind blindfold does not read, by its extension: Word and WPS
+/// documents are saved as PDF, HEIC photos taken again or converted, OFD printed to PDF,
+/// archives unpacked.
+fn unsupported_advice(lang: Lang, source: &str) -> Option<&'static str> {
+    let extension = source.rsplit_once('.')?.1.to_ascii_lowercase();
+    let (zh, en) = match extension.as_str() {
+        "doc" | "docx" | "wps" | "rtf" | "odt" | "xls" | "xlsx" | "et" | "ppt" | "pptx" => (
+            "这是 Word、WPS 或 Excel 文档：请在 Word 或 WPS 中打开，选择“另存为 PDF”，再检查 PDF 文件",
+            "a Word, WPS or Excel document: open it in Word or WPS, choose \"Save as PDF\", and check the PDF",
+        ),
+        "heic" | "heif" => (
+            "这是苹果手机的 HEIC 照片：请在“设置 → 相机 → 格式”中选择“兼容性最佳”后重拍，或把照片转换为 JPEG",
+            "an iPhone HEIC photo: choose \"Most Compatible\" in Settings → Camera → Formats and take it again, or convert it to JPEG",
+        ),
+        "ofd" => (
+            "这是 OFD 版式文件：请用 OFD 阅读器打开，选择“打印”并以“打印为 PDF”保存，再检查 PDF 文件",
+            "an OFD document: open it in an OFD reader, print it to PDF, and check the PDF",
+        ),
+        "zip" | "rar" | "7z" => (
+            "这是压缩包：请先解压，再选择其中的文件检查",
+            "an archive: unpack it first, then check the files in it",
+        ),
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    })
 }
 
 /// The report of a check: for every file where its masked copy is, for every page whether
@@ -232,11 +316,43 @@ mod tests {
         let lines = [page(1, &[Kind::Eyes]), failed];
         let text = report(&lines, Path::new("out"), Lang::En);
         assert!(text.contains("page 1: masking needed: yes (eyes x1)"));
-        assert!(text.contains("could not be processed: empty file (0 bytes)"));
+        assert!(text.contains("could not be processed: the file is empty (0 bytes)"));
         assert!(text.contains("1 could not be processed"));
         let chinese = report(&lines, Path::new("out"), Lang::Zh);
         assert!(chinese.contains("无法处理：文件是空的"), "{chinese}");
         assert!(!chinese.contains("empty file"), "{chinese}");
+    }
+
+    /// Issue 29 item 3: Word, HEIC, OFD and zip files were only "not a PDF or image", and the
+    /// messages named command-line flags. Each kind says what to do, with no flag.
+    #[test]
+    fn files_it_cannot_take_say_what_to_do_by_kind() {
+        let message = |source: &str, lang: Lang| {
+            error_message(
+                lang,
+                &ManifestLine::file_error(source, None, None, &PageError::Unsupported),
+            )
+        };
+        assert!(message("材料/学历.docx", Lang::Zh).contains("另存为 PDF"));
+        assert!(message("证书.wps", Lang::Zh).contains("另存为 PDF"));
+        assert!(message("照片.HEIC", Lang::Zh).contains("兼容性最佳"));
+        assert!(message("发票.ofd", Lang::Zh).contains("打印为 PDF"));
+        assert!(message("全部材料.zip", Lang::Zh).contains("解压"));
+        assert!(message("全部材料.zip", Lang::En).contains("unpack"));
+        assert!(message("x.txt", Lang::Zh).contains("另存为 PDF"));
+        for kind in [
+            PageError::TooManyPages { pages: 9, max: 1 },
+            PageError::Empty,
+        ] {
+            let line = ManifestLine::file_error("a.pdf", None, None, &kind);
+            for lang in [Lang::Zh, Lang::En] {
+                let text = error_message(lang, &line);
+                assert!(
+                    !text.contains("--") && !text.contains("blindfold"),
+                    "{text}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -73,6 +73,9 @@ Listens on 127.0.0.1 only; nothing leaves the machine. The address it prints car
 the browser it opens gets in. Applicants' workspaces are kept in DATA until they delete them.
 Every correction is journalled in the run's OUT/edits.jsonl and recorded in its manifest.")]
     Serve(ServeArgs),
+    /// Applicants: what double-clicking blindfold does (the zip's 开始检查 starter runs it):
+    /// opens the page of the blindfold already running, else serves the page and opens it.
+    Start,
     /// Check that ONNX Runtime, PDFium and the models are present and intact.
     Doctor(EnvArgs),
 }

@@ -27,7 +27,7 @@ fn main() -> ExitCode {
     blindfold::platform::limit_malloc_arenas();
     let _console = blindfold::platform::Console::setup();
     if std::env::args_os().len() == 1 && blindfold::platform::own_console() {
-        return double_clicked();
+        return start();
     }
     match try_main(cli::Cli::parse()) {
         Ok(code) => ExitCode::from(code as u8),
@@ -44,20 +44,9 @@ fn report(e: &Error) -> ExitCode {
     ExitCode::from(e.exit_code() as u8)
 }
 
-/// Double-clicked in Explorer: serves the local web page and opens it in the browser, or opens
-/// the page of the server already running. The window says what runs; closing it stops it. An
-/// error stays on screen until Enter.
-fn double_clicked() -> ExitCode {
-    let lang = blindfold::base::Lang::choose(None);
-    let data = blindfold::platform::data_dir();
-    if let Some(launch) = blindfold::serve::running_launch_page(&data) {
-        println!("{}", cli::already_running(lang));
-        blindfold::platform::open_in_browser(&launch.display().to_string());
-        std::thread::sleep(Duration::from_secs(3));
-        return ExitCode::SUCCESS;
-    }
-    println!("{}", cli::double_clicked(lang));
-    match try_main(cli::Cli::parse_from(["blindfold", "serve"])) {
+/// Double-clicked in Explorer: [`start_page`]; an error stays on screen until Enter.
+fn start() -> ExitCode {
+    match start_page() {
         Ok(code) => ExitCode::from(code as u8),
         Err(e) => {
             let code = report(&e);
@@ -65,6 +54,22 @@ fn double_clicked() -> ExitCode {
             code
         }
     }
+}
+
+/// `blindfold start`, or a double-click: opens the page of the server already running, else
+/// serves the local web page and opens it in the browser. The window says what runs; closing it
+/// stops it.
+fn start_page() -> Result<i32> {
+    let lang = blindfold::base::Lang::choose(None);
+    let data = blindfold::platform::data_dir();
+    if let Some(launch) = blindfold::serve::running_launch_page(&data) {
+        println!("{}", cli::already_running(lang));
+        blindfold::platform::open_in_browser(&launch.display().to_string());
+        std::thread::sleep(Duration::from_secs(3));
+        return Ok(exit::OK);
+    }
+    println!("{}", cli::double_clicked(lang));
+    try_main(cli::Cli::parse_from(["blindfold", "serve"]))
 }
 
 fn try_main(cli: cli::Cli) -> Result<i32> {
@@ -87,6 +92,7 @@ fn try_main(cli: cli::Cli) -> Result<i32> {
         cli::Command::Check(args) => check(args),
         cli::Command::Audit(args) => audit(args),
         cli::Command::Serve(args) => serve(args),
+        cli::Command::Start => start_page(),
     }
 }
 

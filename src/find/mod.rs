@@ -94,7 +94,7 @@ fn find(
         }
         None => findings
             .review
-            .push("folder not in the roster: only labels, seals and faces were used".into()),
+            .push(crate::base::lang::NOT_IN_ROSTER.into()),
     }
     labels::values(page, &lines, &mut findings);
     let spelled_beside = scripts::beside(&lines, &findings.regions);

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::checklist::{attachment_name, ChecklistRow};
 use super::workspace::{Particulars, Role, State as WorkState, UploadError, Workspace, APPLICANT};
 use super::{security, App};
+use crate::base::lang::NOT_IN_ROSTER;
 use crate::base::Lang;
 use crate::edit::{Action, Edit, EditError};
 use crate::write::manifest::{Dismissal, ManifestLine, ManifestRegion, Reviewed, Status};
@@ -213,6 +214,8 @@ struct PageView {
     reviewed: Option<Reviewed>,
     /// Index into the workspace's outputs, for the download.
     output: Option<usize>,
+    /// The page's folder fits no roster row: confirming it needs an explicit choice.
+    unknown_applicant: bool,
 }
 
 fn page_view(
@@ -235,7 +238,7 @@ fn page_view(
         withheld: line.withheld,
         regions: line.regions.clone(),
         dismissed: line.dismissed.clone(),
-        review: line.review.clone(),
+        review: line.review.iter().map(|r| lang.review_reason(r)).collect(),
         error: line
             .error
             .is_some()
@@ -246,6 +249,7 @@ fn page_view(
             .output
             .as_ref()
             .and_then(|o| outputs.iter().position(|x| x == o)),
+        unknown_applicant: line.review.iter().any(|r| r == NOT_IN_ROSTER),
     }
 }
 
@@ -263,6 +267,8 @@ struct WorkspaceView {
     outputs: Vec<String>,
     /// Per attachment, whether it needs masking (the printable checklist; the CSV has the same).
     checklist: Vec<ChecklistRow>,
+    /// Files whose corrections the last check could not keep (gone or changed since).
+    lost_corrections: Vec<String>,
     particulars: Option<Particulars>,
 }
 
@@ -299,6 +305,7 @@ async fn workspace_view(
         pages,
         outputs,
         checklist: ws.checklist(lang),
+        lost_corrections: ws.lost_corrections(),
         particulars: ws.particulars(),
     }))
 }
@@ -458,8 +465,21 @@ async fn edit(
     Ok(Json(page_view(ws.role, lang, page, &line, &ws.outputs())))
 }
 
+/// A download: `file_name` in UTF-8 for browsers (RFC 6266), its ASCII letters for the rest.
 fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
-    let disposition = format!("attachment; filename=\"{file_name}\"");
+    let ascii: String = file_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let encoded =
+        percent_encoding::utf8_percent_encode(file_name, percent_encoding::NON_ALPHANUMERIC);
+    let disposition = format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     let mut response = bytes.into_response();
     let headers = response.headers_mut();
     if let (Ok(kind), Ok(disposition)) = (
@@ -472,21 +492,26 @@ fn attachment(content_type: &str, file_name: &str, bytes: Vec<u8>) -> Response {
     response
 }
 
-/// The name a masked copy is downloaded as: its output path without the folders' slashes
-/// (`files/check/001.pdf` → `check-001.pdf`), never the original's name.
-fn download_name(output: &str) -> String {
-    output
-        .strip_prefix("files/")
-        .unwrap_or(output)
-        .replace('/', "-")
+/// The masked copies with the names they are downloaded as, in the checklist's order.
+fn downloads(ws: &Workspace, lang: Lang) -> Vec<(String, String)> {
+    ws.checklist(lang)
+        .into_iter()
+        .filter_map(|row| Some((row.masked_copy?, row.download?)))
+        .collect()
 }
 
 async fn download(
     State(app): State<Arc<App>>,
     Path((id, output)): Path<(String, usize)>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ws = workspace(&app, &id)?;
     let output = ws.outputs().get(output).cloned().ok_or_else(not_found)?;
+    let name = downloads(&ws, lang(&app, &headers))
+        .into_iter()
+        .find(|(copy, _)| *copy == output)
+        .map(|(_, name)| name)
+        .ok_or_else(not_found)?;
     let path = ws.out().join(&output);
     let bytes = blocking(move || std::fs::read(&path)).await?;
     let bytes = bytes.map_err(ApiError::internal)?;
@@ -495,7 +520,7 @@ async fn download(
     } else {
         "application/octet-stream"
     };
-    Ok(attachment(kind, &download_name(&output), bytes))
+    Ok(attachment(kind, &name, bytes))
 }
 
 /// `text` as a spreadsheet shows it without running it: text that a spreadsheet would take for
@@ -541,12 +566,7 @@ fn checklist_csv_bytes(ws: &Workspace, lang: Lang) -> ApiResult<Vec<u8>> {
         writer
             .write_record([
                 inert(&row.attachment),
-                inert(
-                    &row.masked_copy
-                        .as_deref()
-                        .map(download_name)
-                        .unwrap_or_default(),
-                ),
+                inert(row.download.as_deref().unwrap_or_default()),
                 row.pages.to_string(),
                 required.to_string(),
                 row.review.to_string(),
@@ -579,22 +599,28 @@ async fn zip(
     headers: HeaderMap,
 ) -> ApiResult<Response> {
     let ws = workspace(&app, &id)?;
-    let checklist = checklist_csv_bytes(&ws, lang(&app, &headers))?;
+    let lang = lang(&app, &headers);
+    let checklist = checklist_csv_bytes(&ws, lang)?;
+    let downloads = downloads(&ws, lang);
     let bytes = blocking(move || -> std::io::Result<Vec<u8>> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         let options = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Stored);
         zip.start_file("checklist.csv", options)?;
         zip.write_all(&checklist)?;
-        for output in ws.outputs() {
-            zip.start_file(download_name(&output), options)?;
+        for (output, name) in downloads {
+            zip.start_file(name, options)?;
             zip.write_all(&std::fs::read(ws.out().join(&output))?)?;
         }
         Ok(zip.finish()?.into_inner())
     })
     .await?
     .map_err(ApiError::internal)?;
-    Ok(attachment("application/zip", "masked.zip", bytes))
+    let name = match lang {
+        Lang::Zh => "遮盖件.zip",
+        Lang::En => "masked copies.zip",
+    };
+    Ok(attachment("application/zip", name, bytes))
 }
 
 #[derive(Serialize)]

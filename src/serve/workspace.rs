@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 
-use super::checklist::{checklist, outputs, ChecklistRow};
+use super::checklist::{attachment_name, checklist, outputs, ChecklistRow};
 use crate::base::Lang;
 use crate::check::CheckRequest;
 use crate::edit::EditedRun;
@@ -83,6 +83,8 @@ pub struct Workspace {
     received: AtomicUsize,
     /// Files arrived while a check ran: it checks again when it is done.
     arrived: std::sync::atomic::AtomicBool,
+    /// Corrected pages of the previous check whose file has since gone or changed.
+    lost: Mutex<Vec<ManifestLine>>,
     /// A staff run's output folder is this server's alone while it is open.
     _lock: Option<FolderLock>,
 }
@@ -203,6 +205,7 @@ impl Workspace {
             receiving: Mutex::new(0),
             received: AtomicUsize::new(0),
             arrived: Default::default(),
+            lost: Mutex::default(),
             _lock: None,
         };
         if workspace.out.join(MANIFEST_FILE).is_file() {
@@ -242,6 +245,7 @@ impl Workspace {
             receiving: Mutex::new(0),
             received: AtomicUsize::new(0),
             arrived: Default::default(),
+            lost: Mutex::default(),
             _lock: Some(lock),
         })
     }
@@ -350,6 +354,10 @@ impl Workspace {
         detectors: impl Fn() -> Vec<Box<dyn crate::detect::Detector>>,
     ) {
         let own = self.own.as_ref().expect("applicant workspace");
+        // The corrections of the check this one replaces, made again on its results.
+        let earlier =
+            crate::write::manifest::read(&self.out.join(MANIFEST_FILE)).unwrap_or_default();
+        let journal = crate::edit::journal::read(&self.out).unwrap_or_default();
         loop {
             let checked = write_json(&own.join("applicant.json"), particulars).and_then(|()| {
                 let request = CheckRequest {
@@ -365,7 +373,12 @@ impl Workspace {
                 };
                 crate::check::run(&request, &config, detectors(), &self.progress)
             });
-            let opened = checked.and_then(|_| EditedRun::open(&self.out, &self.intake));
+            let opened = checked.and_then(|_| {
+                let mut run = EditedRun::open(&self.out, &self.intake)?;
+                let carried = run.carry_over(&earlier, &journal, APPLICANT)?;
+                *self.lost.lock().expect("lost lock") = carried.lost;
+                Ok(run)
+            });
             let mut state = self.state.lock().expect("state lock");
             if self.arrived.swap(false, Ordering::SeqCst) {
                 continue;
@@ -486,8 +499,25 @@ impl Workspace {
 
     /// The checklist the platform asks for: per attachment, whether it needs masking.
     pub fn checklist(&self, lang: Lang) -> Vec<ChecklistRow> {
-        self.with_run(|run| checklist(run.lines(), self.role, lang))
+        let hidden: Vec<String> = self
+            .particulars()
+            .map(|p| [vec![p.name, p.unit], p.aliases].concat())
+            .unwrap_or_default();
+        self.with_run(|run| checklist(run.lines(), &self.out, self.role, &hidden, lang))
             .unwrap_or_default()
+    }
+
+    /// What the user calls the files whose corrections the last check could not keep (they
+    /// have gone or changed since).
+    pub fn lost_corrections(&self) -> Vec<String> {
+        let lost = self.lost.lock().expect("lost lock");
+        let mut names: Vec<String> = lost
+            .iter()
+            .enumerate()
+            .map(|(i, line)| attachment_name(self.role, line, i))
+            .collect();
+        names.dedup();
+        names
     }
 
     /// The output files, in manifest order.
@@ -563,6 +593,20 @@ const THUMBNAIL_SIDE: u32 = 240;
 mod tests {
     use super::*;
 
+    /// Uploads a blank PNG of `width x height` as `name`.
+    fn upload_png(ws: &Arc<Workspace>, name: &str, (width, height): (u32, u32)) {
+        let mut bytes = Vec::new();
+        image::RgbImage::from_pixel(width, height, image::Rgb([250, 250, 250]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        let mut upload = ws.start_upload(name, 10).unwrap();
+        upload.write(&bytes).unwrap();
+        upload.finish().unwrap();
+    }
+
     #[test]
     fn uploads_stay_inside_their_folder() {
         assert_eq!(safe_relative("a.pdf"), Some(PathBuf::from("a.pdf")));
@@ -618,6 +662,94 @@ mod tests {
         ));
     }
 
+    /// Issue 29 item 2: adding a file and checking again dropped the earlier corrections. A new
+    /// check makes them again on its results: the hand-drawn mask stays manual, the removed
+    /// found mask stays removed with its reason, the confirmation stands.
+    #[test]
+    fn checking_again_keeps_every_correction() {
+        use crate::base::{Evidence, Kind};
+        use crate::detect::{text_line, Answer};
+        use crate::edit::{Action, Edit};
+        use crate::geometry::Rect;
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Arc::new(
+            Workspace::applicant("w", &dir.path().join("w"), &dir.path().join("cache")).unwrap(),
+        );
+        let png = |name: &str, size: (u32, u32)| upload_png(&ws, name, size);
+        let found = crate::detect::Detections {
+            lines: vec![text_line("姓名王玥", Rect::new(10.0, 10.0, 90.0, 30.0))],
+            ..Default::default()
+        };
+        let detector = crate::detect::ScriptedDetector::new().on((200, 120), Answer::Found(found));
+        let particulars = Particulars {
+            name: "王玥".into(),
+            unit: "巴州人民医院".into(),
+            aliases: Vec::new(),
+        };
+        let config = crate::pipeline::RunConfig::new(dir.path().join("unused"));
+        let check = || {
+            assert!(ws.begin_processing());
+            ws.check(&particulars, &config, || detector.workers(1));
+            assert_eq!(ws.state().0, State::Ready, "{:?}", ws.state());
+        };
+        png("a.png", (200, 120));
+        png("b.png", (200, 120));
+        check();
+        let edit = |page: usize, action: Action| {
+            ws.with_run(|run| {
+                let line = &run.lines()[page];
+                let edit = Edit {
+                    output: line.output.clone().unwrap(),
+                    page: 1,
+                    revision: line.revision,
+                    by: APPLICANT.into(),
+                    at: "2026-12-06T05:00:00Z".into(),
+                    action,
+                };
+                run.edit(edit).unwrap();
+            })
+            .unwrap();
+        };
+        let reason = "a printed heading".to_string();
+        edit(
+            0,
+            Action::Remove {
+                index: 0,
+                reason: reason.clone(),
+            },
+        );
+        edit(
+            0,
+            Action::Add {
+                kind: Kind::Unit,
+                bbox: [20, 60, 120, 80],
+            },
+        );
+        edit(1, Action::Confirm);
+        let before: Vec<ManifestLine> = ws.with_run(|run| run.lines().to_vec()).unwrap();
+
+        png("c.png", (60, 40));
+        check();
+        let after: Vec<ManifestLine> = ws.with_run(|run| run.lines().to_vec()).unwrap();
+        assert_eq!(after.len(), 3, "the earlier files and the new one");
+        for old in &before {
+            let new = after.iter().find(|l| l.source == old.source).unwrap();
+            assert_eq!(new.regions, old.regions, "{}", old.source);
+            assert_eq!(new.dismissed, old.dismissed, "{}", old.source);
+            assert_eq!(new.reviewed, old.reviewed, "{}", old.source);
+            assert_eq!(new.masking_required, old.masking_required);
+        }
+        let a = after.iter().find(|l| l.source.ends_with("a.png")).unwrap();
+        assert_eq!(a.regions[0].evidence, Evidence::Manual);
+        assert_eq!(a.dismissed[0].reason, reason);
+        assert!(ws.lost_corrections().is_empty());
+        // The masked copy is made with the corrections.
+        let masked = image::open(ws.out().join(a.output.as_ref().unwrap()))
+            .unwrap()
+            .to_rgb8();
+        assert_eq!(masked.get_pixel(70, 70), &image::Rgb([0, 0, 0]));
+    }
+
     /// Issue 30 item 16: a file uploaded while a check ran was lost. It is queued: the check
     /// runs again when it is done, and its results hold the file.
     #[test]
@@ -626,18 +758,7 @@ mod tests {
         let ws = Arc::new(
             Workspace::applicant("w", &dir.path().join("w"), &dir.path().join("cache")).unwrap(),
         );
-        let png = |name: &str| {
-            let mut bytes = Vec::new();
-            image::RgbImage::from_pixel(60, 40, image::Rgb([250, 250, 250]))
-                .write_to(
-                    &mut std::io::Cursor::new(&mut bytes),
-                    image::ImageFormat::Png,
-                )
-                .unwrap();
-            let mut upload = ws.start_upload(name, 10).unwrap();
-            upload.write(&bytes).unwrap();
-            upload.finish().unwrap();
-        };
+        let png = |name: &str| upload_png(&ws, name, (60, 40));
         png("a.png");
         assert!(ws.begin_processing());
         png("b.png");

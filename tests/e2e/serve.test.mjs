@@ -90,13 +90,40 @@ const workspaceOf = (page) => page.evaluate(async () => {
   return (await fetch(`/api/workspaces/${session.workspace}`)).json();
 });
 
-/// Drags a rectangle on the editor's page from (x0, y0) to (x1, y1), fractions of the page.
+/// Draws a mask on the editor's page from (x0, y0) to (x1, y1), fractions of the page: a drag
+/// with Shift held (a plain drag moves the page).
 async function drag(page, [x0, y0, x1, y1]) {
   const box = await page.locator("#overlay").boundingBox();
+  await page.keyboard.down("Shift");
   await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * x1, box.y + box.height * y1, { steps: 5 });
   await page.mouse.up();
+  await page.keyboard.up("Shift");
+}
+
+/// The Latin words a Chinese screen shows, less file names (the workspace's attachments and
+/// downloads, staff's applicant codes), key names on keys, the product's name and the names of
+/// file formats and units.
+async function latinWords(page) {
+  const ws = await workspaceOf(page);
+  const text = await page.evaluate(() => {
+    const copy = document.body.cloneNode(true);
+    copy.querySelectorAll("kbd, #lang-toggle, script").forEach((node) => node.remove());
+    document.body.append(copy);
+    copy.hidden = false;
+    const shown = copy.innerText;
+    copy.remove();
+    return shown;
+  });
+  const [pages, rows] = [ws.pages || [], ws.checklist || []];
+  const names = [...pages.map((p) => p.attachment), ...rows.map((r) => r.download || ""),
+    ...pages.map((p) => p.applicant || "")].filter(Boolean).sort((a, b) => b.length - a.length);
+  let rest = text;
+  for (const name of names) rest = rest.replaceAll(name, " ");
+  const allowed = new Set(["blindfold", "PDF", "JPEG", "PNG", "TIFF", "BMP", "WebP", "HEIC", "OFD", "Word", "WPS",
+    "Excel", "KB", "MB", "dpi", "zip", "CSV", "Shift", "Enter", "Esc", "Ctrl", "Delete"]);
+  return (rest.match(/[A-Za-z]+/g) || []).filter((word) => !allowed.has(word));
 }
 
 function timingSummary(timings) {
@@ -119,6 +146,8 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     await page.goto(url);
     await page.waitForSelector("#particulars");
     await shot(page, "applicant-start-zh");
+    const latin = {};
+    latin.start = await latinWords(page);
     await page.fill("#name", APPLICANT.name);
     await page.fill("#unit", APPLICANT.unit);
     await page.fill("#aliases", APPLICANT.alias);
@@ -129,6 +158,7 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     const webSeconds = (Date.now() - started) / 1000;
     results.push(`     processing: web ${webSeconds.toFixed(1)} s, blindfold check ${cliSeconds.toFixed(1)} s (${files.length} files; the check includes loading the models)`);
     await shot(page, "applicant-list-zh");
+    latin.list = await latinWords(page);
 
     // The same verdicts as `blindfold check`.
     const ws = await workspaceOf(page);
@@ -136,14 +166,14 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     const web = ws.pages.filter((p) => p.page !== null);
     const verdicts = (lines, name) => lines.map((l) => `${path.basename(name(l))} p${l.page}: ${l.masking_required}`).sort();
     assert.deepEqual(verdicts(web, (p) => p.attachment), verdicts(cli, (l) => l.source));
-    const shownYes = await page.locator(".card .verdict.yes").count();
+    const shownYes = await page.locator(".tile .verdict.yes").count();
     assert.equal(shownYes, web.filter((p) => p.masking_required).length);
 
     // Time from clicking a page's card to the editor showing it, first visit of each page.
     const timings = [];
     for (const p of web) {
       const started = Date.now();
-      await page.click(`.card[data-page="${p.id}"]`);
+      await page.click(`.tile[data-page="${p.id}"]`);
       await editorShown(page, p.id);
       timings.push(Date.now() - started);
       await page.keyboard.press("Escape");
@@ -154,18 +184,19 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     // A mask drawn on a page that had none: 否 → 是.
     const clean = web.find((p) => !p.masking_required);
     assert.ok(clean, "the samples have a page that needs no masking");
-    await page.click(`.card[data-page="${clean.id}"]`);
+    await page.click(`.tile[data-page="${clean.id}"]`);
     await editorShown(page, clean.id);
     assert.equal(await page.locator(".side .verdict.no").count(), 1);
     await drag(page, [0.1, 0.1, 0.4, 0.15]);
     await page.waitForSelector("#masks li");
     assert.equal(await page.locator(".side .verdict.yes").count(), 1);
     await shot(page, "applicant-editor-zh");
+    latin.editor = await latinWords(page);
 
     // An automatic mask removed (with the reason), the removal undone, then redone and undone.
     const masked = web.find((p) => p.regions.some((r) => r.evidence !== "manual"));
     await page.keyboard.press("Escape");
-    await page.click(`.card[data-page="${masked.id}"]`);
+    await page.click(`.tile[data-page="${masked.id}"]`);
     await editorShown(page, masked.id);
     const regions = masked.regions.length;
     await page.keyboard.press("s");
@@ -179,6 +210,56 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     await page.keyboard.press("Control+z");
     await page.waitForFunction((n) => document.querySelectorAll("#masks li").length === n, regions);
 
+    // Enter on a toolbar button is the button's: it does not confirm the page.
+    const pageNow = async (id) => (await workspaceOf(page)).pages.find((p) => p.id === id);
+    await page.focus("#zoom-in");
+    await page.keyboard.press("Enter");
+    assert.equal((await pageNow(masked.id)).reviewed, null, "Enter on a button confirmed the page");
+
+    // A mask drawn with the keyboard only: draw mode, arrows move the box, Shift+arrows size it.
+    await page.focus("#stage");
+    await page.keyboard.press("a");
+    await page.waitForSelector("#keybox");
+    for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowUp");
+    for (let i = 0; i < 4; i++) await page.keyboard.press("Shift+ArrowRight");
+    await shot(page, "applicant-keyboard-mask-zh");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((n) => document.querySelectorAll("#masks li").length === n, regions + 1);
+    const keyboardMask = (await pageNow(masked.id)).regions.at(-1);
+    assert.equal(keyboardMask.evidence, "manual");
+    assert.equal((await pageNow(masked.id)).reviewed, null);
+
+    // Files added after the check: the earlier files and every correction stay; four kinds it
+    // cannot take come first, counted, each with what to do.
+    await page.keyboard.press("Escape");
+    const corrected = (ws) => ws.pages.filter((p) => p.revision > 0)
+      .map((p) => JSON.stringify([p.attachment, p.page, p.regions.map((r) => JSON.stringify(r)).sort(), p.dismissed])).sort();
+    const beforeAdding = await workspaceOf(page);
+    const odd = { "学历证书.docx": "另存为 PDF", "照片.heic": "兼容性最佳", "电子发票.ofd": "打印为 PDF", "全部材料.zip": "解压" };
+    const oddFiles = Object.keys(odd).map((name) => {
+      const file = path.join(work, name);
+      fs.writeFileSync(file, Buffer.concat([Buffer.from(name.endsWith(".heic") ? "\0\0\0\x18ftypheic" : "PK\x03\x04"), Buffer.alloc(200, 7)]));
+      return file;
+    });
+    await page.click("#again");
+    assert.match(await page.locator("#uploaded").innerText(), new RegExp(`已上传 ${files.length} 个文件`));
+    await page.setInputFiles("#files", oddFiles);
+    await page.click("#start");
+    await page.waitForSelector("#cards .card.unprocessed", { timeout: 300000 });
+    const afterAdding = await workspaceOf(page);
+    assert.deepEqual(corrected(afterAdding), corrected(beforeAdding), "corrections kept");
+    assert.equal(afterAdding.pages.filter((p) => p.page !== null).length, web.length, "earlier pages kept");
+    const cardNames = await page.locator("#cards .card h3").allInnerTexts();
+    assert.deepEqual(cardNames.slice(0, 4).sort(), Object.keys(odd).sort(), "unprocessed files first");
+    for (const [name, advice] of Object.entries(odd)) {
+      const text = await page.locator(`.card[data-attachment="${name}"]`).innerText();
+      assert.ok(text.includes(advice), `${name}: ${text}`);
+      assert.ok(!/--|blindfold/.test(text), `${name}: ${text}`);
+    }
+    assert.match(await page.locator("#summary").innerText(), /未能处理 4 个文件$/);
+    await shot(page, "applicant-list-added-zh");
+    latin.added = await latinWords(page);
+
     // English screens.
     await page.click("#lang-toggle");
     await shot(page, "applicant-editor-en");
@@ -188,6 +269,9 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     await shot(page, "applicant-checklist-en");
     await page.click("#lang-toggle");
     await shot(page, "applicant-checklist-zh");
+    latin.checklist = await latinWords(page);
+    assert.deepEqual(Object.fromEntries(Object.entries(latin).filter(([, words]) => words.length)), {},
+      "Latin words in the Chinese screens");
     const [single] = await Promise.all([page.waitForEvent("download"), page.click("a.download >> nth=0")]);
     const singleFile = path.join(work, "single-download");
     await single.saveAs(singleFile);
@@ -201,10 +285,15 @@ await test("an applicant checks the samples, corrects a page, undoes, downloads;
     execFileSync("python3", ["-m", "zipfile", "-e", zip, unzipped]);
     const after = await workspaceOf(page);
     const out = path.join(data, "workspaces", after.id, "out");
-    for (const output of after.outputs) {
-      const name = output.replace(/^files\//, "").replaceAll("/", "-");
-      const line = readManifest(out).find((l) => l.output === output);
-      assert.equal(sha256(path.join(unzipped, name)), line.output_sha256, name);
+    // The download names: the checklist's, in the zip and on the page, none with the name.
+    const rows = after.checklist.filter((r) => r.masked_copy);
+    assert.deepEqual(fs.readdirSync(unzipped).filter((f) => f !== "checklist.csv").sort(), rows.map((r) => r.download).sort());
+    for (const row of rows) {
+      assert.ok(!row.download.includes(APPLICANT.name), row.download);
+      const line = readManifest(out).find((l) => l.output === row.masked_copy);
+      assert.equal(sha256(path.join(unzipped, row.download)), line.output_sha256, row.download);
+      assert.ok(fs.readFileSync(path.join(unzipped, "checklist.csv"), "utf8").includes(row.download));
+      assert.equal(await page.locator(`.card a.download[download="${row.download}"]`).count(), 1, row.download);
     }
     assert.ok(fs.readFileSync(path.join(unzipped, "checklist.csv"), "utf8").includes("是否需要遮盖"));
     assert.ok(readManifest(out).some((l) => l.output_sha256 === sha256(singleFile)), "a single download is a masked copy");
@@ -315,7 +404,7 @@ await test("in English an applicant's counts agree with their numbers (1 file, 1
     assert.equal(await page.locator("#chosen").innerText(), "1 file chosen");
     await page.click("#start");
     await page.waitForSelector("#cards", { timeout: 300000 });
-    assert.match(await page.locator("#summary").innerText(), /^1 attachment, 1 page; 1 needs masking; 0 to review$/);
+    assert.match(await page.locator("#summary").innerText(), /^1 attachment, 1 page; 1 needs masking; 0 pages to review$/);
     await shot(page, "applicant-list-en");
   } finally {
     stop(server);

@@ -25,8 +25,26 @@ const TEXT = {
     uploading: "正在上传…",
     processing: (done, all, pages) => `正在检查：${done} / ${all} 个文件，已完成 ${pages} 页`,
     failed: "检查失败：",
-    summary: (files, pages, masked, review) =>
-      `${files} 个附件，共 ${pages} 页；需要遮盖 ${masked} 页；需人工复核 ${review} 页`,
+    summary: (files, pages, masked, review, failed) =>
+      `${files} 个附件，共 ${pages} 页；需要遮盖 ${masked} 个附件；需人工复核 ${review} 页` +
+      (failed ? `；未能处理 ${failed} 个文件` : ""),
+    uploaded: (n) => `已上传 ${n} 个文件。再次检查时，这些文件和你做过的修改都会保留；新选择的文件会加进来。`,
+    unprocessed: "未能处理",
+    found: (counts) => counts.map(([kind, n]) => `${kind} ${n} 处`).join("、"),
+    nothingFound: "未发现需要遮盖的内容",
+    pagesCount: (n) => `${n} 页`,
+    howTo: "在平台上怎么做",
+    howYes: "上传下面的遮盖件（不要上传原件），“是否需要遮盖”选“是”。",
+    howNo: "上传下面的遮盖件，“是否需要遮盖”选“否”。",
+    howReview: "先点开标为“需人工复核”的页面，确认遮盖无误或改正后再上传。",
+    howFailed: "此文件未检查，不要直接上传：按上面的提示处理后，再选择处理好的文件重新检查。",
+    downloadOne: (name, size) => `下载遮盖件：${name}（${size}）`,
+    sized: (name, size) => `${name}（${size}）`,
+    keyBox: "键盘画框：方向键移动，Shift+方向键改变大小，Enter 添加，Esc 取消",
+    unknownChoice: "此页所在的文件夹不在申报人名单中。我已看过此页，确认申请人的姓名和单位都已遮盖",
+    lost: (names) => `以下文件已更改或删除，它们的修改无法保留：${names.join("、")}`,
+    evidence: { roster: "与所填姓名或单位一致", label: "位于“姓名”“单位”等栏目后", signature: "签名处", ink: "手写字迹",
+      seal: "印章文字", other_script: "少数民族文字", landmarks: "眼部位置", pattern: "证件号码", manual: "手工添加" },
     masking: "是否需要遮盖",
     colon: "：",
     yes: "是",
@@ -44,7 +62,7 @@ const TEXT = {
     print: "打印",
     again: "重新检查",
     deleteWs: "删除工作区及全部文件",
-    deleteAsk: "删除本次上传的全部文件和结果？此操作不能撤销。",
+    deleteAsk: (files, edits) => `将删除已上传的 ${files} 个文件、全部检查结果和 ${edits} 处修改。此操作不能撤销。确定删除吗？`,
     deleted: "工作区已删除。",
     back: "返回列表",
     prev: "上一页",
@@ -70,7 +88,7 @@ const TEXT = {
     none: "无",
     reason: "删除原因",
     defaultReason: "不是申请人的信息",
-    manual: "手工",
+    you: "本人",
     shortcuts: "快捷键",
     conflict: "此页已在别处修改，已重新载入，请再试一次。",
     queueDone: "复核队列已清空。",
@@ -88,8 +106,8 @@ const TEXT = {
     attachment: "附件",
     notes: "备注",
     keys: [
-      ["N / →", "下一页"], ["P / ←", "上一页"], ["F", "下一个待复核"], ["Enter", "确认（并下一个）"],
-      ["A", "画遮盖（然后在页面上拖动）"], ["S", "选择下一个遮盖"], ["Delete", "删除所选遮盖"],
+      ["N / →", "下一页"], ["P / ←", "上一页"], ["F", "下一个待复核"], ["Enter", "确认（页面本身获得焦点时）"],
+      ["A", "画遮盖：在页面上拖动，或用方向键移动、Shift+方向键调整大小、Enter 添加"], ["Shift+拖动", "不进入画图模式直接画遮盖"], ["拖动", "移动放大后的页面"], ["S", "选择下一个遮盖"], ["Delete", "删除所选遮盖"],
       ["Ctrl+Z", "撤销"], ["Ctrl+Y", "重做"], ["M", "轮廓 / 遮盖效果"], ["+ / − / 0", "放大 / 缩小 / 适合"],
       ["1–5", "遮盖类别"], ["Esc", "返回列表"],
     ],
@@ -113,8 +131,27 @@ const TEXT = {
     uploading: "Uploading…",
     processing: (done, all, pages) => `Checking: ${done} / ${count(all, "file", "files")}, ${count(pages, "page", "pages")} done`,
     failed: "The check failed: ",
-    summary: (files, pages, masked, review) =>
-      `${count(files, "attachment", "attachments")}, ${count(pages, "page", "pages")}; ${masked} ${masked === 1 ? "needs" : "need"} masking; ${review} to review`,
+    summary: (files, pages, masked, review, failed) =>
+      `${count(files, "attachment", "attachments")}, ${count(pages, "page", "pages")}; ${masked} ${masked === 1 ? "needs" : "need"} masking; ${count(review, "page", "pages")} to review` +
+      (failed ? `; ${count(failed, "file", "files")} could not be checked` : ""),
+    uploaded: (n) => `${count(n, "file", "files")} uploaded. Checking again keeps them and every correction you made; files you choose now are added.`,
+    unprocessed: "Not checked",
+    found: (counts) => counts.map(([kind, n]) => `${kind} ×${n}`).join(", "),
+    nothingFound: "nothing to mask found",
+    pagesCount: (n) => count(n, "page", "pages"),
+    howTo: "What to do on the platform",
+    howYes: "Upload the masked copy below (not the original) and choose \"yes\" for masking required.",
+    howNo: "Upload the masked copy below and choose \"no\" for masking required.",
+    howReview: "First open the pages marked \"needs review\", confirm or correct their masks, then upload.",
+    howFailed: "This file was not checked; do not upload it as it is: follow the advice above, then check the new file.",
+    downloadOne: (name, size) => `Download the masked copy: ${name} (${size})`,
+    sized: (name, size) => `${name} (${size})`,
+    keyBox: "Drawing with the keyboard: arrow keys move the box, Shift+arrows size it, Enter adds it, Esc cancels",
+    unknownChoice: "This page's folder is not in the list of applicants. I have looked at the page: the applicant's name and unit are covered",
+    lost: (names) => `These files have changed or gone, so their corrections could not be kept: ${names.join(", ")}`,
+    evidence: { roster: "matches your name or unit", label: "after a field such as \"name\"", signature: "signature place",
+      ink: "handwriting", seal: "seal text", other_script: "other script", landmarks: "eye position", pattern: "ID number pattern",
+      manual: "drawn by hand" },
     masking: "Masking required",
     colon: ": ",
     yes: "yes",
@@ -132,7 +169,7 @@ const TEXT = {
     print: "Print",
     again: "Check again",
     deleteWs: "Delete this workspace and all its files",
-    deleteAsk: "Delete all uploaded files and results? This cannot be undone.",
+    deleteAsk: (files, edits) => `This deletes ${count(files, "uploaded file", "uploaded files")}, every result and ${count(edits, "correction", "corrections")}. It cannot be undone. Delete?`,
     deleted: "The workspace was deleted.",
     back: "Back to the list",
     prev: "Previous page",
@@ -158,7 +195,7 @@ const TEXT = {
     none: "none",
     reason: "Reason for removing",
     defaultReason: "not the applicant's",
-    manual: "manual",
+    you: "you",
     shortcuts: "Shortcuts",
     conflict: "This page was changed elsewhere and has been reloaded; please try again.",
     queueDone: "The review queue is empty.",
@@ -176,8 +213,8 @@ const TEXT = {
     attachment: "Attachment",
     notes: "Notes",
     keys: [
-      ["N / →", "next page"], ["P / ←", "previous page"], ["F", "next to review"], ["Enter", "confirm (and next)"],
-      ["A", "draw a mask (then drag on the page)"], ["S", "select next mask"], ["Delete", "remove selected mask"],
+      ["N / →", "next page"], ["P / ←", "previous page"], ["F", "next to review"], ["Enter", "confirm (when the page itself has focus)"],
+      ["A", "draw a mask: drag on the page, or move the box with the arrow keys, size it with Shift+arrows, add it with Enter"], ["Shift+drag", "draw a mask without draw mode"], ["drag", "move a zoomed page"], ["S", "select next mask"], ["Delete", "remove selected mask"],
       ["Ctrl+Z", "undo"], ["Ctrl+Y", "redo"], ["M", "outlines / as burned in"], ["+ / − / 0", "zoom in / out / fit"],
       ["1–5", "kind"], ["Esc", "back to the list"],
     ],
@@ -294,7 +331,8 @@ function startView() {
     el("button", { type: "button", onclick: () => filesInput.click() }, t("chooseFiles")),
     " ",
     el("button", { type: "button", onclick: () => folderInput.click() }, t("chooseFolder")),
-    filesInput, folderInput, picked, list);
+    filesInput, folderInput, picked, list,
+    state.ws && state.ws.uploads ? el("p", { class: "hint", id: "uploaded" }, t("uploaded", state.ws.uploads)) : null);
   const form = el("form", { class: "particulars", id: "particulars", onsubmit: (e) => { e.preventDefault(); startCheck(form); } },
     el("label", {}, t("name"), el("input", { name: "name", id: "name", required: true, value: particulars.name, autocomplete: "name" })),
     el("label", {}, t("unit"), el("input", { name: "unit", id: "unit", required: true, value: particulars.unit })),
@@ -337,10 +375,9 @@ async function startCheck(form) {
   if (!particulars.name || !particulars.unit) return show(t("needParticulars"), "error");
   if (!state.files.length && !(state.ws && state.ws.uploads)) return show(t("needFiles"), "error");
   try {
-    if (!state.ws || state.files.length) {
-      if (state.ws) await api("DELETE", wsPath());
-      const created = await api("POST", "/api/workspaces");
-      state.ws = { id: created.id };
+    // New files join the workspace: what was checked and corrected before stays.
+    if (!state.ws) state.ws = { id: (await api("POST", "/api/workspaces")).id };
+    if (state.files.length) {
       show(t("uploading"));
       // A few files per request keeps each request under the upload limit.
       for (let i = 0; i < state.files.length; i += 8) {
@@ -403,6 +440,67 @@ function pageLabel(p) {
   return p.page ? `${p.attachment} · ${t("page", p.page)}` : p.attachment;
 }
 
+/// "姓名 1 处、眼睛 1 处": what the masks of `regions` hide, by kind.
+function foundText(regions) {
+  const counts = KINDS.map((k) => [t("kindNames")[k], regions.filter((r) => r.kind === k).length]).filter(([, n]) => n);
+  return counts.length ? t("found", counts) : t("nothingFound");
+}
+
+/// A page of an attachment's card: its thumbnail, verdict and what was masked; opens the editor.
+function pageTile(p) {
+  const open = () => openEditor(p.id);
+  return el("figure", { class: `tile ${p.status}${flagged(p) ? " flagged" : ""}`, "data-page": p.id, tabindex: 0,
+    onclick: open, onkeydown: (e) => { if (e.key === "Enter") open(); } },
+    p.withheld ? el("div", { class: "no-thumb" }, "—")
+      : el("img", { src: wsPath(`/pages/${p.id}/thumbnail?r=${p.revision}`), alt: pageLabel(p), loading: "lazy" }),
+    el("figcaption", {}, el("b", {}, t("page", p.page)), " ", verdict(p), el("br"), foundText(p.regions), el("br"), statusBadges(p)));
+}
+
+/// An attachment (one uploaded file) as the platform takes it: its pages, the verdict, what was
+/// masked, its masked copy's download, and what to do.
+function attachmentCard(group) {
+  const row = state.ws.checklist.find((r) => r.attachment === group.name) || {};
+  const failed = group.failed;
+  const reasons = [...new Set(group.pages.flatMap((p) => [...p.review, p.error].filter(Boolean)))];
+  const toReview = group.pages.some(flagged);
+  const required = group.pages.some((p) => p.masking_required);
+  const how = failed ? t("howFailed") : toReview ? t("howReview") : required ? t("howYes") : t("howNo");
+  const output = row.masked_copy ? state.ws.outputs.indexOf(row.masked_copy) : -1;
+  return el("article", { class: `card attachment${failed ? " unprocessed" : ""}${toReview ? " flagged" : ""}`, "data-attachment": group.name },
+    el("header", {},
+      el("h3", { class: "label" }, group.name),
+      failed ? el("span", { class: "badge error" }, t("unprocessed"))
+        : [el("span", { class: "hint" }, t("pagesCount", group.pages.length)), " ", verdict({ masking_required: required })]),
+    failed ? el("p", { class: "reason advice" }, failed.error) : null,
+    reasons.map((r) => el("p", { class: "reason" }, r)),
+    failed ? null : el("p", { class: "found" }, foundText(group.pages.flatMap((p) => p.regions))),
+    el("div", { class: "how" }, el("b", {}, `${t("howTo")}${t("colon")}`), how),
+    output >= 0 ? el("a", { class: "button download", href: wsPath(`/outputs/${output}`), download: row.download },
+      t("downloadOne", row.download, size(row.bytes))) : null,
+    group.pages.length ? el("div", { class: "tiles" }, group.pages.map(pageTile)) : null);
+}
+
+/// A size in bytes as people read it.
+function size(bytes) {
+  if (bytes === undefined || bytes === null) return "";
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/// The workspace's files, one group per attachment in manifest order: its pages, or the line of
+/// a file that could not be checked.
+function attachments() {
+  const groups = new Map();
+  for (const p of pages()) {
+    const group = groups.get(p.attachment) || { name: p.attachment, pages: [], failed: null };
+    if (isPage(p)) group.pages.push(p);
+    else group.failed = p;
+    groups.set(p.attachment, group);
+  }
+  return [...groups.values()];
+}
+
+/// A staff queue's card: one page, or one file that failed.
 function card(p) {
   const reasons = [...p.review, p.error].filter(Boolean);
   const open = isPage(p) ? () => openEditor(p.id) : null;
@@ -415,29 +513,34 @@ function card(p) {
       el("p", { class: "label" }, pageLabel(p)),
       isPage(p) ? verdict(p) : null,
       el("p", {}, statusBadges(p)),
-      reasons.map((r) => el("p", { class: "reason" }, r))));
+      reasons.map((r) => el("p", { class: "reason" }, r)),
+      isPage(p) ? el("p", {}, foundText(p.regions)) : null));
 }
 
 function listView() {
-  const all = pages();
-  const seen = all.filter(isPage);
-  const attachments = new Set(all.map((p) => p.attachment)).size;
-  const ordered = [...all].sort((a, b) => Number(flagged(b)) - Number(flagged(a)) || a.id - b.id);
+  const groups = attachments();
+  const seen = pages().filter(isPage);
+  const failed = groups.filter((g) => g.failed);
+  const rank = (g) => (g.failed ? 0 : g.pages.some(flagged) ? 1 : 2);
+  const ordered = [...groups].sort((a, b) => rank(a) - rank(b));
   const actions = el("p", { class: "actions" },
-    el("a", { class: "button primary", href: wsPath("/masked.zip"), download: "masked.zip", id: "download-all" }, t("downloadAll")),
+    el("a", { class: "button primary", href: wsPath("/masked.zip"), id: "download-all" }, t("downloadAll")),
     el("button", { type: "button", id: "checklist", onclick: openChecklist }, t("checklist")),
     el("a", { class: "button", href: wsPath("/checklist.csv"), download: "checklist.csv" }, t("checklistCsv")),
     el("button", { type: "button", id: "again", onclick: () => { state.view = "start"; render(); } }, t("again")),
     el("button", { type: "button", class: "danger", id: "delete", onclick: deleteWorkspace }, t("deleteWs")));
+  const lost = state.ws.lost_corrections || [];
   return el("section", { class: "list" },
-    el("p", { class: "summary", id: "summary" }, t("summary", attachments, seen.length,
-      seen.filter((p) => p.masking_required).length, seen.filter(flagged).length)),
+    el("p", { class: "summary", id: "summary" }, t("summary", groups.length - failed.length, seen.length,
+      groups.filter((g) => g.pages.some((p) => p.masking_required)).length, seen.filter(flagged).length, failed.length)),
+    lost.length ? el("p", { class: "reason", id: "lost" }, t("lost", lost)) : null,
     actions,
-    el("div", { class: "cards", id: "cards" }, ordered.map(card)));
+    el("div", { class: "attachments", id: "cards" }, ordered.map(attachmentCard)));
 }
 
 async function deleteWorkspace() {
-  if (!window.confirm(t("deleteAsk"))) return;
+  const edits = pages().reduce((sum, p) => sum + p.revision, 0);
+  if (!window.confirm(t("deleteAsk", state.ws.uploads, edits))) return;
   try {
     await api("DELETE", wsPath());
     state.ws = null;
@@ -480,7 +583,8 @@ function checklistView() {
         el("td", {}, r.review || ""),
         el("td", {}, r.error || r.removed.join("；")),
         el("td", { class: "no-print" }, r.masked_copy === null ? "" :
-          el("a", { href: wsPath(`/outputs/${state.ws.outputs.indexOf(r.masked_copy)}`), download: true, class: "download" }, t("download"))))))));
+          el("a", { href: wsPath(`/outputs/${state.ws.outputs.indexOf(r.masked_copy)}`), download: r.download, class: "download" },
+            t("sized", r.download, size(r.bytes)))))))));
 }
 
 // ---- the staff dashboard ------------------------------------------------------------------
@@ -500,7 +604,8 @@ function dashboardView() {
   const table = el("table", { id: "dashboard" },
     el("thead", {}, el("tr", {}, [t("applicant"), t("pages"), t("ok"), t("review"), t("error"), t("edited"), t("queue")]
       .map((h) => el("th", {}, h)))),
-    el("tbody", {}, [...byCode.entries()].sort().map(([code, r]) => el("tr", {},
+    el("tbody", {}, [...byCode.entries()].sort().map(([code, r]) => el("tr", { tabindex: 0, "data-applicant": code,
+      onclick: () => openApplicant(code), onkeydown: (e) => { if (e.key === "Enter") openApplicant(code); } },
       el("td", {}, code), el("td", {}, r.pages), el("td", {}, r.ok), el("td", {}, r.review),
       el("td", {}, r.error), el("td", {}, r.edited), el("td", { class: r.queue ? "flag" : "" }, r.queue)))));
   const audit = state.audit;
@@ -518,6 +623,13 @@ function dashboardView() {
     table,
     el("h2", {}, `${t("queue")} (${queue.length})`),
     queue.length ? el("div", { class: "cards" }, queue.map(card)) : el("p", { id: "queue-empty" }, t("queueDone")));
+}
+
+/// Opens an applicant's first page to review, else their first page.
+function openApplicant(code) {
+  const theirs = pages().filter((p) => isPage(p) && (p.applicant || "-") === code);
+  const first = theirs.find(flagged) || theirs[0];
+  if (first) openEditor(first.id);
 }
 
 async function runAudit() {
@@ -543,9 +655,11 @@ function openEditor(id) {
   state.pageId = id;
   state.selected = null;
   state.drawing = false;
+  state.keyBox = null;
   state.view = "editor";
   show("");
   render();
+  document.getElementById("stage").focus({ preventScroll: true });
 }
 
 function editorView() {
@@ -561,7 +675,7 @@ function editorView() {
     el("label", { class: "kind" }, t("kind"), " ",
       el("select", { id: "kind", onchange: (e) => { state.kind = e.target.value; } },
         KINDS.map((k, i) => el("option", { value: k, selected: k === state.kind }, `${i + 1} ${t("kindNames")[k]}`)))),
-    button("draw", t("draw"), () => { state.drawing = !state.drawing; render(); }, "A", { "aria-pressed": String(state.drawing) }),
+    button("draw", t("draw"), toggleDrawing, "A", { "aria-pressed": String(state.drawing) }),
     button("remove", t("remove"), removeSelected, "Delete", { disabled: state.selected === null }),
     button("undo", t("undo"), undo, "Ctrl+Z", { disabled: !state.undo.length }),
     button("redo", t("redo"), redo, "Ctrl+Y", { disabled: !state.redo.length }),
@@ -569,22 +683,27 @@ function editorView() {
     button("zoom-out", "−", () => zoom(1 / 1.25), "−", { "aria-label": t("zoomOut") }),
     button("zoom-fit", t("fit"), () => { state.zoom = 1; render(); }, "0"),
     button("zoom-in", "+", () => zoom(1.25), "+", { "aria-label": t("zoomIn") }),
-    button("confirm", staff ? t("confirmNext") : t("confirm"), confirmPage, "Enter", { class: "primary" }));
-  const stage = el("div", { class: "stage", id: "stage" }, pageCanvas(p));
+    button("confirm", staff ? t("confirmNext") : t("confirm"), confirmPage, "Enter",
+      { class: "primary", disabled: !mayConfirm(p) }));
+  const stage = el("div", { class: "stage", id: "stage", tabindex: 0, "aria-label": pageLabel(p) }, pageCanvas(p));
   const reasons = [...p.review, p.error].filter(Boolean);
   const side = el("aside", { class: "side" },
     el("h2", {}, pageLabel(p)),
     verdict(p), el("p", {}, statusBadges(p)),
     reasons.map((r) => el("p", { class: "reason" }, r)),
+    p.unknown_applicant && !p.reviewed ? el("label", { class: "choice" },
+      el("input", { type: "checkbox", id: "unknown-choice", checked: state.choiceMade === p.id,
+        onchange: (e) => { state.choiceMade = e.target.checked ? p.id : null; render(); } }), " ", t("unknownChoice")) : null,
+    state.drawing && state.keyBox ? el("p", { class: "hint", id: "keybox-hint" }, t("keyBox")) : null,
     el("h3", {}, t("masks")),
     p.regions.length ? el("ol", { class: "masks", id: "masks" }, p.regions.map((r, i) =>
       el("li", { class: state.selected === i ? "selected" : "", onclick: () => select(i) },
-        `${t("kindNames")[r.kind] || r.kind} · ${r.evidence === "manual" ? t("manual") : r.evidence}`)))
+        `${t("kindNames")[r.kind] || r.kind} · ${t("evidence")[r.evidence] || r.evidence}`)))
       : el("p", { class: "hint" }, t("none")),
     el("label", { class: "reason-field" }, t("reason"),
       el("input", { id: "reason", value: state.reason || t("defaultReason"), oninput: (e) => { state.reason = e.target.value; } })),
     p.dismissed.length ? [el("h3", {}, t("dismissedTitle")), el("ol", { class: "dismissed", id: "dismissed" },
-      p.dismissed.map((d, i) => el("li", {}, `${t("kindNames")[d.kind] || d.kind} · ${d.reason} · ${d.by} `,
+      p.dismissed.map((d, i) => el("li", {}, `${t("kindNames")[d.kind] || d.kind} · ${d.reason} · ${d.by === "applicant" ? t("you") : d.by} `,
         el("button", { type: "button", class: "small", onclick: () => perform({ action: "restore", index: i }) }, t("restore")))))] : null,
     el("details", { class: "keys", open: true }, el("summary", {}, t("shortcuts")),
       el("dl", {}, t("keys").map(([k, what]) => [el("dt", {}, el("kbd", {}, k)), el("dd", {}, what)]))));
@@ -620,7 +739,15 @@ function pageCanvas(p) {
     shape.addEventListener("mousedown", (e) => { if (!state.drawing) { e.stopPropagation(); select(i); } });
     overlay.append(shape);
   });
-  overlay.addEventListener("mousedown", (e) => startDrawing(e, overlay, width, height));
+  if (state.drawing && state.keyBox) {
+    const [x0, y0, x1, y1] = state.keyBox;
+    overlay.append(svg("rect", { class: "rubber", id: "keybox", x: x0, y: y0, width: x1 - x0, height: y1 - y0, "vector-effect": "non-scaling-stroke" }));
+  }
+  overlay.addEventListener("mousedown", (e) => {
+    document.getElementById("stage").focus({ preventScroll: true });
+    if (state.drawing || e.shiftKey) startDrawing(e, overlay, width, height);
+    else startPanning(e);
+  });
   frame.append(image, overlay);
   return frame;
 }
@@ -648,7 +775,71 @@ function pagePoint(event, overlay, width, height) {
   return [Math.min(width, Math.max(0, x)), Math.min(height, Math.max(0, y))];
 }
 
-/// Drag on the page (anywhere off a mask, or anywhere in draw mode) to add a mask.
+/// Drag on the page without draw mode: the stage scrolls with the pointer (a zoomed page moves).
+function startPanning(event) {
+  if (event.button !== 0) return;
+  event.preventDefault();
+  const stage = document.getElementById("stage");
+  let [x, y] = [event.clientX, event.clientY];
+  let moved = false;
+  const move = (e) => {
+    stage.scrollLeft -= e.clientX - x;
+    stage.scrollTop -= e.clientY - y;
+    moved ||= Math.abs(e.clientX - x) + Math.abs(e.clientY - y) > 0;
+    [x, y] = [e.clientX, e.clientY];
+  };
+  const up = () => {
+    window.removeEventListener("mousemove", move);
+    window.removeEventListener("mouseup", up);
+    if (!moved && state.selected !== null) select(null);
+  };
+  window.addEventListener("mousemove", move);
+  window.addEventListener("mouseup", up);
+}
+
+/// Turns draw mode on or off. On, a box is ready for the keyboard in the middle of the page.
+function toggleDrawing() {
+  state.drawing = !state.drawing;
+  const p = current();
+  const [w, h] = [p.width, p.height];
+  state.keyBox = state.drawing
+    ? [Math.round(w * 0.35), Math.round(h * 0.47), Math.round(w * 0.65), Math.round(h * 0.53)]
+    : null;
+  render();
+}
+
+/// Arrow keys in draw mode: move the keyboard box, or with Shift size it, by 1 % of the page.
+function moveKeyBox(key, resize) {
+  const p = current();
+  const step = Math.max(1, Math.round(Math.max(p.width, p.height) / 100));
+  const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] }[key];
+  let [x0, y0, x1, y1] = state.keyBox;
+  if (resize) {
+    x1 = Math.max(x0 + 3, Math.min(p.width, x1 + dx));
+    y1 = Math.max(y0 + 3, Math.min(p.height, y1 + dy));
+  } else {
+    const [bw, bh] = [x1 - x0, y1 - y0];
+    x0 = Math.max(0, Math.min(p.width - bw, x0 + dx));
+    y0 = Math.max(0, Math.min(p.height - bh, y0 + dy));
+    [x1, y1] = [x0 + bw, y0 + bh];
+  }
+  state.keyBox = [x0, y0, x1, y1];
+  render();
+}
+
+/// Whether the page may be confirmed now: a page whose folder is in no roster row needs the
+/// reviewer's explicit choice first.
+function mayConfirm(p) {
+  return !(p.unknown_applicant && !p.reviewed && state.choiceMade !== p.id);
+}
+
+/// Whether the page itself has focus and is shown (not a button, a field or a half-loaded page).
+function pageHasFocus() {
+  const editor = document.getElementById("editor");
+  return document.activeElement === document.getElementById("stage") && editor && editor.dataset.ready === "1";
+}
+
+/// Drag on the page in draw mode, or with Shift held, to add a mask.
 function startDrawing(event, overlay, width, height) {
   if (event.button !== 0) return;
   event.preventDefault();
@@ -669,6 +860,7 @@ function startDrawing(event, overlay, width, height) {
     const bbox = box();
     if (bbox[2] - bbox[0] >= 3 && bbox[3] - bbox[1] >= 3) {
       state.drawing = false;
+      state.keyBox = null;
       perform({ action: "add", kind: state.kind, bbox });
     } else {
       select(null);
@@ -820,9 +1012,22 @@ function onKey(event) {
   const key = event.key;
   if (typing && key !== "Escape") return;
   const p = current();
+  if (state.drawing && state.keyBox && !ctrl) {
+    const drawKeys = {
+      Enter: () => { const bbox = state.keyBox; state.drawing = false; state.keyBox = null; perform({ action: "add", kind: state.kind, bbox }); },
+      Escape: toggleDrawing,
+    };
+    if (key.startsWith("Arrow")) drawKeys[key] = () => moveKeyBox(key, event.shiftKey);
+    if (drawKeys[key]) {
+      event.preventDefault();
+      return drawKeys[key]();
+    }
+  }
+  // Enter on a button is that button's; it confirms only from the shown page itself.
+  if (key === "Enter" && !(pageHasFocus() && mayConfirm(p))) return;
   const actions = {
     n: () => step(1), ArrowRight: () => step(1), p: () => step(-1), ArrowLeft: () => step(-1),
-    f: nextFlagged, Enter: confirmPage, a: () => { state.drawing = !state.drawing; render(); },
+    f: nextFlagged, Enter: confirmPage, a: toggleDrawing,
     s: () => select(p.regions.length ? ((state.selected ?? -1) + 1) % p.regions.length : null),
     Delete: removeSelected, Backspace: removeSelected, m: () => { state.burned = !state.burned; render(); },
     "+": () => zoom(1.25), "=": () => zoom(1.25), "-": () => zoom(1 / 1.25), 0: () => { state.zoom = 1; render(); },
@@ -853,7 +1058,9 @@ function render() {
     list: staff ? dashboardView : listView,
   };
   const view = state.view === "editor" && !current() ? "list" : state.view;
+  const stageFocused = document.activeElement && document.activeElement.id === "stage";
   document.getElementById("app").replaceChildren(views[view]());
+  if (stageFocused && view === "editor") document.getElementById("stage").focus({ preventScroll: true });
   document.body.dataset.view = view;
   if (view === "editor") {
     // Sized before it is marked ready, so that the page is where it is shown.

@@ -105,27 +105,39 @@ cat "$work/locked.txt"
 grep -q "open in another program" "$work/checked-locked/manifest.jsonl" \
   || fail "no clear message for a locked file"
 
+# Waits for the keyed address that a starting page prints into $1, then gets a 200 from it.
+answers_200() {
+  local url=""
+  for _ in $(seq 150); do
+    url=$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$1" \
+      | grep -o 'http://127\.0\.0\.1:[0-9]*/?token=[A-Za-z0-9_-]*' | head -1) || true
+    [ -n "$url" ] && break
+    sleep 1
+  done
+  [ -n "$url" ] || { cat "$1"; return 1; }
+  python3 - "$url" <<'PY'
+import http.cookiejar, sys, urllib.request
+opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+status = opener.open(sys.argv[1], timeout=30).status
+print(f"page: HTTP {status}")
+sys.exit(status != 200)
+PY
+}
+
 echo "== double-clicked: no arguments, a console of its own, the page served"
 # Under Wine a terminal gives the exe a console of its own, as Explorer does on Windows: it must
 # serve the local web page and print its keyed address; the page must answer 200.
 timeout 180 script -qec "/usr/lib/wine/wine64 '$exe_dir/blindfold.exe'" /dev/null \
   </dev/null >"$work/double-click.txt" 2>&1 &
-url=""
-for _ in $(seq 150); do
-  url=$(sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$work/double-click.txt" \
-    | grep -o 'http://127\.0\.0\.1:[0-9]*/?token=[A-Za-z0-9_-]*' | head -1) || true
-  [ -n "$url" ] && break
-  sleep 1
-done
-[ -n "$url" ] || { cat "$work/double-click.txt"; fail "no keyed address on a no-argument start"; }
-python3 - "$url" <<'PY' || fail "the double-clicked page did not answer 200"
-import http.cookiejar, sys, urllib.request
-opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-status = opener.open(sys.argv[1], timeout=30).status
-print(f"double-clicked page: HTTP {status}")
-sys.exit(status != 200)
-PY
+answers_200 "$work/double-click.txt" || fail "the double-clicked page did not answer 200"
 grep -q "blindfold --help" "$work/double-click.txt" || fail "no word on the command line"
+/usr/lib/wine/wineserver -k 2>/dev/null || true
+wait || true
+
+echo "== the zip's 开始检查 starter serves the page"
+timeout 180 script -qec "cd '$exe_dir' && /usr/lib/wine/wine64 cmd /c 开始检查.cmd" /dev/null \
+  </dev/null >"$work/starter.txt" 2>&1 &
+answers_200 "$work/starter.txt" || fail "the 开始检查 starter's page did not answer 200"
 /usr/lib/wine/wineserver -k 2>/dev/null || true
 wait || true
 

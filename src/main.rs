@@ -283,13 +283,17 @@ fn audit(args: cli::AuditArgs) -> Result<i32> {
     for correction in &result.corrections {
         println!("correction: {}: {}", correction.place, correction.what);
     }
-    eprintln!(
-        "blindfold audit: {} pages checked, {} problems, {} corrections; report: {}",
+    let (pages, problems, corrections, report) = (
         result.pages.len(),
         result.problems.len(),
         result.corrections.len(),
-        report_path.display()
+        report_path.display(),
     );
+    if blindfold::base::Lang::choose(None) == blindfold::base::Lang::Zh {
+        eprintln!("blindfold 审核：检查了 {pages} 页，发现 {problems} 个问题，人工修改 {corrections} 处；报告：{report}");
+    } else {
+        eprintln!("blindfold audit: {pages} pages checked, {problems} problems, {corrections} corrections; report: {report}");
+    }
     Ok(if result.problems.is_empty() {
         exit::OK
     } else {
@@ -305,16 +309,21 @@ struct ProgressReport {
     total: AtomicUsize,
     started: Instant,
     last_line: Mutex<Instant>,
+    /// Progress in Chinese.
+    zh: bool,
 }
 
 impl ProgressReport {
     fn new() -> ProgressReport {
+        let zh = blindfold::base::Lang::choose(None) == blindfold::base::Lang::Zh;
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = indicatif::ProgressBar::new(0);
             bar.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} files  {msg}  ETA {eta}",
-                )
+                indicatif::ProgressStyle::with_template(if zh {
+                    "{bar:30} {pos}/{len} 个文件  {msg}  还需 {eta}"
+                } else {
+                    "{bar:30} {pos}/{len} files  {msg}  ETA {eta}"
+                })
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
             );
             bar
@@ -326,6 +335,7 @@ impl ProgressReport {
             total: AtomicUsize::new(0),
             started: Instant::now(),
             last_line: Mutex::new(Instant::now()),
+            zh,
         }
     }
 
@@ -351,11 +361,12 @@ impl Progress for ProgressReport {
     fn file_done(&self, pages: usize, times: &ThreadTimes) {
         let pages = self.pages.fetch_add(pages, Ordering::Relaxed) + pages;
         let files = self.files.fetch_add(1, Ordering::Relaxed) + 1;
-        let message = format!(
-            "{pages} pages, {:.1} pages/s, waited {}",
-            self.rate(),
-            waits(times)
-        );
+        let (rate, waited) = (self.rate(), waits(times, self.zh));
+        let message = if self.zh {
+            format!("{pages} 页，每秒 {rate:.1} 页，等待{waited}")
+        } else {
+            format!("{pages} pages, {rate:.1} pages/s, waited {waited}")
+        };
         match &self.bar {
             Some(bar) => {
                 bar.set_position(files as u64);
@@ -365,7 +376,11 @@ impl Progress for ProgressReport {
                 let mut last = self.last_line.lock().unwrap_or_else(|p| p.into_inner());
                 let total = self.total.load(Ordering::Relaxed);
                 if last.elapsed().as_secs() >= 5 || files == total {
-                    eprintln!("blindfold: {files}/{total} files, {message}");
+                    if self.zh {
+                        eprintln!("blindfold：{files}/{total} 个文件，{message}");
+                    } else {
+                        eprintln!("blindfold: {files}/{total} files, {message}");
+                    }
                     *last = Instant::now();
                 }
             }
@@ -373,73 +388,108 @@ impl Progress for ProgressReport {
     }
 }
 
-/// The summary `run` and `merge` print: counts, what to look at, where the results are.
+/// The summary `run` and `merge` print, in the user's language: counts, what to look at, where
+/// the results are.
 fn print_summary(out: &std::path::Path, dry_run: bool, summary: &Summary) {
+    let lang = blindfold::base::Lang::choose(None);
+    let zh = lang == blindfold::base::Lang::Zh;
+    let say =
+        |chinese: String, english: String| eprintln!("{}", if zh { chinese } else { english });
     let t = summary.total;
-    eprintln!(
-        "blindfold: {} applicants, {} files, {} pages ({} masked, {} to review), {} errors in {:.1} s ({:.1} pages/min)",
+    let (applicants, rate) = (
         summary.per_applicant.len(),
+        t.pages as f64 * 60.0 / summary.seconds.max(1e-3),
+    );
+    let (files, pages, masked, review, errors, seconds) = (
         t.files,
         t.pages,
         t.masked,
         t.review,
         t.errors,
         summary.seconds,
-        t.pages as f64 * 60.0 / summary.seconds.max(1e-3)
+    );
+    say(
+        format!("blindfold：{applicants} 位申报人，{files} 个文件，{pages} 页（需要遮盖 {masked} 页，需人工复核 {review} 页），出错 {errors} 个，用时 {seconds:.1} 秒（每分钟 {rate:.1} 页）"),
+        format!("blindfold: {applicants} applicants, {files} files, {pages} pages ({masked} masked, {review} to review), {errors} errors in {seconds:.1} s ({rate:.1} pages/min)"),
     );
     let threads = &summary.threads;
-    eprintln!(
-        "  threads: reading {:.1} s, writing {:.1} s; waited {}",
-        threads.reading,
-        threads.writing,
-        waits(threads)
+    let (reading, writing, waited) = (threads.reading, threads.writing, waits(threads, zh));
+    say(
+        format!("  线程：读取 {reading:.1} 秒，写出 {writing:.1} 秒；等待{waited}"),
+        format!("  threads: reading {reading:.1} s, writing {writing:.1} s; waited {waited}"),
     );
     for (code, c) in &summary.per_applicant {
-        eprintln!(
-            "  {code:<12} {} files, {} pages, {} masked, {} review, {} errors",
-            c.files, c.pages, c.masked, c.review, c.errors
+        let (files, pages, masked, review, errors) =
+            (c.files, c.pages, c.masked, c.review, c.errors);
+        say(
+            format!("  {code:<12} {files} 个文件，{pages} 页，遮盖 {masked} 页，复核 {review} 页，出错 {errors} 个"),
+            format!("  {code:<12} {files} files, {pages} pages, {masked} masked, {review} review, {errors} errors"),
         );
     }
-    if !summary.notes.folders_without_roster_row.is_empty() {
-        eprintln!(
-            "  folders without a roster row (review every page): {}",
-            summary.notes.folders_without_roster_row.join(", ")
+    let notes = &summary.notes;
+    if !notes.folders_without_roster_row.is_empty() {
+        let folders = notes.folders_without_roster_row.join(", ");
+        say(
+            format!("  名单中没有的文件夹（每页都要人工复核）：{folders}"),
+            format!("  folders without a roster row (review every page): {folders}"),
         );
     }
-    for (code, reason) in &summary.notes.undecided_folders {
-        eprintln!("  {code}: {reason} (review every page)");
+    for (code, reason) in &notes.undecided_folders {
+        let reason = lang.review_reason(reason);
+        say(
+            format!("  {code}：{reason}（每页都要人工复核）"),
+            format!("  {code}: {reason} (review every page)"),
+        );
     }
-    for (line, first) in &summary.notes.duplicate_roster_rows {
-        eprintln!("  roster row {line} repeats row {first}: left out");
+    for (line, first) in &notes.duplicate_roster_rows {
+        say(
+            format!("  名单第 {line} 行与第 {first} 行重复：未使用"),
+            format!("  roster row {line} repeats row {first}: left out"),
+        );
     }
-    if !summary.notes.roster_rows_without_folder.is_empty() {
-        let rows: Vec<String> = summary
-            .notes
+    if !notes.roster_rows_without_folder.is_empty() {
+        let rows: Vec<String> = notes
             .roster_rows_without_folder
             .iter()
             .map(|l| l.to_string())
             .collect();
-        eprintln!(
-            "  roster rows with no folder in the intake (lines): {}",
-            rows.join(", ")
+        let rows = rows.join(", ");
+        say(
+            format!("  名单中这些行在材料目录里没有文件夹：{rows}"),
+            format!("  roster rows with no folder in the intake (lines): {rows}"),
         );
     }
+    let files = out.join("files");
+    let (files, manifest, key) = (
+        files.display(),
+        out.join(MANIFEST_FILE),
+        out.join("key.csv"),
+    );
+    let (manifest, key) = (manifest.display(), key.display());
     if dry_run {
-        eprintln!("outputs:  none (dry run)");
+        say(
+            "遮盖件：无（试运行）".into(),
+            "outputs:  none (dry run)".into(),
+        );
     } else {
-        eprintln!("outputs:  {}", out.join("files").display());
+        say(format!("遮盖件：{files}"), format!("outputs:  {files}"));
     }
-    eprintln!("manifest: {}", out.join(MANIFEST_FILE).display());
-    eprintln!(
-        "key:      {} (code → applicant; keep it away from reviewers)",
-        out.join("key.csv").display()
+    say(
+        format!("清单：  {manifest}"),
+        format!("manifest: {manifest}"),
+    );
+    say(
+        format!("对照表：{key}（编号 → 申报人；不要交给评审专家）"),
+        format!("key:      {key} (code → applicant; keep it away from reviewers)"),
     );
 }
 
-/// The waits of a run so far, in worker-seconds.
-fn waits(times: &ThreadTimes) -> String {
-    format!(
-        "{:.1} s for memory, {:.1} s for the reader",
-        times.waiting_for_memory, times.waiting_for_reader
-    )
+/// The waits of a run so far, in worker-seconds, in Chinese or English.
+fn waits(times: &ThreadTimes, zh: bool) -> String {
+    let (memory, reader) = (times.waiting_for_memory, times.waiting_for_reader);
+    if zh {
+        format!("内存 {memory:.1} 秒、读取 {reader:.1} 秒")
+    } else {
+        format!("{memory:.1} s for memory, {reader:.1} s for the reader")
+    }
 }

@@ -310,3 +310,59 @@ fn no_arguments_print_the_usage_without_waiting() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("Usage: blindfold"), "{stderr}");
 }
+
+/// Issue 29 item 6: `run` and `audit` printed English under a Chinese locale. Their summaries
+/// are in the user's language: no Latin word but the tool's name, codes and paths.
+#[test]
+fn run_and_audit_speak_chinese_under_a_chinese_locale() {
+    let dir = tempfile::tempdir().unwrap();
+    let (intake, roster) = small_intake(dir.path());
+    let out = dir.path().join("out");
+    let chinese = |args: &[&std::ffi::OsStr]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_blindfold"))
+            .args(args)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "zh_CN.UTF-8")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stderr).into_owned()
+    };
+    let os = |s: &Path| s.as_os_str().to_owned();
+    let run = chinese(&[
+        "run".as_ref(),
+        &os(&intake),
+        "--out".as_ref(),
+        &os(&out),
+        "--roster".as_ref(),
+        &os(&roster),
+    ]);
+    let audit = chinese(&["audit".as_ref(), &os(&out)]);
+    for text in [&run, &audit] {
+        let without_paths = text
+            .replace(dir.path().to_str().unwrap(), "")
+            .replace("A001", "");
+        let latin: Vec<&str> = without_paths
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| {
+                !w.is_empty()
+                    && ![
+                        "blindfold",
+                        "out",
+                        "files",
+                        "manifest",
+                        "jsonl",
+                        "key",
+                        "csv",
+                        "audit",
+                        "html",
+                    ]
+                    .contains(w)
+            })
+            .collect();
+        assert!(latin.is_empty(), "{latin:?} in\n{text}");
+    }
+    assert!(run.contains("位申报人"), "{run}");
+    assert!(audit.contains("发现 0 个问题"), "{audit}");
+}

@@ -45,7 +45,7 @@ impl Places {
     /// The place that names `line` in problems.
     pub(super) fn of(&self, line: &ManifestLine) -> String {
         match (&line.output, line.page) {
-            (Some(output), Some(page)) => format!("{output} page {page}"),
+            (Some(output), Some(page)) => super::page_place(output, page),
             (_, page) => {
                 let place = self.by_source.get(&line.source).map_or("-", String::as_str);
                 match page {

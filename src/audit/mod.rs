@@ -66,6 +66,11 @@ pub struct Problem {
     pub what: String,
 }
 
+/// How a finding names a page of an output: `files/A001/001.pdf page 2`.
+pub fn page_place(output: &str, page: usize) -> String {
+    format!("{output} page {page}")
+}
+
 impl Problem {
     /// The problem as the report shows it: no intake path, no name.
     pub fn public(&self) -> String {

@@ -626,8 +626,16 @@ async fn zip(
 #[derive(Serialize)]
 struct AuditView {
     passed: bool,
-    problems: Vec<String>,
+    problems: Vec<Finding>,
     corrections: Vec<String>,
+}
+
+/// An audit finding as the page lists it: its words, and the page it is on (a manifest line's
+/// index) when it names one, so that the page opens from it.
+#[derive(Serialize)]
+struct Finding {
+    text: String,
+    page: Option<usize>,
 }
 
 async fn run_audit(
@@ -645,9 +653,26 @@ async fn run_audit(
         };
         let result = audit.run(app.detectors())?;
         crate::write::write_atomic(&ws.cache().join("audit.html"), result.html().as_bytes())?;
+        let places: Vec<Option<String>> = ws
+            .with_run(|run| {
+                run.lines()
+                    .iter()
+                    .map(|l| Some(crate::audit::page_place(l.output.as_ref()?, l.page?)))
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(AuditView {
             passed: result.problems.is_empty(),
-            problems: result.problems.iter().map(|p| p.public()).collect(),
+            problems: result
+                .problems
+                .iter()
+                .map(|p| Finding {
+                    text: p.public(),
+                    page: places
+                        .iter()
+                        .position(|place| place.as_deref() == Some(&p.place)),
+                })
+                .collect(),
             corrections: result
                 .corrections
                 .iter()

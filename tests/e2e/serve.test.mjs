@@ -387,6 +387,18 @@ await test("staff clear the review queue with the keyboard; an edit survives a k
     const passed = await page.locator(".audit.passed").count();
     await shot(page, "staff-audit-en");
     assert.equal(passed, 1, await page.locator("#audit-result").innerText());
+
+    // A finding opens its page: an output replaced by its unmasked original is found, and its
+    // finding is a link to the page.
+    const line = readManifest(out).find((l) => l.output && l.output.endsWith(".jpg") && l.masking_required);
+    fs.copyFileSync(path.join(intake, line.source), path.join(out, line.output));
+    await page.click("#run-audit");
+    await page.waitForSelector("#audit-result.failed", { timeout: 300000 });
+    assert.match(await page.locator("#queue-findings").innerText(), /the audit found \d+ problems?/);
+    await shot(page, "staff-audit-findings-en");
+    await page.click(`#findings a.finding >> nth=0`);
+    const opened = (await workspaceOf(page)).pages.find((p) => p.attachment === line.output && p.page === line.page);
+    await editorShown(page, opened.id);
   } finally {
     stop(server);
   }

@@ -92,6 +92,7 @@ const TEXT = {
     shortcuts: "快捷键",
     conflict: "此页已在别处修改，已重新载入，请再试一次。",
     queueDone: "复核队列已清空。",
+    findingsLeft: (n) => `没有待复核的页面，但审核发现了 ${n} 个问题：点上面的问题打开对应页面。`,
     applicant: "申请人编号",
     pages: "页数",
     queue: "待复核",
@@ -199,6 +200,7 @@ const TEXT = {
     shortcuts: "Shortcuts",
     conflict: "This page was changed elsewhere and has been reloaded; please try again.",
     queueDone: "The review queue is empty.",
+    findingsLeft: (n) => `No page is queued, but the audit found ${count(n, "problem", "problems")}: click one above to open its page.`,
     applicant: "Applicant code",
     pages: "Pages",
     queue: "To review",
@@ -206,7 +208,7 @@ const TEXT = {
     audit: "Run the audit",
     auditing: "Auditing…",
     auditPassed: "Audit passed",
-    auditFailed: (n) => `${n} problems found`,
+    auditFailed: (n) => `${count(n, "problem", "problems")} found`,
     auditReport: "Open the audit report",
     corrections: "Corrections",
     allDone: "Every page has been dealt with",
@@ -617,12 +619,16 @@ function dashboardView() {
       audit ? el("a", { class: "button", href: wsPath("/audit"), target: "_blank", rel: "noopener", id: "audit-report" }, t("auditReport")) : null),
     audit ? el("div", { class: `audit ${audit.passed ? "passed" : "failed"}`, id: "audit-result" },
       el("p", { class: "big" }, audit.passed ? t("auditPassed") : t("auditFailed", audit.problems.length)),
-      el("ul", {}, audit.problems.map((p) => el("li", {}, p))),
+      el("ul", { id: "findings" }, audit.problems.map((finding) => el("li", {},
+        finding.page === null ? finding.text
+          : el("a", { href: `#page-${finding.page}`, class: "finding" }, finding.text)))),
       audit.corrections.length ? el("h3", {}, t("corrections")) : null,
       el("ul", {}, audit.corrections.map((c) => el("li", {}, c)))) : null,
     table,
     el("h2", {}, `${t("queue")} (${queue.length})`),
-    queue.length ? el("div", { class: "cards" }, queue.map(card)) : el("p", { id: "queue-empty" }, t("queueDone")));
+    queue.length ? el("div", { class: "cards" }, queue.map(card))
+      : audit && audit.problems.length ? el("p", { class: "reason", id: "queue-findings" }, t("findingsLeft", audit.problems.length))
+        : el("p", { id: "queue-empty" }, t("queueDone")));
 }
 
 /// Opens an applicant's first page to review, else their first page.

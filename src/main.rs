@@ -459,13 +459,12 @@ fn print_summary(out: &std::path::Path, dry_run: bool, summary: &Summary) {
             format!("  roster rows with no folder in the intake (lines): {rows}"),
         );
     }
-    let files = out.join("files");
     let (files, manifest, key) = (
-        files.display(),
+        out.join("files"),
         out.join(MANIFEST_FILE),
         out.join("key.csv"),
     );
-    let (manifest, key) = (manifest.display(), key.display());
+    let (files, manifest, key) = (files.display(), manifest.display(), key.display());
     if dry_run {
         say(
             "遮盖件：无（试运行）".into(),

@@ -187,17 +187,19 @@ impl EditedRun {
 
     /// Makes the corrections of `earlier` (the lines of a run this one replaces, as they stood
     /// after their edits) again on this run's lines of the same original and page, each as a
-    /// new journalled edit: every hand-drawn mask is drawn again; every found mask that was
-    /// removed is removed again where this run found the same one, with who, when and why; a
+    /// new journalled edit: every found mask that was removed is removed again where this run
+    /// found the same one, with who, when and why; every hand-drawn mask is drawn again; a
     /// confirmation stands where the page then holds the masks that were confirmed. Who drew a
-    /// mask and when comes from `journal`, the replaced run's edits (else `by`, now).
+    /// mask and when comes from `journal`, the replaced run's edits (else `by`, now). Returns
+    /// the corrected lines of `earlier` whose file is gone or has changed: their corrections
+    /// could not be made again.
     pub fn carry_over(
         &mut self,
         earlier: &[ManifestLine],
         journal: &[Edit],
         by: &str,
-    ) -> Result<Carried> {
-        let mut carried = Carried::default();
+    ) -> Result<Vec<ManifestLine>> {
+        let mut lost = Vec::new();
         for old in earlier.iter().filter(|line| line.revision > 0) {
             let Some(index) = self.lines.iter().position(|line| {
                 line.source == old.source
@@ -205,29 +207,30 @@ impl EditedRun {
                     && line.source_sha256 == old.source_sha256
                     && line.output.is_some()
             }) else {
-                carried.lost.push(old.clone());
+                lost.push(old.clone());
                 continue;
             };
-            let (output, page) = (
-                self.lines[index].output.clone().expect("an output"),
-                old.page.unwrap_or(1),
-            );
-            let mut edits = Vec::new();
             for dismissal in &old.dismissed {
-                edits.push((
-                    dismissal.by.clone(),
-                    dismissal.at.clone(),
-                    Carry::Dismiss(dismissal.region.clone(), dismissal.reason.clone()),
-                ));
+                let found = self.lines[index]
+                    .regions
+                    .iter()
+                    .position(|r| *r == dismissal.region);
+                if let Some(region) = found {
+                    let action = Action::Remove {
+                        index: region,
+                        reason: dismissal.reason.clone(),
+                    };
+                    self.edit_again(index, &dismissal.by, &dismissal.at, action)?;
+                }
             }
-            for region in old
+            let manual = old
                 .regions
                 .iter()
-                .filter(|r| r.evidence == Evidence::Manual)
-            {
+                .filter(|r| r.evidence == Evidence::Manual);
+            for region in manual {
                 let drawn = journal.iter().rev().find(|edit| {
                     old.output.as_deref() == Some(edit.output.as_str())
-                        && edit.page == page
+                        && Some(edit.page) == old.page
                         && matches!(edit.action, Action::Add { kind, bbox }
                             if kind == region.kind && bbox == region.bbox)
                 });
@@ -235,47 +238,34 @@ impl EditedRun {
                     || (by.to_string(), now()),
                     |edit| (edit.by.clone(), edit.at.clone()),
                 );
-                edits.push((by, at, Carry::Draw(region.kind, region.bbox)));
-            }
-            for (by, at, carry) in edits {
-                let line = &self.lines[index];
-                let action = match carry {
-                    Carry::Draw(kind, bbox) => Action::Add { kind, bbox },
-                    Carry::Dismiss(region, reason) => {
-                        let Some(index) = line.regions.iter().position(|r| *r == region) else {
-                            continue;
-                        };
-                        Action::Remove { index, reason }
-                    }
+                let action = Action::Add {
+                    kind: region.kind,
+                    bbox: region.bbox,
                 };
-                let revision = line.revision;
-                let edit = Edit {
-                    output: output.clone(),
-                    page,
-                    revision,
-                    by,
-                    at,
-                    action,
-                };
-                self.edit(edit).map_err(record)?;
+                self.edit_again(index, &by, &at, action)?;
             }
             if let Some(reviewed) = &old.reviewed {
                 let line = &self.lines[index];
                 if same_regions(&line.regions, &old.regions) && line.reviewed.is_none() {
-                    let edit = Edit {
-                        output: output.clone(),
-                        page,
-                        revision: line.revision,
-                        by: reviewed.by.clone(),
-                        at: reviewed.at.clone(),
-                        action: Action::Confirm,
-                    };
-                    self.edit(edit).map_err(record)?;
+                    self.edit_again(index, &reviewed.by, &reviewed.at, Action::Confirm)?;
                 }
             }
-            carried.pages += 1;
         }
-        Ok(carried)
+        Ok(lost)
+    }
+
+    /// Makes `action` on line `index` as it stands now, recorded as made by `by` at `at`.
+    fn edit_again(&mut self, index: usize, by: &str, at: &str, action: Action) -> Result<()> {
+        let line = &self.lines[index];
+        let edit = Edit {
+            output: line.output.clone().expect("a line with an output"),
+            page: line.page.unwrap_or(1),
+            revision: line.revision,
+            by: by.to_string(),
+            at: at.to_string(),
+            action,
+        };
+        self.edit(edit).map(drop).map_err(record)
     }
 
     fn index_of(&self, output: &str, page: usize) -> std::result::Result<usize, EditError> {
@@ -359,22 +349,6 @@ impl EditedRun {
 /// Whether two pages hold the same masks, in any order.
 fn same_regions(a: &[ManifestRegion], b: &[ManifestRegion]) -> bool {
     a.len() == b.len() && a.iter().all(|region| b.contains(region))
-}
-
-/// What [`EditedRun::carry_over`] carried.
-#[derive(Debug, Default, Clone)]
-pub struct Carried {
-    /// Pages whose corrections are on the new results.
-    pub pages: usize,
-    /// Corrected pages whose file is gone or has changed: their corrections could not be made
-    /// again.
-    pub lost: Vec<ManifestLine>,
-}
-
-/// One correction to make again.
-enum Carry {
-    Draw(Kind, [u32; 4]),
-    Dismiss(ManifestRegion, String),
 }
 
 /// A journal edit that does not fit the manifest: the journal belongs to another run.

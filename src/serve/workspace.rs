@@ -375,8 +375,8 @@ impl Workspace {
             });
             let opened = checked.and_then(|_| {
                 let mut run = EditedRun::open(&self.out, &self.intake)?;
-                let carried = run.carry_over(&earlier, &journal, APPLICANT)?;
-                *self.lost.lock().expect("lost lock") = carried.lost;
+                let lost = run.carry_over(&earlier, &journal, APPLICANT)?;
+                *self.lost.lock().expect("lost lock") = lost;
                 Ok(run)
             });
             let mut state = self.state.lock().expect("state lock");

@@ -236,7 +236,7 @@ const state = {
   burned: false,
   zoom: 1,
   selected: null,
-  drawing: false,
+  keyBox: null,
   undo: [],
   redo: [],
   audit: null,
@@ -660,7 +660,6 @@ function openEditor(id) {
   if (location.hash !== `#page-${id}`) history.pushState(null, "", `#page-${id}`);
   state.pageId = id;
   state.selected = null;
-  state.drawing = false;
   state.keyBox = null;
   state.view = "editor";
   show("");
@@ -681,7 +680,7 @@ function editorView() {
     el("label", { class: "kind" }, t("kind"), " ",
       el("select", { id: "kind", onchange: (e) => { state.kind = e.target.value; } },
         KINDS.map((k, i) => el("option", { value: k, selected: k === state.kind }, `${i + 1} ${t("kindNames")[k]}`)))),
-    button("draw", t("draw"), toggleDrawing, "A", { "aria-pressed": String(state.drawing) }),
+    button("draw", t("draw"), toggleDrawing, "A", { "aria-pressed": String(drawing()) }),
     button("remove", t("remove"), removeSelected, "Delete", { disabled: state.selected === null }),
     button("undo", t("undo"), undo, "Ctrl+Z", { disabled: !state.undo.length }),
     button("redo", t("redo"), redo, "Ctrl+Y", { disabled: !state.redo.length }),
@@ -700,7 +699,7 @@ function editorView() {
     p.unknown_applicant && !p.reviewed ? el("label", { class: "choice" },
       el("input", { type: "checkbox", id: "unknown-choice", checked: state.choiceMade === p.id,
         onchange: (e) => { state.choiceMade = e.target.checked ? p.id : null; render(); } }), " ", t("unknownChoice")) : null,
-    state.drawing && state.keyBox ? el("p", { class: "hint", id: "keybox-hint" }, t("keyBox")) : null,
+    drawing() ? el("p", { class: "hint", id: "keybox-hint" }, t("keyBox")) : null,
     el("h3", {}, t("masks")),
     p.regions.length ? el("ol", { class: "masks", id: "masks" }, p.regions.map((r, i) =>
       el("li", { class: state.selected === i ? "selected" : "", onclick: () => select(i) },
@@ -720,7 +719,7 @@ function editorView() {
 function pageCanvas(p) {
   const width = p.width;
   const height = p.height;
-  const frame = el("div", { class: `page-frame${state.drawing ? " drawing" : ""}`, id: "page-frame" });
+  const frame = el("div", { class: `page-frame${drawing() ? " drawing" : ""}`, id: "page-frame" });
   // The page image is kept across re-renders of the same page (answers are not cached).
   if (!state.image || state.image.id !== p.id) {
     const node = el("img", { id: "page-image", alt: pageLabel(p), draggable: "false",
@@ -742,16 +741,16 @@ function pageCanvas(p) {
     const shape = r.poly && r.poly.length >= 3
       ? svg("polygon", { ...attrs, points: r.poly.map(([x, y]) => `${x},${y}`).join(" ") })
       : svg("rect", { ...attrs, x: x0, y: y0, width: x1 - x0, height: y1 - y0 });
-    shape.addEventListener("mousedown", (e) => { if (!state.drawing) { e.stopPropagation(); select(i); } });
+    shape.addEventListener("mousedown", (e) => { if (!drawing()) { e.stopPropagation(); select(i); } });
     overlay.append(shape);
   });
-  if (state.drawing && state.keyBox) {
+  if (drawing()) {
     const [x0, y0, x1, y1] = state.keyBox;
     overlay.append(svg("rect", { class: "rubber", id: "keybox", x: x0, y: y0, width: x1 - x0, height: y1 - y0, "vector-effect": "non-scaling-stroke" }));
   }
   overlay.addEventListener("mousedown", (e) => {
     document.getElementById("stage").focus({ preventScroll: true });
-    if (state.drawing || e.shiftKey) startDrawing(e, overlay, width, height);
+    if (drawing() || e.shiftKey) startDrawing(e, overlay, width, height);
     else startPanning(e);
   });
   frame.append(image, overlay);
@@ -803,14 +802,16 @@ function startPanning(event) {
   window.addEventListener("mouseup", up);
 }
 
+/// Whether draw mode is on: then the keyboard's box is on the page.
+const drawing = () => state.keyBox !== null;
+
 /// Turns draw mode on or off. On, a box is ready for the keyboard in the middle of the page.
 function toggleDrawing() {
-  state.drawing = !state.drawing;
   const p = current();
   const [w, h] = [p.width, p.height];
-  state.keyBox = state.drawing
-    ? [Math.round(w * 0.35), Math.round(h * 0.47), Math.round(w * 0.65), Math.round(h * 0.53)]
-    : null;
+  state.keyBox = drawing()
+    ? null
+    : [Math.round(w * 0.35), Math.round(h * 0.47), Math.round(w * 0.65), Math.round(h * 0.53)];
   render();
 }
 
@@ -865,7 +866,6 @@ function startDrawing(event, overlay, width, height) {
     rubber.remove();
     const bbox = box();
     if (bbox[2] - bbox[0] >= 3 && bbox[3] - bbox[1] >= 3) {
-      state.drawing = false;
       state.keyBox = null;
       perform({ action: "add", kind: state.kind, bbox });
     } else {
@@ -1018,9 +1018,9 @@ function onKey(event) {
   const key = event.key;
   if (typing && key !== "Escape") return;
   const p = current();
-  if (state.drawing && state.keyBox && !ctrl) {
+  if (drawing() && !ctrl) {
     const drawKeys = {
-      Enter: () => { const bbox = state.keyBox; state.drawing = false; state.keyBox = null; perform({ action: "add", kind: state.kind, bbox }); },
+      Enter: () => { const bbox = state.keyBox; state.keyBox = null; perform({ action: "add", kind: state.kind, bbox }); },
       Escape: toggleDrawing,
     };
     if (key.startsWith("Arrow")) drawKeys[key] = () => moveKeyBox(key, event.shiftKey);

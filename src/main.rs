@@ -276,12 +276,18 @@ fn audit(args: cli::AuditArgs) -> Result<i32> {
         mask_color,
     };
     let result = audit.run(detectors)?;
-    blindfold::write::write_atomic(&report_path, result.html().as_bytes())?;
+    let lang = blindfold::base::Lang::choose(None);
+    blindfold::write::write_atomic(&report_path, result.html(lang).as_bytes())?;
     for problem in &result.problems {
-        println!("{}", problem.for_staff());
+        println!("{}", problem.for_staff(lang));
     }
-    for correction in &result.corrections {
-        println!("correction: {}: {}", correction.place, correction.what);
+    let correction = if lang == blindfold::base::Lang::Zh {
+        "人工修改"
+    } else {
+        "correction"
+    };
+    for c in &result.corrections {
+        println!("{correction}: {}", c.text(lang));
     }
     let (pages, problems, corrections, report) = (
         result.pages.len(),
@@ -289,7 +295,7 @@ fn audit(args: cli::AuditArgs) -> Result<i32> {
         result.corrections.len(),
         report_path.display(),
     );
-    if blindfold::base::Lang::choose(None) == blindfold::base::Lang::Zh {
+    if lang == blindfold::base::Lang::Zh {
         eprintln!("blindfold 审核：检查了 {pages} 页，发现 {problems} 个问题，人工修改 {corrections} 处；报告：{report}");
     } else {
         eprintln!("blindfold audit: {pages} pages checked, {problems} problems, {corrections} corrections; report: {report}");

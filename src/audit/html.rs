@@ -8,6 +8,7 @@ use std::fmt::Write;
 use base64::Engine;
 
 use super::{AuditResult, AuditedPage};
+use crate::base::Lang;
 use crate::write::manifest::Status;
 
 const STYLE: &str = "
@@ -45,8 +46,8 @@ const FILTERS: [(&str, &str); 4] = [
 ];
 
 impl AuditResult {
-    /// The report as one HTML document.
-    pub fn html(&self) -> String {
+    /// The report as one HTML document, its findings and corrections in `lang`.
+    pub fn html(&self, lang: Lang) -> String {
         let mut html = String::new();
         let _ = write!(
             html,
@@ -69,7 +70,7 @@ impl AuditResult {
         );
         html.push_str("<section id=\"findings\">\n<h2>Findings 问题</h2>\n<ul>\n");
         for problem in &self.problems {
-            let _ = writeln!(html, "<li>{}</li>", escape(&problem.public()));
+            let _ = writeln!(html, "<li>{}</li>", escape(&problem.public(lang)));
         }
         if self.problems.is_empty() {
             html.push_str("<li>none 无</li>\n");
@@ -78,8 +79,7 @@ impl AuditResult {
         if !self.corrections.is_empty() {
             html.push_str("<section id=\"corrections\">\n<h2>Corrections 人工修改</h2>\n<ul>\n");
             for correction in &self.corrections {
-                let what = format!("{}: {}", correction.place, correction.what);
-                let _ = writeln!(html, "<li>{}</li>", escape(&what));
+                let _ = writeln!(html, "<li>{}</li>", escape(&correction.text(lang)));
             }
             html.push_str("</ul>\n</section>\n");
         }
@@ -109,7 +109,7 @@ impl AuditResult {
                 "<section class=\"applicant\" id=\"applicant-{code}\">\n<h2>{code}</h2>\n<div class=\"pages\">"
             );
             for (index, page) in pages {
-                entry(&mut html, index, page);
+                entry(&mut html, index, page, lang);
             }
             html.push_str("</div>\n</section>\n");
         }
@@ -133,7 +133,7 @@ fn filter_values(page: &AuditedPage) -> Vec<&'static str> {
 }
 
 /// One page (or failed file) of the report.
-fn entry(html: &mut String, index: usize, page: &AuditedPage) {
+fn entry(html: &mut String, index: usize, page: &AuditedPage, lang: Lang) {
     let line = &page.line;
     let values = filter_values(page);
     let mut classes = format!("page {}", values.join(" "));
@@ -164,19 +164,22 @@ fn entry(html: &mut String, index: usize, page: &AuditedPage) {
     if !found.is_empty() {
         let _ = write!(html, " · {}", escape(&found.join(", ")));
     }
+    let changes = page.corrections.iter().map(|c| c.text(lang));
     for note in line
         .review
         .iter()
         .chain(&line.error)
-        .chain(&page.corrections)
+        .cloned()
+        .chain(changes)
     {
-        let _ = write!(html, "<br>{}", escape(note));
+        let _ = write!(html, "<br>{}", escape(&note));
     }
     if !page.problems.is_empty() {
+        let problems: Vec<String> = page.problems.iter().map(|p| p.text(lang)).collect();
         let _ = write!(
             html,
             "<br><span class=\"problems\">{}</span>",
-            escape(&page.problems.join("; "))
+            escape(&problems.join("; "))
         );
     }
     html.push_str("</figcaption>\n</figure>\n");
@@ -201,10 +204,11 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{Correction, Problem};
+    use crate::audit::{Change, Correction, Finding, Place, Problem};
+    use crate::base::{Evidence, Kind};
     use crate::write::manifest::ManifestLine;
 
-    fn page(number: usize, masked: bool, problems: Vec<String>) -> AuditedPage {
+    fn page(number: usize, masked: bool, problems: Vec<Finding>) -> AuditedPage {
         let mut line = ManifestLine::file_error(
             "a/b.pdf",
             Some("A001"),
@@ -226,19 +230,35 @@ mod tests {
 
     #[test]
     fn one_entry_per_page_with_inline_images_only() {
+        let unreadable = Finding::OutputUnreadable("x <y>".into());
+        let place = |page| Place::Page {
+            output: "files/A001/001.pdf".into(),
+            page,
+        };
         let result = AuditResult {
-            pages: vec![page(1, true, vec![]), page(2, false, vec!["x <y>".into()])],
+            pages: vec![
+                page(1, true, vec![]),
+                page(2, false, vec![unreadable.clone()]),
+            ],
             problems: vec![Problem {
-                place: "files/A001/001.pdf page 2".into(),
+                place: place(2),
                 source: Some("a/b.pdf".into()),
-                what: "x <y>".into(),
+                finding: unreadable,
             }],
             corrections: vec![Correction {
-                place: "files/A001/001.pdf page 1".into(),
-                what: "name mask [1, 2, 3, 4] (roster) removed by staff at 2026-12-01T10:00:00Z: heading".into(),
+                place: place(1),
+                change: Change::Removed {
+                    kind: Kind::Name,
+                    bbox: [1, 2, 3, 4],
+                    evidence: Evidence::Roster,
+                    by: "staff".into(),
+                    at: "2026-12-01T10:00:00Z".into(),
+                    reason: "heading".into(),
+                    found_again: false,
+                },
             }],
         };
-        let html = result.html();
+        let html = result.html(Lang::En);
         assert!(html.contains("<section id=\"corrections\">"));
         assert!(html.contains("removed by staff at 2026-12-01T10:00:00Z: heading"));
         assert_eq!(html.matches("<figure class=\"page").count(), 2);

@@ -4,24 +4,24 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::Problem;
+use super::{FileName, Finding, Place, Problem};
 use crate::error::Result;
 use crate::intake::{Intake, Roster};
 use crate::pages::{Document, Limits};
 use crate::pipeline::output_path;
-use crate::write::key::{self, KeyRow, RunSettings};
+use crate::write::key::{KeyRow, RunSettings};
 use crate::write::manifest::ManifestLine;
 
 /// How problems name manifest lines without the intake path: an output and page, else the
 /// place the intake scan gives the file, else the applicant code and the file's number among
 /// that applicant's manifest entries.
 pub(super) struct Places {
-    by_source: HashMap<String, String>,
+    by_source: HashMap<String, FileName>,
 }
 
 impl Places {
     pub(super) fn new(lines: &[ManifestLine], intake: Option<&IntakeAccount>) -> Places {
-        let mut by_source: HashMap<String, String> = intake
+        let mut by_source: HashMap<String, FileName> = intake
             .map(|i| {
                 i.files
                     .iter()
@@ -37,22 +37,30 @@ impl Places {
             let code = line.applicant.as_deref().unwrap_or("-");
             let number = numbers.entry(code).or_default();
             *number += 1;
-            by_source.insert(line.source.clone(), format!("{code} file {number}"));
+            let name = FileName::Numbered {
+                code: code.to_string(),
+                number: *number,
+            };
+            by_source.insert(line.source.clone(), name);
         }
         Places { by_source }
     }
 
     /// The place that names `line` in problems.
-    pub(super) fn of(&self, line: &ManifestLine) -> String {
+    pub(super) fn of(&self, line: &ManifestLine) -> Place {
         match (&line.output, line.page) {
-            (Some(output), Some(page)) => super::page_place(output, page),
-            (_, page) => {
-                let place = self.by_source.get(&line.source).map_or("-", String::as_str);
-                match page {
-                    Some(page) => format!("{place} page {page}"),
-                    None => place.to_string(),
-                }
-            }
+            (Some(output), Some(page)) => Place::Page {
+                output: output.clone(),
+                page,
+            },
+            (_, page) => Place::File {
+                name: self
+                    .by_source
+                    .get(&line.source)
+                    .cloned()
+                    .unwrap_or(FileName::Output("-".into())),
+                page,
+            },
         }
     }
 }
@@ -64,11 +72,11 @@ pub(super) struct IntakeAccount {
     limits: Limits,
 }
 
-/// One intake file, where it is, and the place its output has.
+/// One intake file, where it is, and the name its output has.
 struct IntakeFile {
     source: String,
     path: PathBuf,
-    place: String,
+    place: FileName,
 }
 
 impl IntakeAccount {
@@ -89,20 +97,19 @@ impl IntakeAccount {
             .map(|file| IntakeFile {
                 source: file.source.clone(),
                 path: file.path.clone(),
-                place: "a file outside the applicant folders".into(),
+                place: FileName::Loose,
             })
             .collect();
         for folder in &intake.folders {
             let code = code_of.get(folder.name.as_str()).copied();
             for (index, file) in folder.files.iter().enumerate() {
                 let place = match (code, &file.kind) {
-                    (Some(code), Ok(kind)) => output_path(code, index, *kind),
-                    (Some(code), Err(_)) => format!("{code} file {:03}", index + 1),
-                    (None, _) => format!(
-                        "file {:03} of an intake folder not in {}",
-                        index + 1,
-                        key::KEY_FILE
-                    ),
+                    (Some(code), Ok(kind)) => FileName::Output(output_path(code, index, *kind)),
+                    (Some(code), Err(_)) => FileName::Numbered {
+                        code: code.to_string(),
+                        number: index + 1,
+                    },
+                    (None, _) => FileName::UnknownFolder { number: index + 1 },
                 };
                 files.push(IntakeFile {
                     source: file.source.clone(),
@@ -130,13 +137,16 @@ impl IntakeAccount {
         }
         let mut problems = Vec::new();
         for file in &self.files {
-            let problem = |place: String, what: &str| Problem {
-                place,
+            let missing = |page: Option<usize>| Problem {
+                place: Place::File {
+                    name: file.place.clone(),
+                    page,
+                },
                 source: Some(file.source.clone()),
-                what: what.to_string(),
+                finding: Finding::NoManifestLine,
             };
             let Some(file_lines) = by_source.get(file.source.as_str()) else {
-                problems.push(problem(file.place.clone(), "no manifest line"));
+                problems.push(missing(None));
                 continue;
             };
             if file_lines.iter().any(|l| l.page.is_none()) {
@@ -147,8 +157,7 @@ impl IntakeAccount {
             };
             for page in 1..=document.page_count() {
                 if !file_lines.iter().any(|l| l.page == Some(page)) {
-                    let place = format!("{} page {page}", file.place);
-                    problems.push(problem(place, "no manifest line"));
+                    problems.push(missing(Some(page)));
                 }
             }
         }
@@ -159,7 +168,7 @@ impl IntakeAccount {
                 problems.push(Problem {
                     place: places.of(line),
                     source: Some(line.source.clone()),
-                    what: "in the manifest but not in the intake".into(),
+                    finding: Finding::NotInIntake,
                 });
             }
         }
@@ -170,6 +179,7 @@ impl IntakeAccount {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::base::Lang;
 
     #[test]
     fn lines_without_outputs_are_named_by_code_and_number() {
@@ -183,7 +193,7 @@ mod tests {
         };
         let lines = [failed("李四/a.pdf"), failed("李四/b.pdf")];
         let places = Places::new(&lines, None);
-        assert_eq!(places.of(&lines[0]), "A002 file 1");
-        assert_eq!(places.of(&lines[1]), "A002 file 2");
+        assert_eq!(places.of(&lines[0]).text(Lang::En), "A002 file 1");
+        assert_eq!(places.of(&lines[1]).text(Lang::Zh), "A002 第 2 个文件");
     }
 }

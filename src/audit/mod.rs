@@ -4,6 +4,7 @@
 //! or eyes left uncovered. This file runs the audit; `pages` checks each output page, `intake`
 //! accounts for the intake, and [`html`] turns the result into a self-contained report.
 
+mod finding;
 pub mod html;
 mod intake;
 mod pages;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 
 use image::Rgb;
 
-use crate::base::Evidence;
+use crate::base::{Evidence, Lang};
 use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::find::Target;
@@ -23,6 +24,7 @@ use crate::pipeline::merge::MERGING_FILE;
 use crate::pipeline::{fan_out, ThreadClock};
 use crate::write::key::{self, KeyRow, RunSettings};
 use crate::write::manifest::{self, ManifestLine};
+pub use finding::{Change, FileName, Finding, Place};
 use intake::{IntakeAccount, Places};
 use pages::{check_page, read_outputs, PageJob};
 
@@ -47,9 +49,9 @@ pub struct AuditedPage {
     /// JPEG thumbnail of the masked output page with the manifest regions outlined.
     pub thumbnail: Option<Vec<u8>>,
     /// What is wrong with this page.
-    pub problems: Vec<String>,
-    /// The page's corrections (see [`Correction`]); only pages with an output can have any.
-    pub corrections: Vec<String>,
+    pub problems: Vec<Finding>,
+    /// The page's corrections; only pages with an output can have any.
+    pub corrections: Vec<Change>,
 }
 
 /// One thing wrong with a run. `place` names it by applicant code, output and page only, as the
@@ -58,34 +60,34 @@ pub struct AuditedPage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     /// Where: an output and page, or an applicant code and file number.
-    pub place: String,
+    pub place: Place,
     /// The file concerned, when there is one: an intake path, or a path in the output folder
     /// for a file there that no manifest line names.
     pub source: Option<String>,
     /// What is wrong.
-    pub what: String,
-}
-
-/// How a finding names a page of an output: `files/A001/001.pdf page 2`.
-pub fn page_place(output: &str, page: usize) -> String {
-    format!("{output} page {page}")
+    pub finding: Finding,
 }
 
 impl Problem {
     /// The problem as the report shows it: no intake path, no name.
-    pub fn public(&self) -> String {
-        format!("{}: {}", self.place, self.what)
+    pub fn public(&self, lang: Lang) -> String {
+        let colon = if lang == Lang::Zh { "：" } else { ": " };
+        format!(
+            "{}{colon}{}",
+            self.place.text(lang),
+            self.finding.text(lang)
+        )
     }
 
     /// The problem for staff at the console, with the intake path.
-    pub fn for_staff(&self) -> String {
+    pub fn for_staff(&self, lang: Lang) -> String {
         match &self.source {
             Some(source) => format!(
                 "{} ({})",
-                self.public(),
+                self.public(lang),
                 crate::base::text::on_one_line(source)
             ),
-            None => self.public(),
+            None => self.public(lang),
         }
     }
 }
@@ -106,42 +108,47 @@ pub struct AuditResult {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
     /// The output and page.
-    pub place: String,
+    pub place: Place,
     /// What was done, by whom, when and why.
-    pub what: String,
+    pub change: Change,
+}
+
+impl Correction {
+    /// The correction in words, with its place.
+    pub fn text(&self, lang: Lang) -> String {
+        let colon = if lang == Lang::Zh { "：" } else { ": " };
+        format!("{}{colon}{}", self.place.text(lang), self.change.text(lang))
+    }
 }
 
 /// The corrections recorded on a manifest line. A removed region the re-scan still finds is
 /// not a problem (a person decided it), but the correction says so.
-fn corrections(line: &ManifestLine, found_again: &[usize]) -> Vec<String> {
+fn corrections(line: &ManifestLine, found_again: &[usize]) -> Vec<Change> {
     let manual = line
         .regions
         .iter()
         .filter(|r| r.evidence == Evidence::Manual)
-        .map(|r| format!("{} mask {:?} drawn by hand", r.kind.as_str(), r.bbox));
-    let dismissed = line.dismissed.iter().enumerate().map(|(i, d)| {
-        let again = if found_again.contains(&i) {
-            "; the re-scan still finds it"
-        } else {
-            ""
-        };
-        format!(
-            "{} mask {:?} ({}) removed by {} at {}: {}{again}",
-            d.region.kind.as_str(),
-            d.region.bbox,
-            d.region.evidence.as_str(),
-            d.by,
-            d.at,
-            d.reason
-        )
-    });
-    let reviewed = line.reviewed.iter().map(|r| {
-        format!(
-            "confirmed by {} at {} (was {})",
-            r.by,
-            r.at,
-            r.status_was.as_str()
-        )
+        .map(|r| Change::Drawn {
+            kind: r.kind,
+            bbox: r.bbox,
+        });
+    let dismissed = line
+        .dismissed
+        .iter()
+        .enumerate()
+        .map(|(i, d)| Change::Removed {
+            kind: d.region.kind,
+            bbox: d.region.bbox,
+            evidence: d.region.evidence,
+            by: d.by.clone(),
+            at: d.at.clone(),
+            reason: d.reason.clone(),
+            found_again: found_again.contains(&i),
+        });
+    let reviewed = line.reviewed.iter().map(|r| Change::Confirmed {
+        by: r.by.clone(),
+        at: r.at.clone(),
+        was: r.status_was,
     });
     manual.chain(dismissed).chain(reviewed).collect()
 }
@@ -225,14 +232,14 @@ impl Audit {
         let mut all_corrections = Vec::new();
         for page in &pages {
             let place = places.of(&page.line);
-            problems.extend(page.problems.iter().map(|what| Problem {
+            problems.extend(page.problems.iter().map(|finding| Problem {
                 place: place.clone(),
                 source: Some(page.line.source.clone()),
-                what: what.clone(),
+                finding: finding.clone(),
             }));
-            all_corrections.extend(page.corrections.iter().map(|what| Correction {
+            all_corrections.extend(page.corrections.iter().map(|change| Correction {
                 place: place.clone(),
-                what: what.clone(),
+                change: change.clone(),
             }));
         }
         Ok(AuditResult {
@@ -255,10 +262,10 @@ impl Audit {
             .filter_map(|entry| {
                 let relative = entry.path().strip_prefix(&self.out).ok()?;
                 let relative = relative.to_string_lossy().replace('\\', "/");
-                (!named.contains(relative.as_str())).then(|| Problem {
-                    place: "files/".into(),
+                (!named.contains(relative.as_str())).then_some(Problem {
+                    place: Place::Files,
                     source: Some(relative),
-                    what: "a file that no manifest line names".into(),
+                    finding: Finding::StrayFile,
                 })
             })
             .collect()
@@ -268,26 +275,19 @@ impl Audit {
     /// audit goes on with defaults (and without the applicants' terms).
     fn records(&self) -> Records {
         let mut problems = Vec::new();
-        let mut problem = |what: String| {
+        let mut problem = |finding: Finding| {
             problems.push(Problem {
-                place: "run".into(),
+                place: Place::Run,
                 source: None,
-                what,
+                finding,
             })
         };
         let settings = RunSettings::read(&self.out).unwrap_or_else(|e| {
-            problem(format!(
-                "{} cannot be read ({e}): pages are read with the default limits and resolution",
-                key::SETTINGS_FILE
-            ));
+            problem(Finding::SettingsUnreadable(e.to_string()));
             RunSettings::new(&Default::default(), &Limits::default())
         });
         let key = key::read_key(&self.out).unwrap_or_else(|e| {
-            problem(format!(
-                "{} cannot be read ({e}): the re-scan cannot look for the applicants' names \
-                 and units, only for labels, signatures and eyes",
-                key::KEY_FILE
-            ));
+            problem(Finding::KeyUnreadable(e.to_string()));
             Vec::new()
         });
         Records {
@@ -335,11 +335,21 @@ mod tests {
     #[test]
     fn problems_name_the_source_for_staff_only() {
         let problem = Problem {
-            place: "A001 file 2".into(),
+            place: Place::File {
+                name: FileName::Numbered {
+                    code: "A001".into(),
+                    number: 2,
+                },
+                page: None,
+            },
             source: Some("01_王玥/王玥-身份证.jpg".into()),
-            what: "no manifest line".into(),
+            finding: Finding::NoManifestLine,
         };
-        assert_eq!(problem.public(), "A001 file 2: no manifest line");
-        assert!(problem.for_staff().contains("王玥-身份证.jpg"));
+        assert_eq!(problem.public(Lang::En), "A001 file 2: no manifest line");
+        assert_eq!(
+            problem.public(Lang::Zh),
+            "A001 第 2 个文件：清单中没有这一项"
+        );
+        assert!(problem.for_staff(Lang::En).contains("王玥-身份证.jpg"));
     }
 }

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use image::{Rgb, RgbImage};
 
+use super::Finding;
 use crate::base::{Evidence, Kind, Region};
 use crate::detect::Detector;
 use crate::error::Result;
@@ -31,8 +32,8 @@ const THUMBNAIL_SIDE: u32 = 360;
 /// page could not be read.
 pub(super) struct PageJob {
     pub(super) index: usize,
-    hash_problem: Option<String>,
-    pixels: std::result::Result<RgbImage, String>,
+    hash_problem: Option<Finding>,
+    pixels: std::result::Result<RgbImage, Option<Finding>>,
 }
 
 /// The reader thread: every listed page of every output, read once per output file.
@@ -51,14 +52,15 @@ pub(super) fn read_outputs(
     }
     for (output, indices) in by_output {
         let first = lines[indices[0]];
+        let unreadable = |e: String| Finding::OutputUnreadable(e);
         let opened = std::fs::read(out.join(output))
-            .map_err(|e| format!("output file cannot be read: {e}"))
+            .map_err(|e| unreadable(e.to_string()))
             .and_then(|bytes| {
                 let hash_problem = (first.output_sha256.as_deref() != Some(&sha256_bytes(&bytes)))
-                    .then(|| "output file does not match the SHA-256 in the manifest".to_string());
-                let kind = FileKind::sniff(&bytes).map_err(|e| format!("output {e}"))?;
+                    .then_some(Finding::HashMismatch);
+                let kind = FileKind::sniff(&bytes).map_err(|e| unreadable(e.to_string()))?;
                 let document = Document::open(bytes, kind, first.dpi.unwrap_or(dpi), limits)
-                    .map_err(|e| format!("output cannot be decoded: {e}"))?;
+                    .map_err(|e| unreadable(e.to_string()))?;
                 Ok((hash_problem, document))
             });
         let (hash_problem, mut document) = match opened {
@@ -71,9 +73,11 @@ pub(super) fn read_outputs(
                 Some(document) if number <= document.page_count() => document
                     .page(number, limits)
                     .map(|page| page.pixels)
-                    .map_err(|e| format!("output page cannot be read: {e}")),
-                Some(_) => Err("page missing from the output file".into()),
-                None => Err(String::new()),
+                    .map_err(|e| Some(unreadable(e.to_string()))),
+                Some(_) => Err(Some(unreadable(format!(
+                    "page {number} missing from the output file"
+                )))),
+                None => Err(None),
             };
             let job = PageJob {
                 index,
@@ -91,7 +95,7 @@ pub(super) fn read_outputs(
 pub(super) struct CheckedPage {
     pub(super) index: usize,
     pub(super) thumbnail: Option<Vec<u8>>,
-    pub(super) problems: Vec<String>,
+    pub(super) problems: Vec<Finding>,
     /// Dismissed regions (by index) that the re-scan finds again.
     pub(super) found_again: Vec<usize>,
 }
@@ -113,35 +117,29 @@ pub(super) fn check_page(
     let pixels = match job.pixels {
         Ok(pixels) => pixels,
         Err(e) => {
-            checked.problems.extend(Some(e).filter(|e| !e.is_empty()));
+            checked.problems.extend(e);
             return checked;
         }
     };
     if (Some(pixels.width()), Some(pixels.height())) != (line.width, line.height) {
-        checked.problems.push(format!(
-            "page is {}x{} pixels, the manifest says {}x{}",
-            pixels.width(),
-            pixels.height(),
-            line.width.unwrap_or(0),
-            line.height.unwrap_or(0)
-        ));
+        checked.problems.push(Finding::SizeMismatch {
+            page: [pixels.width(), pixels.height()],
+            manifest: [line.width.unwrap_or(0), line.height.unwrap_or(0)],
+        });
         return checked;
     }
     if line.withheld {
         let page = Shape::pixel_box([0, 0, pixels.width(), pixels.height()]);
         if !is_masked(&pixels, &page, mask_color) {
-            checked
-                .problems
-                .push("withheld page is not painted over in the output".into());
+            checked.problems.push(Finding::WithheldNotPainted);
         }
     } else {
         for region in &line.regions {
             if !is_masked(&pixels, &region.shape(), mask_color) {
-                checked.problems.push(format!(
-                    "{} region {:?} is not masked in the output",
-                    region.kind.as_str(),
-                    region.bbox
-                ));
+                checked.problems.push(Finding::NotMasked {
+                    kind: region.kind,
+                    bbox: region.bbox,
+                });
             }
         }
         match residuals(&pixels, &line.regions, mask_color, target, detector) {
@@ -153,14 +151,11 @@ pub(super) fn check_page(
                         .position(|d| overlaps(d.region.bbox, bbox))
                     {
                         Some(dismissed) => checked.found_again.push(dismissed),
-                        None => checked.problems.push(format!(
-                            "re-scan found an unmasked {} at {bbox:?}",
-                            kind.as_str()
-                        )),
+                        None => checked.problems.push(Finding::Unmasked { kind, bbox }),
                     }
                 }
             }
-            Err(e) => checked.problems.push(format!("re-scan failed: {e}")),
+            Err(e) => checked.problems.push(Finding::RescanFailed(e.to_string())),
         }
     }
     checked.thumbnail = Some(thumbnail(&pixels, &line.regions));

@@ -1,6 +1,6 @@
 //! The language a person reads: Chinese or English, chosen by flag or locale.
 
-use super::region::Kind;
+use super::region::{Evidence, Kind};
 
 /// The review reason of a page whose folder fits no roster row (the manifest's words).
 pub const NOT_IN_ROSTER: &str = "folder not in the roster: only labels, seals and faces were used";
@@ -35,6 +35,32 @@ impl Lang {
             (Lang::Zh, Kind::IdNumber) => "身份证号",
             (Lang::En, Kind::IdNumber) => "ID number",
             (Lang::En, other) => other.as_str(),
+        }
+    }
+
+    /// How a region was found, in this language.
+    pub fn evidence(self, evidence: Evidence) -> &'static str {
+        match (self, evidence) {
+            (Lang::Zh, Evidence::Roster) => "与名单中的姓名或单位一致",
+            (Lang::Zh, Evidence::Label) => "位于“姓名”“单位”等栏目后",
+            (Lang::Zh, Evidence::Signature) => "签名处",
+            (Lang::Zh, Evidence::Ink) => "手写字迹",
+            (Lang::Zh, Evidence::Seal) => "印章文字",
+            (Lang::Zh, Evidence::OtherScript) => "少数民族文字",
+            (Lang::Zh, Evidence::Landmarks) => "眼部位置",
+            (Lang::Zh, Evidence::Pattern) => "证件号码",
+            (Lang::Zh, Evidence::Manual) => "手工添加",
+            (Lang::Zh, Evidence::Audit) => "审核复查发现",
+            (Lang::En, Evidence::Roster) => "matches the name or unit in the list",
+            (Lang::En, Evidence::Label) => "after a field such as \"name\"",
+            (Lang::En, Evidence::Signature) => "signature place",
+            (Lang::En, Evidence::Ink) => "handwriting",
+            (Lang::En, Evidence::Seal) => "seal text",
+            (Lang::En, Evidence::OtherScript) => "other script",
+            (Lang::En, Evidence::Landmarks) => "eye position",
+            (Lang::En, Evidence::Pattern) => "ID number pattern",
+            (Lang::En, Evidence::Manual) => "drawn by hand",
+            (Lang::En, Evidence::Audit) => "found by the audit",
         }
     }
 

@@ -58,6 +58,8 @@ pub enum Evidence {
     Pattern,
     /// Drawn by a person (see `crate::edit`).
     Manual,
+    /// Found by the audit's re-scan of the masked output (a finding a person dismissed).
+    Audit,
 }
 
 impl Evidence {
@@ -73,6 +75,7 @@ impl Evidence {
             Evidence::Landmarks => "landmarks",
             Evidence::Pattern => "pattern",
             Evidence::Manual => "manual",
+            Evidence::Audit => "audit",
         }
     }
 }

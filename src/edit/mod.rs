@@ -64,6 +64,17 @@ pub enum Action {
     },
     /// Confirms the page as it is: a page to review becomes ok.
     Confirm,
+    /// Dismisses a finding of the audit's re-scan (what it took for a name, unit or eyes at
+    /// `bbox`) as none of the applicant's: recorded as a removed region found by the audit, so
+    /// the audit no longer counts it as a problem; restoring it masks it.
+    Dismiss {
+        /// What the audit took it for.
+        kind: Kind,
+        /// `[x0, y0, x1, y1]` in output-page pixels.
+        bbox: [u32; 4],
+        /// Why it is not a leak (required).
+        reason: String,
+    },
 }
 
 /// Why an edit was refused.
@@ -211,6 +222,16 @@ impl EditedRun {
                 continue;
             };
             for dismissal in &old.dismissed {
+                let region = &dismissal.region;
+                if region.evidence == Evidence::Audit {
+                    let action = Action::Dismiss {
+                        kind: region.kind,
+                        bbox: region.bbox,
+                        reason: dismissal.reason.clone(),
+                    };
+                    self.edit_again(index, &dismissal.by, &dismissal.at, action)?;
+                    continue;
+                }
                 let found = self.lines[index]
                     .regions
                     .iter()
@@ -366,32 +387,48 @@ pub fn apply(line: &mut ManifestLine, edit: &Edit) -> std::result::Result<(), Ed
             current: line.revision,
         });
     }
-    let invalid = |what: &str| Err(EditError::Invalid(what.to_string()));
+    let refused = |what: &str| EditError::Invalid(what.to_string());
+    let (w, h) = (line.width.unwrap_or(0), line.height.unwrap_or(0));
+    let region = |kind: Kind, evidence, bbox: [u32; 4]| {
+        let [x0, y0, x1, y1] = bbox;
+        if line.withheld {
+            return Err(refused("the page is withheld: it is painted over whole"));
+        }
+        if x0 >= x1 || y0 >= y1 || x1 > w || y1 > h {
+            return Err(refused("the mask must be a non-empty box inside the page"));
+        }
+        Ok(ManifestRegion::new(
+            kind,
+            evidence,
+            &Shape::pixel_box(bbox),
+            w,
+            h,
+        ))
+    };
     match &edit.action {
         Action::Add { kind, bbox } => {
-            let (w, h) = (line.width.unwrap_or(0), line.height.unwrap_or(0));
-            let [x0, y0, x1, y1] = *bbox;
-            if line.withheld {
-                return invalid("the page is withheld: it is painted over whole");
+            let drawn = region(*kind, Evidence::Manual, *bbox)?;
+            line.regions.push(drawn);
+        }
+        Action::Dismiss { kind, bbox, reason } => {
+            let found = region(*kind, Evidence::Audit, *bbox)?;
+            if reason.trim().is_empty() {
+                return Err(refused("say why the finding is not a leak"));
             }
-            if x0 >= x1 || y0 >= y1 || x1 > w || y1 > h {
-                return invalid("the mask must be a non-empty box inside the page");
-            }
-            line.regions.push(ManifestRegion::new(
-                *kind,
-                Evidence::Manual,
-                &Shape::pixel_box(*bbox),
-                w,
-                h,
-            ));
+            line.dismissed.push(Dismissal {
+                region: found,
+                by: edit.by.clone(),
+                at: edit.at.clone(),
+                reason: reason.trim().to_string(),
+            });
         }
         Action::Remove { index, reason } => {
             let Some(region) = line.regions.get(*index) else {
-                return invalid("no such mask on the page");
+                return Err(refused("no such mask on the page"));
             };
             if region.evidence != Evidence::Manual {
                 if reason.trim().is_empty() {
-                    return invalid("say why a found mask is removed");
+                    return Err(refused("say why a found mask is removed"));
                 }
                 line.dismissed.push(Dismissal {
                     region: region.clone(),
@@ -404,7 +441,7 @@ pub fn apply(line: &mut ManifestLine, edit: &Edit) -> std::result::Result<(), Ed
         }
         Action::Restore { index } => {
             if *index >= line.dismissed.len() {
-                return invalid("no such removed mask on the page");
+                return Err(refused("no such removed mask on the page"));
             }
             let dismissal = line.dismissed.remove(*index);
             line.regions.push(dismissal.region);

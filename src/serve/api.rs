@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::checklist::{attachment_name, ChecklistRow};
 use super::workspace::{Particulars, Role, State as WorkState, UploadError, Workspace, APPLICANT};
 use super::{security, App};
+use crate::audit::Place;
 use crate::base::lang::NOT_IN_ROSTER;
 use crate::base::Lang;
 use crate::edit::{Action, Edit, EditError};
@@ -630,19 +631,24 @@ struct AuditView {
     corrections: Vec<String>,
 }
 
-/// An audit finding as the page lists it: its words, and the page it is on (a manifest line's
-/// index) when it names one, so that the page opens from it.
+/// An audit finding as the page lists it: its words, the page it is on (a manifest line's
+/// index) when it names one, so that the page opens from it, and what the re-scan found where
+/// when that is the finding, so that the page draws it and it can be masked or dismissed.
 #[derive(Serialize)]
 struct Finding {
     text: String,
     page: Option<usize>,
+    kind: Option<crate::base::Kind>,
+    bbox: Option<[u32; 4]>,
 }
 
 async fn run_audit(
     State(app): State<Arc<App>>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> ApiResult<Json<AuditView>> {
     let ws = workspace(&app, &id)?;
+    let lang = lang(&app, &headers);
     let result = blocking(move || -> crate::Result<AuditView> {
         let _busy = app.busy.lock().unwrap_or_else(|e| e.into_inner());
         let audit = crate::audit::Audit {
@@ -652,32 +658,41 @@ async fn run_audit(
             mask_color: None,
         };
         let result = audit.run(app.detectors())?;
-        crate::write::write_atomic(&ws.cache().join("audit.html"), result.html().as_bytes())?;
-        let places: Vec<Option<String>> = ws
+        let report = result.html(lang);
+        crate::write::write_atomic(&ws.cache().join("audit.html"), report.as_bytes())?;
+        let pages: Vec<(Option<String>, Option<usize>)> = ws
             .with_run(|run| {
                 run.lines()
                     .iter()
-                    .map(|l| Some(crate::audit::page_place(l.output.as_ref()?, l.page?)))
+                    .map(|l| (l.output.clone(), l.page))
                     .collect()
             })
             .unwrap_or_default();
+        let page_of = |place: &Place| match place {
+            Place::Page { output, page } => pages
+                .iter()
+                .position(|(o, p)| o.as_ref() == Some(output) && *p == Some(*page)),
+            _ => None,
+        };
         Ok(AuditView {
             passed: result.problems.is_empty(),
             problems: result
                 .problems
                 .iter()
-                .map(|p| Finding {
-                    text: p.public(),
-                    page: places
-                        .iter()
-                        .position(|place| place.as_deref() == Some(&p.place)),
+                .map(|p| {
+                    let (kind, bbox) = match p.finding {
+                        crate::audit::Finding::Unmasked { kind, bbox } => (Some(kind), Some(bbox)),
+                        _ => (None, None),
+                    };
+                    Finding {
+                        text: p.public(lang),
+                        page: page_of(&p.place),
+                        kind,
+                        bbox,
+                    }
                 })
                 .collect(),
-            corrections: result
-                .corrections
-                .iter()
-                .map(|c| format!("{}: {}", c.place, c.what))
-                .collect(),
+            corrections: result.corrections.iter().map(|c| c.text(lang)).collect(),
         })
     })
     .await??;

@@ -3,7 +3,7 @@
 //! the audit and `run --resume`.
 
 use crate::common::scripted::*;
-use blindfold::base::{Evidence, Kind};
+use blindfold::base::{Evidence, Kind, Lang};
 use blindfold::edit::{self, Action, Edit, EditError, EditedRun};
 use blindfold::pipeline::RunConfig;
 use blindfold::write::manifest::{self, ManifestLine, Status};
@@ -79,7 +79,11 @@ fn corrected_outputs_are_made_again_from_the_originals_and_recorded() {
 
     let audit = audit(&config);
     assert!(audit.problems.is_empty(), "{:#?}", audit.problems);
-    let corrections: Vec<&str> = audit.corrections.iter().map(|c| c.what.as_str()).collect();
+    let corrections: Vec<String> = audit
+        .corrections
+        .iter()
+        .map(|c| c.change.text(Lang::En))
+        .collect();
     assert_eq!(corrections.len(), 3, "{corrections:#?}");
     assert!(corrections.iter().any(|c| c.contains("drawn by hand")));
     assert!(corrections
@@ -157,4 +161,83 @@ fn resume_keeps_the_corrections() {
     let after = run(&resumed);
     let pdf = |lines: &[ManifestLine]| line(lines, "推荐表.pdf", Some(2)).clone();
     assert_eq!(pdf(&after), pdf(&corrected));
+}
+
+/// Issue 29: a finding of the audit's re-scan that a person judges none of the applicant's is
+/// dismissed with a reason; the audit then passes and lists the dismissal, and restoring it
+/// masks it.
+#[test]
+fn a_dismissed_audit_finding_passes_the_audit_and_restoring_it_masks_it() {
+    use blindfold::audit::Finding;
+    use blindfold::geometry::Rect;
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    run(&config);
+    let beside = Rect {
+        x0: 100.0,
+        y0: 300.0,
+        x1: 400.0,
+        y1: 340.0,
+    };
+    let rescan = || {
+        let lines = vec![
+            blindfold::detect::text_line(&format!("申请人：{NAME}"), NAME_BOX),
+            blindfold::detect::text_line(NAME, beside),
+        ];
+        let page = blindfold::detect::Answer::Found(blindfold::detect::Detections {
+            lines,
+            ..Default::default()
+        });
+        blindfold::detect::ScriptedDetector::new().on(PNG, page)
+    };
+    let first = audit_with(&config, rescan());
+    let bbox = match first.problems.as_slice() {
+        [problem] => match problem.finding {
+            Finding::Unmasked {
+                kind: Kind::Name,
+                bbox,
+            } => bbox,
+            ref other => panic!("{other:?}"),
+        },
+        problems => panic!("{problems:#?}"),
+    };
+
+    let mut edited = EditedRun::open(&config.out, &config.intake).unwrap();
+    let png = line(edited.lines(), "证书.png", Some(1)).clone();
+    let empty = Action::Dismiss {
+        kind: Kind::Name,
+        bbox,
+        reason: " ".into(),
+    };
+    assert!(matches!(
+        edited.edit(edit_of(&png, empty)),
+        Err(EditError::Invalid(_))
+    ));
+    let dismiss = Action::Dismiss {
+        kind: Kind::Name,
+        bbox,
+        reason: "a namesake in the list of examiners".into(),
+    };
+    edited.edit(edit_of(&png, dismiss)).unwrap();
+    let after = audit_with(&config, rescan());
+    assert!(after.problems.is_empty(), "{:#?}", after.problems);
+    let said: Vec<String> = after.corrections.iter().map(|c| c.text(Lang::En)).collect();
+    assert!(
+        said.iter().any(|c| c.contains("found by the audit")
+            && c.contains("a namesake in the list of examiners")),
+        "{said:#?}"
+    );
+    assert!(after
+        .corrections
+        .iter()
+        .all(|c| !c.text(Lang::Zh).contains("audit")));
+
+    let png = line(edited.lines(), "证书.png", Some(1)).clone();
+    edited
+        .edit(edit_of(&png, Action::Restore { index: 0 }))
+        .unwrap();
+    let png = line(edited.lines(), "证书.png", Some(1)).clone();
+    assert!(png.dismissed.is_empty());
+    let pixels = &output_pages(&config.out, &png)[0];
+    assert!(masked(pixels, bbox), "restoring the finding masks it");
 }

@@ -2,6 +2,8 @@
 //! crafted file, a tampered run or a second process must not get past. Fast: the scripted
 //! detector, no models.
 
+use blindfold::audit::Finding;
+use blindfold::base::Lang;
 use blindfold::geometry::Rect;
 use blindfold::pipeline::{self, RunConfig, Silent};
 use blindfold::serve::{App, ServeOptions, StaffRun, UploadLimits};
@@ -58,14 +60,18 @@ fn item_01_the_audit_of_a_fresh_run_reports_no_problem() {
     let problems: Vec<String> = audit_with(&config, reads_the_label)
         .problems
         .iter()
-        .map(|p| p.public())
+        .map(|p| p.public(Lang::En))
         .collect();
     assert!(problems.is_empty(), "{problems:#?}");
 }
 
 /// The public lines of the audit's problems.
 fn audit_problems(config: &RunConfig) -> Vec<String> {
-    audit(config).problems.iter().map(|p| p.public()).collect()
+    audit(config)
+        .problems
+        .iter()
+        .map(|p| p.public(Lang::En))
+        .collect()
 }
 
 /// Item 2: a mask set to the original times 40/255, its hash updated, passed the audit: the
@@ -124,17 +130,26 @@ fn item_03_files_the_manifest_does_not_name_are_caught() {
     let stray: Vec<&blindfold::audit::Problem> = result
         .problems
         .iter()
-        .filter(|p| p.what.contains("no manifest line names"))
+        .filter(|p| p.finding == Finding::StrayFile)
         .collect();
     assert_eq!(stray.len(), 2, "{:#?}", result.problems);
     for problem in &stray {
-        assert!(!problem.public().contains(NAME), "{}", problem.public());
+        assert!(
+            !problem.public(Lang::En).contains(NAME),
+            "{}",
+            problem.public(Lang::En)
+        );
     }
     assert!(
-        stray.iter().any(|p| p.for_staff().contains(&dropped_in)),
+        stray
+            .iter()
+            .any(|p| p.for_staff(Lang::En).contains(&dropped_in)),
         "staff see which file"
     );
-    assert!(!result.html().contains(NAME), "the report names no one");
+    assert!(
+        !result.html(Lang::En).contains(NAME),
+        "the report names no one"
+    );
 }
 
 /// Item 4: a withdrawn intake file's output stayed in `files/` after `--resume`, and went to the

@@ -1,6 +1,7 @@
 //! The batch and the audit through the library, on a scripted detector: fast, without models.
 
 use crate::common::scripted::*;
+use blindfold::base::Lang;
 use blindfold::detect::{Answer, ScriptedDetector};
 use blindfold::pipeline::{self, RunConfig, Silent};
 use blindfold::write::manifest::{self, ManifestLine, Status};
@@ -141,7 +142,11 @@ fn the_audit_finds_a_mask_painted_out_and_a_name_read_again() {
     let png = line(&lines, "证书.png", Some(1));
     let path = config.out.join(png.output.as_ref().unwrap());
     write_image(&path, PNG, image::ImageFormat::Png);
-    let problems: Vec<String> = audit(&config).problems.iter().map(|p| p.public()).collect();
+    let problems: Vec<String> = audit(&config)
+        .problems
+        .iter()
+        .map(|p| p.public(Lang::En))
+        .collect();
     let place = format!("{} page 1: ", png.output.as_ref().unwrap());
     let about_png = |what: &str| {
         problems

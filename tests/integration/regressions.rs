@@ -1,6 +1,7 @@
 //! One test per fixed bug, named after it. Fast: the scripted detector, no models.
 
 use crate::common::scripted::*;
+use blindfold::base::Lang;
 use blindfold::write::key::RunSettings;
 use blindfold::write::manifest::{self, ManifestLine};
 
@@ -34,7 +35,7 @@ fn audit_report_names_no_applicant_for_a_tampered_run_broken_files_and_missing_l
     .unwrap();
 
     let result = audit(&config);
-    let public: Vec<String> = result.problems.iter().map(|p| p.public()).collect();
+    let public: Vec<String> = result.problems.iter().map(|p| p.public(Lang::En)).collect();
     assert!(
         public
             .iter()
@@ -48,15 +49,14 @@ fn audit_report_names_no_applicant_for_a_tampered_run_broken_files_and_missing_l
             .any(|p| p.starts_with("files/A001/") && p.contains("no manifest line")),
         "the new file is named by its place: {public:#?}"
     );
-    let html = result.html();
+    let html = result.html(Lang::En);
     for shown in public.iter().map(String::as_str).chain([html.as_str()]) {
         assert!(!shown.contains(NAME), "a name in the report: {shown}");
     }
     assert!(
-        result
-            .problems
-            .iter()
-            .any(|p| p.for_staff().contains(&format!("{NAME}-未处理.pdf"))),
+        result.problems.iter().any(|p| p
+            .for_staff(Lang::En)
+            .contains(&format!("{NAME}-未处理.pdf"))),
         "staff see the intake path at the console"
     );
 }
@@ -72,7 +72,11 @@ fn audit_reads_outputs_with_the_runs_own_limits() {
     let mut settings = RunSettings::read(&config.out).unwrap();
     settings.max_pages = 1;
     settings.write(&config.out).unwrap();
-    let problems: Vec<String> = audit(&config).problems.iter().map(|p| p.public()).collect();
+    let problems: Vec<String> = audit(&config)
+        .problems
+        .iter()
+        .map(|p| p.public(Lang::En))
+        .collect();
     assert!(
         problems
             .iter()
@@ -88,7 +92,11 @@ fn audit_says_when_the_key_is_missing() {
     let config = config(dir.path());
     run(&config);
     std::fs::remove_file(config.out.join("key.csv")).unwrap();
-    let problems: Vec<String> = audit(&config).problems.iter().map(|p| p.public()).collect();
+    let problems: Vec<String> = audit(&config)
+        .problems
+        .iter()
+        .map(|p| p.public(Lang::En))
+        .collect();
     assert!(
         problems
             .iter()

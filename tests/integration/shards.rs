@@ -4,6 +4,7 @@
 //! the real binary. Merge refuses shards that do not make one finished run, each with its own
 //! error, and a merge cut short is neither taken for a finished one nor lost.
 
+use blindfold::base::Lang;
 use std::path::{Path, PathBuf};
 
 use blindfold::detect::ScriptedDetector;
@@ -161,7 +162,7 @@ fn audit_problems(intake: &Path, roster: &Path, out: &Path) -> Vec<String> {
     scripted::audit_with(&config, script())
         .problems
         .iter()
-        .map(|p| p.public())
+        .map(|p| p.public(Lang::En))
         .collect()
 }
 

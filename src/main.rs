@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use blindfold::base::lang::count;
 use blindfold::budget::MemoryBudget;
 use blindfold::detect::{Detector, ModelDetector};
 use blindfold::error::exit;
@@ -298,7 +299,12 @@ fn audit(args: cli::AuditArgs) -> Result<i32> {
     if lang == blindfold::base::Lang::Zh {
         eprintln!("blindfold 审核：检查了 {pages} 页，发现 {problems} 个问题，人工修改 {corrections} 处；报告：{report}");
     } else {
-        eprintln!("blindfold audit: {pages} pages checked, {problems} problems, {corrections} corrections; report: {report}");
+        let (pages, problems, corrections) = (
+            count(pages, "page", "pages"),
+            count(problems, "problem", "problems"),
+            count(corrections, "correction", "corrections"),
+        );
+        eprintln!("blindfold audit: {pages} checked, {problems}, {corrections}; report: {report}");
     }
     Ok(if result.problems.is_empty() {
         exit::OK
@@ -416,7 +422,13 @@ fn print_summary(out: &std::path::Path, dry_run: bool, summary: &Summary) {
     );
     say(
         format!("blindfold：{applicants} 位申报人，{files} 个文件，{pages} 页（需要遮盖 {masked} 页，需人工复核 {review} 页），出错 {errors} 个，用时 {seconds:.1} 秒（每分钟 {rate:.1} 页）"),
-        format!("blindfold: {applicants} applicants, {files} files, {pages} pages ({masked} masked, {review} to review), {errors} errors in {seconds:.1} s ({rate:.1} pages/min)"),
+        format!(
+            "blindfold: {}, {}, {} ({masked} masked, {review} to review), {} in {seconds:.1} s ({rate:.1} pages/min)",
+            count(applicants, "applicant", "applicants"),
+            count(files, "file", "files"),
+            count(pages, "page", "pages"),
+            count(errors, "error", "errors"),
+        ),
     );
     let threads = &summary.threads;
     let (reading, writing, waited) = (threads.reading, threads.writing, waits(threads, zh));
@@ -429,7 +441,12 @@ fn print_summary(out: &std::path::Path, dry_run: bool, summary: &Summary) {
             (c.files, c.pages, c.masked, c.review, c.errors);
         say(
             format!("  {code:<12} {files} 个文件，{pages} 页，遮盖 {masked} 页，复核 {review} 页，出错 {errors} 个"),
-            format!("  {code:<12} {files} files, {pages} pages, {masked} masked, {review} review, {errors} errors"),
+            format!(
+                "  {code:<12} {}, {}, {masked} masked, {review} review, {}",
+                count(files, "file", "files"),
+                count(pages, "page", "pages"),
+                count(errors, "error", "errors"),
+            ),
         );
     }
     let notes = &summary.notes;

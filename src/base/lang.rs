@@ -5,6 +5,11 @@ use super::region::{Evidence, Kind};
 /// The review reason of a page whose folder fits no roster row (the manifest's words).
 pub const NOT_IN_ROSTER: &str = "folder not in the roster: only labels, seals and faces were used";
 
+/// `n` things in English: "1 page", "2 pages".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The language of the report.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {

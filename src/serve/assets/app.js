@@ -44,7 +44,12 @@ const TEXT = {
     unknownChoice: "此页所在的文件夹不在申报人名单中。我已看过此页，确认申请人的姓名和单位都已遮盖",
     lost: (names) => `以下文件已更改或删除，它们的修改无法保留：${names.join("、")}`,
     evidence: { roster: "与所填姓名或单位一致", label: "位于“姓名”“单位”等栏目后", signature: "签名处", ink: "手写字迹",
-      seal: "印章文字", other_script: "少数民族文字", landmarks: "眼部位置", pattern: "证件号码", manual: "手工添加" },
+      seal: "印章文字", other_script: "少数民族文字", landmarks: "眼部位置", pattern: "证件号码", manual: "手工添加",
+      audit: "审核复查发现" },
+    findingsTitle: "审核发现",
+    maskFinding: "遮盖此处",
+    dismissFinding: "不是泄露（按上面的理由）",
+    fileErrors: "未能检查的文件",
     masking: "是否需要遮盖",
     colon: "：",
     yes: "是",
@@ -92,7 +97,7 @@ const TEXT = {
     shortcuts: "快捷键",
     conflict: "此页已在别处修改，已重新载入，请再试一次。",
     queueDone: "复核队列已清空。",
-    findingsLeft: (n) => `没有待复核的页面，但审核发现了 ${n} 个问题：点上面的问题打开对应页面。`,
+    findingsLeft: (n) => `没有待复核的页面，但审核还有 ${n} 个问题不在某一页上（见上面的列表），请处理文件后重新运行。`,
     applicant: "申请人编号",
     pages: "页数",
     queue: "待复核",
@@ -152,7 +157,7 @@ const TEXT = {
     lost: (names) => `These files have changed or gone, so their corrections could not be kept: ${names.join(", ")}`,
     evidence: { roster: "matches your name or unit", label: "after a field such as \"name\"", signature: "signature place",
       ink: "handwriting", seal: "seal text", other_script: "other script", landmarks: "eye position", pattern: "ID number pattern",
-      manual: "drawn by hand" },
+      manual: "drawn by hand", audit: "found by the audit" },
     masking: "Masking required",
     colon: ": ",
     yes: "yes",
@@ -200,7 +205,11 @@ const TEXT = {
     shortcuts: "Shortcuts",
     conflict: "This page was changed elsewhere and has been reloaded; please try again.",
     queueDone: "The review queue is empty.",
-    findingsLeft: (n) => `No page is queued, but the audit found ${count(n, "problem", "problems")}: click one above to open its page.`,
+    findingsTitle: "Audit findings",
+    maskFinding: "Mask it",
+    dismissFinding: "Not a leak (for the reason above)",
+    fileErrors: "Files that could not be checked",
+    findingsLeft: (n) => `No page is queued, but the audit found ${count(n, "problem", "problems")} on no single page (listed above): fix the files and run again.`,
     applicant: "Applicant code",
     pages: "Pages",
     queue: "To review",
@@ -422,7 +431,9 @@ function progressView() {
 
 const pages = () => state.ws.pages;
 const isPage = (p) => p.page !== null;
-const flagged = (p) => isPage(p) && (p.status === "review" || p.status === "error") && !p.reviewed;
+/// The audit's findings on page `p` that are not yet masked or dismissed.
+const findingsOn = (p) => (state.audit ? state.audit.problems.filter((f) => f.page === p.id) : []);
+const flagged = (p) => isPage(p) && (((p.status === "review" || p.status === "error") && !p.reviewed) || findingsOn(p).length > 0);
 
 function verdict(p) {
   return el("span", { class: `verdict ${p.masking_required ? "yes" : "no"}` },
@@ -516,6 +527,7 @@ function card(p) {
       isPage(p) ? verdict(p) : null,
       el("p", {}, statusBadges(p)),
       reasons.map((r) => el("p", { class: "reason" }, r)),
+      isPage(p) ? findingsOn(p).map((f) => el("p", { class: "reason finding" }, f.text)) : null,
       isPage(p) ? el("p", {}, foundText(p.regions)) : null));
 }
 
@@ -592,6 +604,7 @@ function checklistView() {
 // ---- the staff dashboard ------------------------------------------------------------------
 
 function dashboardView() {
+  const audit = state.audit;
   const byCode = new Map();
   for (const p of pages()) {
     const code = p.applicant || "-";
@@ -603,6 +616,8 @@ function dashboardView() {
     byCode.set(code, row);
   }
   const queue = pages().filter(flagged);
+  const fileErrors = pages().filter((p) => !isPage(p));
+  const pageless = audit ? audit.problems.filter((f) => f.page === null).length : 0;
   const table = el("table", { id: "dashboard" },
     el("thead", {}, el("tr", {}, [t("applicant"), t("pages"), t("ok"), t("review"), t("error"), t("edited"), t("queue")]
       .map((h) => el("th", {}, h)))),
@@ -610,7 +625,6 @@ function dashboardView() {
       onclick: () => openApplicant(code), onkeydown: (e) => { if (e.key === "Enter") openApplicant(code); } },
       el("td", {}, code), el("td", {}, r.pages), el("td", {}, r.ok), el("td", {}, r.review),
       el("td", {}, r.error), el("td", {}, r.edited), el("td", { class: r.queue ? "flag" : "" }, r.queue)))));
-  const audit = state.audit;
   return el("section", { class: "dashboard" },
     el("p", { class: "actions" },
       el("button", { type: "button", class: "primary", id: "start-queue", disabled: !queue.length,
@@ -625,9 +639,11 @@ function dashboardView() {
       audit.corrections.length ? el("h3", {}, t("corrections")) : null,
       el("ul", {}, audit.corrections.map((c) => el("li", {}, c)))) : null,
     table,
+    fileErrors.length ? [el("h2", {}, `${t("fileErrors")} (${fileErrors.length})`),
+      el("div", { class: "cards", id: "file-errors" }, fileErrors.map(card))] : null,
     el("h2", {}, `${t("queue")} (${queue.length})`),
-    queue.length ? el("div", { class: "cards" }, queue.map(card))
-      : audit && audit.problems.length ? el("p", { class: "reason", id: "queue-findings" }, t("findingsLeft", audit.problems.length))
+    queue.length ? el("div", { class: "cards", id: "queue" }, queue.map(card))
+      : pageless ? el("p", { class: "reason", id: "queue-findings" }, t("findingsLeft", pageless))
         : el("p", { id: "queue-empty" }, t("queueDone")));
 }
 
@@ -640,6 +656,7 @@ function openApplicant(code) {
 
 async function runAudit() {
   state.busy = true;
+  show("");
   render();
   try {
     state.audit = await api("POST", wsPath("/audit"), {});
@@ -699,6 +716,11 @@ function editorView() {
     p.unknown_applicant && !p.reviewed ? el("label", { class: "choice" },
       el("input", { type: "checkbox", id: "unknown-choice", checked: state.choiceMade === p.id,
         onchange: (e) => { state.choiceMade = e.target.checked ? p.id : null; render(); } }), " ", t("unknownChoice")) : null,
+    findingsOn(p).length ? [el("h3", {}, t("findingsTitle")), el("ol", { class: "findings", id: "page-findings" },
+      findingsOn(p).map((f) => el("li", {}, f.text, f.bbox ? el("span", { class: "finding-actions" },
+        el("button", { type: "button", class: "small primary", onclick: () => settle(f, { action: "add", kind: f.kind, bbox: f.bbox }) }, t("maskFinding")),
+        el("button", { type: "button", class: "small", onclick: () => settle(f, { action: "dismiss", kind: f.kind, bbox: f.bbox, reason: reasonGiven() }) },
+          t("dismissFinding"))) : null)))] : null,
     drawing() ? el("p", { class: "hint", id: "keybox-hint" }, t("keyBox")) : null,
     el("h3", {}, t("masks")),
     p.regions.length ? el("ol", { class: "masks", id: "masks" }, p.regions.map((r, i) =>
@@ -744,6 +766,11 @@ function pageCanvas(p) {
     shape.addEventListener("mousedown", (e) => { if (!drawing()) { e.stopPropagation(); select(i); } });
     overlay.append(shape);
   });
+  // What the audit's re-scan found still visible, drawn so the reviewer sees where it is.
+  for (const f of findingsOn(p).filter((f) => f.bbox)) {
+    const [x0, y0, x1, y1] = f.bbox;
+    overlay.append(svg("rect", { class: "finding", x: x0, y: y0, width: x1 - x0, height: y1 - y0, "vector-effect": "non-scaling-stroke" }));
+  }
   if (drawing()) {
     const [x0, y0, x1, y1] = state.keyBox;
     overlay.append(svg("rect", { class: "rubber", id: "keybox", x: x0, y: y0, width: x1 - x0, height: y1 - y0, "vector-effect": "non-scaling-stroke" }));
@@ -883,8 +910,19 @@ function select(index) {
 
 function removeSelected() {
   if (state.selected === null) return;
-  const reason = (state.reason || t("defaultReason")).trim();
-  perform({ action: "remove", index: state.selected, reason });
+  perform({ action: "remove", index: state.selected, reason: reasonGiven() });
+}
+
+/// The reason in the editor's field (its default when left alone).
+const reasonGiven = () => (state.reason || t("defaultReason")).trim();
+
+/// Masks or dismisses an audit finding; once recorded it leaves the queue (the next audit
+/// checks it again).
+async function settle(finding, action) {
+  if (await perform(action)) {
+    state.audit.problems = state.audit.problems.filter((f) => f !== finding);
+    render();
+  }
 }
 
 /// The edit that undoes `action`, from the page before and after it.
@@ -896,6 +934,7 @@ function inverse(action, before, after) {
       ? { action: "add", kind: region.kind, bbox: region.bbox }
       : { action: "restore", index: after.dismissed.length - 1 };
   }
+  if (action.action === "dismiss") return { action: "restore", index: after.dismissed.length - 1 };
   if (action.action === "restore") {
     return { action: "remove", index: after.regions.length - 1, reason: before.dismissed[action.index].reason };
   }
@@ -921,9 +960,10 @@ async function send(action, pageId = state.pageId) {
   }
 }
 
+/// Makes an edit and keeps its undo; whether it was made.
 async function perform(action) {
   const undone = await send(action);
-  if (undone === undefined) return;
+  if (undone === undefined) return false;
   if (undone.action) {
     state.undo.push(undone);
     state.redo = [];
@@ -931,6 +971,7 @@ async function perform(action) {
   state.selected = null;
   show("");
   render();
+  return true;
 }
 
 async function undo() { await replay(state.undo, state.redo); }

@@ -164,6 +164,7 @@ impl EditedRun {
             jpeg_quality: self.settings.jpeg_quality,
             mask_color: crate::mask::parse_color(&self.settings.mask_color)
                 .unwrap_or(OutputOptions::default().mask_color),
+            max_file_bytes: self.settings.max_file_bytes,
         }
     }
 
@@ -348,17 +349,19 @@ impl EditedRun {
             });
             return render::image_file(pages, kind, &options);
         }
+        let masks: Vec<Masks> = lines.iter().map(|line| Masks::from(*line)).collect();
         let pages = lines
             .iter()
-            .map(|line| {
+            .zip(&masks)
+            .map(|(line, masks)| {
                 let number = line.page.unwrap_or(1);
                 let page = document
                     .page(number, &limits)
                     .unwrap_or_else(|_| render::placeholder(number, &options));
-                render::pdf_page(page, &Masks::from(*line), &options)
+                render::pdf_page(page, masks, &options)
             })
             .collect::<std::result::Result<Vec<_>, _>>()?;
-        render::assemble_pdf(&pages, &options)
+        render::assemble_pdf(&pages, &masks, &options)
     }
 
     fn write_manifest(&self) -> Result<()> {

@@ -190,7 +190,8 @@ impl<'a> Writer<'a> {
         let output_sha = if self.config.dry_run {
             None
         } else {
-            match render::assemble_pdf(&pages, &self.config.output) {
+            let masks: Vec<render::Masks> = lines.iter().map(render::Masks::from).collect();
+            match render::assemble_pdf(&pages, &masks, &self.config.output) {
                 Ok(rendered) => {
                     write::write_atomic(&self.config.out.join(&task.output), &rendered.bytes)?;
                     Some(rendered.sha256)

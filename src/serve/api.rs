@@ -363,6 +363,12 @@ async fn start_check(
     if ws.upload_count() == 0 {
         return unprocessable("no files uploaded");
     }
+    if particulars
+        .max_file_mb
+        .is_some_and(|mb| !(mb.is_finite() && mb > 0.0))
+    {
+        return unprocessable("the size limit is not a size in MB above 0");
+    }
     if !ws.begin_processing() {
         return Err(ApiError(StatusCode::CONFLICT, "already processing".into()));
     }
@@ -375,6 +381,7 @@ async fn start_check(
             .map(|a| a.trim().to_string())
             .filter(|a| !a.is_empty())
             .collect(),
+        max_file_mb: particulars.max_file_mb,
     };
     tokio::task::spawn_blocking(move || {
         let _busy = app.busy.lock().unwrap_or_else(|e| e.into_inner());

@@ -55,6 +55,9 @@ pub struct Particulars {
     /// Other spellings of the unit.
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// The largest masked copy the platform takes, in MB (none: no limit).
+    #[serde(default)]
+    pub max_file_mb: Option<f64>,
 }
 
 /// One workspace.
@@ -366,11 +369,12 @@ impl Workspace {
                     unit: particulars.unit.clone(),
                     aliases: particulars.aliases.clone(),
                 };
-                let config = crate::pipeline::RunConfig {
+                let mut config = crate::pipeline::RunConfig {
                     out: self.out.clone(),
                     previews: false,
                     ..config.clone()
                 };
+                config.output.max_file_bytes = particulars.max_file_mb.map(|mb| (mb * 1e6) as u64);
                 crate::check::run(&request, &config, detectors(), &self.progress)
             });
             let opened = checked.and_then(|_| {
@@ -685,6 +689,7 @@ mod tests {
             name: "王玥".into(),
             unit: "巴州人民医院".into(),
             aliases: Vec::new(),
+            max_file_mb: None,
         };
         let config = crate::pipeline::RunConfig::new(dir.path().join("unused"));
         let check = || {
@@ -771,6 +776,7 @@ mod tests {
             name: "王玥".into(),
             unit: "巴州人民医院".into(),
             aliases: Vec::new(),
+            max_file_mb: None,
         };
         let config = crate::pipeline::RunConfig::new(dir.path().join("unused"));
         let checks = AtomicUsize::new(0);

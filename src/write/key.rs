@@ -84,6 +84,9 @@ pub struct RunSettings {
     pub jpeg_quality: u8,
     /// Mask colour as RRGGBB.
     pub mask_color: String,
+    /// Largest output file wanted, in bytes (outputs over it are encoded at lower qualities).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_file_bytes: Option<u64>,
     /// Largest page accepted, in pixels.
     pub max_pixels: u64,
     /// Most pages accepted from one file.
@@ -102,6 +105,7 @@ impl RunSettings {
             dpi: output.dpi,
             jpeg_quality: output.jpeg_quality,
             mask_color: format!("{r:02x}{g:02x}{b:02x}"),
+            max_file_bytes: output.max_file_bytes,
             max_pixels: limits.max_pixels,
             max_pages: limits.max_pages,
             shard: None,
@@ -130,6 +134,15 @@ impl RunSettings {
             "--jpeg-quality",
             self.jpeg_quality.to_string(),
             now.jpeg_quality.to_string(),
+        );
+        let megabytes = |bytes: Option<u64>| match bytes {
+            Some(bytes) => format!("{}", bytes as f64 / 1e6),
+            None => "none".into(),
+        };
+        compare(
+            "--max-file-size",
+            megabytes(self.max_file_bytes),
+            megabytes(now.max_file_bytes),
         );
         compare(
             "--mask-color",

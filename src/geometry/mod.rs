@@ -2,10 +2,12 @@
 //! convex shapes of masks, in page pixels.
 
 mod shape;
+mod turn;
 
 use serde::{Deserialize, Serialize};
 
 pub use shape::Shape;
+pub use turn::Turn;
 
 /// A point in page pixels.
 pub type Point = [f32; 2];

@@ -247,12 +247,12 @@ impl Shape {
 
     /// The shape with every coordinate multiplied by `factor` (a page scaled for a thumbnail).
     pub fn scaled(&self, factor: f32) -> Shape {
-        Shape::polygon(
-            self.corners
-                .iter()
-                .map(|p| [p[0] * factor, p[1] * factor])
-                .collect(),
-        )
+        self.mapped(&|p| [p[0] * factor, p[1] * factor])
+    }
+
+    /// The shape with every corner mapped by `to` (a scale, a quarter turn).
+    pub fn mapped(&self, to: &dyn Fn(Point) -> Point) -> Shape {
+        Shape::polygon(self.corners.iter().map(|&p| to(p)).collect())
     }
 
     fn edges(&self) -> impl Iterator<Item = (Point, Point)> + '_ {

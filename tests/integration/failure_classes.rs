@@ -51,3 +51,13 @@ fn seals_stamped_over_text_are_masked_with_the_unit_line_under_them() {
 fn masks_are_no_larger_than_what_they_cover() {
     assert_group_masked_as_expected("shapes");
 }
+
+/// Failure class "pages photographed at an angle" (tests/fixtures/turned, made by
+/// scripts/make_fixtures.py): a lab report photographed a quarter turn clockwise, upside down and
+/// a quarter turn anticlockwise is read upright (the page orientation classifier) and its name
+/// and unit are masked where they lie on the photo as taken; the title, the results and the
+/// signers stay visible.
+#[test]
+fn pages_photographed_turned_are_read_upright() {
+    assert_group_masked_as_expected("turned");
+}

@@ -269,14 +269,14 @@ impl Change {
                         format!(
                             "审核发现的{} {bbox:?} 经 {by} 于 {} 判定不需遮盖",
                             lang.kind(kind),
-                            local_time(at)
+                            readable_time(at)
                         )
                     } else {
                         format!(
                             "{}遮盖 {bbox:?}（{}）由 {by} 于 {} 去掉",
                             lang.kind(kind),
                             lang.evidence(evidence),
-                            local_time(at)
+                            readable_time(at)
                         )
                     };
                     format!("{what}：{reason}{again}")
@@ -288,14 +288,16 @@ impl Change {
                     };
                     let what = if evidence == Evidence::Audit {
                         format!(
-                            "{} found by the audit at {bbox:?} dismissed by {by} at {at}",
-                            kind.as_str()
+                            "{} found by the audit at {bbox:?} dismissed by {by} at {}",
+                            lang.kind(kind),
+                            readable_time(at)
                         )
                     } else {
                         format!(
-                            "{} mask {bbox:?} ({}) removed by {by} at {at}",
-                            kind.as_str(),
-                            evidence.as_str()
+                            "{} mask {bbox:?} ({}) removed by {by} at {}",
+                            lang.kind(kind),
+                            lang.evidence(evidence),
+                            readable_time(at)
                         )
                     };
                     format!("{what}: {reason}{again}")
@@ -307,18 +309,23 @@ impl Change {
                     Status::Review => "需复核",
                     Status::Error => "错误",
                 };
-                format!("由 {by} 于 {} 确认（原为{was}）", local_time(at))
+                format!("由 {by} 于 {} 确认（原为{was}）", readable_time(at))
             }
             Change::Confirmed { by, at, was } => {
-                format!("confirmed by {by} at {at} (was {})", was.as_str())
+                let was = match was {
+                    Status::Ok => "ok",
+                    Status::Review => "to review",
+                    Status::Error => "error",
+                };
+                format!("confirmed by {by} at {} (was {was})", readable_time(at))
             }
         }
     }
 }
 
 /// A journal time (RFC 3339, UTC) without the letters of its machine form:
-/// `2026-12-06T10:00:00Z` → `2026-12-06 10:00:00`.
-fn local_time(at: &str) -> String {
+/// `2026-12-06T10:00:00Z` → `2026-12-06 10:00:00` (still UTC).
+fn readable_time(at: &str) -> String {
     at.replacen('T', " ", 1).trim_end_matches('Z').to_string()
 }
 

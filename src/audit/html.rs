@@ -260,7 +260,7 @@ mod tests {
         };
         let html = result.html(Lang::En);
         assert!(html.contains("<section id=\"corrections\">"));
-        assert!(html.contains("removed by staff at 2026-12-01T10:00:00Z: heading"));
+        assert!(html.contains("removed by staff at 2026-12-01 10:00:00: heading"));
         assert_eq!(html.matches("<figure class=\"page").count(), 2);
         assert!(html.contains("class=\"page ok masked\""));
         assert!(html.contains("class=\"page ok not-masked problem\""));

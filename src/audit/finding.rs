@@ -303,23 +303,27 @@ impl Change {
                     format!("{what}: {reason}{again}")
                 }
             }
-            Change::Confirmed { by, at, was } if zh => {
-                let was = match was {
-                    Status::Ok => "正常",
-                    Status::Review => "需复核",
-                    Status::Error => "错误",
-                };
-                format!("由 {by} 于 {} 确认（原为{was}）", readable_time(at))
-            }
             Change::Confirmed { by, at, was } => {
-                let was = match was {
-                    Status::Ok => "ok",
-                    Status::Review => "to review",
-                    Status::Error => "error",
-                };
-                format!("confirmed by {by} at {} (was {was})", readable_time(at))
+                let (at, was) = (readable_time(at), status_text(lang, *was));
+                if zh {
+                    format!("由 {by} 于 {at} 确认（原为{was}）")
+                } else {
+                    format!("confirmed by {by} at {at} (was {was})")
+                }
             }
         }
+    }
+}
+
+/// A page's status in words.
+fn status_text(lang: Lang, status: Status) -> &'static str {
+    match (lang, status) {
+        (Lang::Zh, Status::Ok) => "正常",
+        (Lang::Zh, Status::Review) => "需复核",
+        (Lang::Zh, Status::Error) => "错误",
+        (Lang::En, Status::Ok) => "ok",
+        (Lang::En, Status::Review) => "to review",
+        (Lang::En, Status::Error) => "error",
     }
 }
 

@@ -365,7 +365,7 @@ async fn start_check(
     }
     if particulars
         .max_file_mb
-        .is_some_and(|mb| !(mb.is_finite() && mb > 0.0))
+        .is_some_and(|mb| crate::write::render::megabytes(mb).is_none())
     {
         return unprocessable("the size limit is not a size in MB above 0");
     }

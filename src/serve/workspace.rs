@@ -374,7 +374,9 @@ impl Workspace {
                     previews: false,
                     ..config.clone()
                 };
-                config.output.max_file_bytes = particulars.max_file_mb.map(|mb| (mb * 1e6) as u64);
+                config.output.max_file_bytes = particulars
+                    .max_file_mb
+                    .and_then(crate::write::render::megabytes);
                 crate::check::run(&request, &config, detectors(), &self.progress)
             });
             let opened = checked.and_then(|_| {

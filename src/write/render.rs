@@ -46,6 +46,11 @@ impl OutputOptions {
     }
 }
 
+/// A size limit as people and platforms give it, in MB, in bytes; none unless above 0.
+pub fn megabytes(mb: f64) -> Option<u64> {
+    (mb.is_finite() && mb > 0.0).then_some((mb * 1e6) as u64)
+}
+
 /// The lower JPEG qualities tried to fit an output under a size limit; the lowest still keeps
 /// printed text legible at 200 dpi.
 const SMALLER_QUALITIES: [u8; 4] = [75, 60, 45, 35];
@@ -240,18 +245,23 @@ pub fn image_file(
             painted.len()
         )));
     }
+    // A single page stays decoded: it is what a JPEG over the size limit is encoded again from.
+    let mut single = None;
     for (number, (masks, greyscale)) in painted.iter().enumerate() {
         if number > 0 {
             crate::platform::release_freed_memory();
         }
         let page = written.page(number + 1, &unlimited)?;
         verify(&page.pixels, masks, *greyscale, options)?;
+        if painted.len() == 1 {
+            single = Some(page);
+        }
     }
     let mut bytes = written.into_bytes();
-    if let ([(masks, greyscale)], FileKind::Jpeg) = (painted.as_slice(), written_kind) {
+    if let (Some(mut page), [(masks, greyscale)], FileKind::Jpeg) =
+        (single, painted.as_slice(), written_kind)
+    {
         if !options.fits(&bytes) {
-            let mut page =
-                ImageFile::open(bytes.clone(), written_kind, &unlimited)?.page(1, &unlimited)?;
             page.greyscale = *greyscale;
             for quality in options.smaller_qualities() {
                 bytes = checked_jpeg(&page, masks, quality, options)?.jpeg;

@@ -695,6 +695,7 @@ function openEditor(id) {
 
 function editorView() {
   const p = current();
+  const findings = findingsOn(p);
   const staff = state.ws.role === "staff";
   const button = (id, label, action, key, extra = {}) =>
     el("button", { type: "button", id, title: `${label} (${key})`, onclick: action, ...extra }, label);
@@ -725,8 +726,8 @@ function editorView() {
     p.unknown_applicant && !p.reviewed ? el("label", { class: "choice" },
       el("input", { type: "checkbox", id: "unknown-choice", checked: state.choiceMade === p.id,
         onchange: (e) => { state.choiceMade = e.target.checked ? p.id : null; render(); } }), " ", t("unknownChoice")) : null,
-    findingsOn(p).length ? [el("h3", {}, t("findingsTitle")), el("ol", { class: "findings", id: "page-findings" },
-      findingsOn(p).map((f) => el("li", {}, f.text, f.bbox ? el("span", { class: "finding-actions" },
+    findings.length ? [el("h3", {}, t("findingsTitle")), el("ol", { class: "findings", id: "page-findings" },
+      findings.map((f) => el("li", {}, f.text, f.bbox ? el("span", { class: "finding-actions" },
         el("button", { type: "button", class: "small primary", onclick: () => settle(f, { action: "add", kind: f.kind, bbox: f.bbox }) }, t("maskFinding")),
         el("button", { type: "button", class: "small", onclick: () => settle(f, { action: "dismiss", kind: f.kind, bbox: f.bbox, reason: reasonGiven() }) },
           t("dismissFinding"))) : null)))] : null,

@@ -48,7 +48,9 @@ files should find:
     the unit overlap each other and the two signer lines under them, and a
     phone photo (blue cast, darker corners) of a certificate with a faint
     seal whose ring is broken, with a serial number on its lower arc,
-    stamped over the unit's name.
+    stamped over the unit's name; a health commission's seal over the line
+    naming the unit; a photo of a hospital receipt whose cashier seal is
+    blue, with the region's finance seal over its title.
 
 ``tests/fixtures/bad/``
     Files a batch run must survive: empty, mislabelled, random bytes,
@@ -1300,10 +1302,11 @@ SEALS_ROSTER = [
 
 def worn_seal(page: ms.RasterPage, cx: float, cy: float, radius: float, ring_text: str,
               seed: int, serial: str = "", strength: float = 1.0, gaps: int = 0,
-              applicants: bool = True):
-    """A seal stamped as real ones are: the ink uneven and at ``strength`` of full, the ring
-    broken in ``gaps`` places, a serial number along the lower arc; ink multiplies with the
-    page. Records the seal's region (the disc) when it is the ``applicants`` unit's."""
+              applicants: bool = True, colour=ms.SEAL_RED):
+    """A seal stamped as real ones are: in ``colour``, the ink uneven and at ``strength`` of
+    full, the ring broken in ``gaps`` places, a serial number along the lower arc; ink
+    multiplies with the page. Records the seal's region (the disc) when it is the
+    ``applicants`` unit's."""
     rng = random.Random(seed)
     layout = ms.seal_layout(cx, cy, radius, ring_text)
     ink = Image.new("L", page.image.size, 0)
@@ -1338,9 +1341,9 @@ def worn_seal(page: ms.RasterPage, cx: float, cy: float, radius: float, ring_tex
                                       for _ in range(6)], dtype=np.uint8))
     field = field.resize(page.image.size, Image.BICUBIC)
     ink = ImageChops.multiply(ink, field).point(lambda v: round(v * strength))
-    colour = Image.new("RGB", page.image.size, ms.SEAL_RED)
+    stamp = Image.new("RGB", page.image.size, colour)
     white = Image.new("RGB", page.image.size, (255, 255, 255))
-    page.image = ImageChops.multiply(page.image, Image.composite(colour, white, ink))
+    page.image = ImageChops.multiply(page.image, Image.composite(stamp, white, ink))
     page.draw = ImageDraw.Draw(page.image)
     if applicants:
         page.regions.append(ms.seal_region(cx, cy, radius, ring_text, "unit"))
@@ -1425,6 +1428,34 @@ def make_seals(out: Path) -> dict:
               "a health commission's seal stamped over the line naming the applicant's unit: the "
               "unit's name read under the red is masked, the commission's seal and signer line "
               "stay visible", regions_json(page.regions, page.width, page.height), clear=clear)
+    page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 130, "新疆维吾尔自治区医疗门诊收费票据", font="serif",
+                                 pt=20, align="center"))]
+    page.text(140, 250, f"姓名：{name}", font="sans", pt=13)
+    clear.append(glyph_box(page.text(560, 250, "性别：女", font="sans", pt=13)))
+    clear.append(glyph_box(page.text(840, 250, "门诊号：0012345", font="sans", pt=13)))
+    page.rect(120, 290, 1120, 560, 2)
+    for i, (item, amount) in enumerate([("西药费", "35.60"), ("化验费", "120.00"),
+                                        ("诊查费", "10.00"), ("合计（大写）壹佰陆拾伍元陆角",
+                                                               "165.60")]):
+        page.line(120, 357 + 67 * i, 1120, 357 + 67 * i, 1)
+        clear.append(glyph_box(page.text(150, 340 + 67 * i, item, font="sans", pt=13)))
+        clear.append(glyph_box(page.text(1090, 340 + 67 * i, amount, font="sans", pt=13,
+                                         align="right")))
+    page.text(140, 700, f"收款单位（章）：{unit}", font="sans", pt=13)
+    clear.append(glyph_box(page.text(840, 700, "收款人：王芳", font="sans", pt=13)))
+    # Another body's seal, the region's finance department's, stamped over the title.
+    finance = (620, 105, 78)
+    worn_seal(page, *finance, "新疆维吾尔自治区财政厅票据监制章", seed=6, applicants=False)
+    clear.append([finance[0] - 40, finance[1] - 40, finance[0] + 40, finance[1] + 40])
+    worn_seal(page, 460, 690, 100, f"{unit}门诊收款章", seed=7, strength=0.8,
+              colour=(40, 70, 175))
+    regions = regions_json(page.regions, page.width, page.height)
+    page.image = photographed(page.image)
+    files.add("receipt_blue_cashier_seal.jpg", "A", page,
+              "a phone photo of a hospital receipt: the unit's cashier seal in blue stamped over "
+              "its 收款单位（章） line is masked with the line; the region finance department's "
+              "red seal over the title stays visible", regions, clear=clear)
     return {
         "generator": "scripts/make_fixtures.py",
         "roster": SEALS_ROSTER,

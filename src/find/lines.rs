@@ -38,9 +38,14 @@ impl<'a> Line<'a> {
     /// The shape over normalized characters `start..end`, padded for masking: a rectangle
     /// turned with the line.
     pub fn span_shape(&self, start: usize, end: usize) -> Shape {
-        let first = self.norm.origin[start];
-        let last = self.norm.origin[end - 1];
-        let points: Vec<Point> = self.line.glyphs[first..=last]
+        let glyphs = self.norm.origin[start]..self.norm.origin[end - 1] + 1;
+        self.glyphs_shape(glyphs, TEXT_PAD.0, TEXT_PAD.1)
+    }
+
+    /// The shape over the line's glyphs `glyphs` (indices into the OCR line), grown by `along`
+    /// and `across` line heights (at least [`MIN_TEXT_PAD`] pixels).
+    pub fn glyphs_shape(&self, glyphs: std::ops::Range<usize>, along: f32, across: f32) -> Shape {
+        let points: Vec<Point> = self.line.glyphs[glyphs]
             .iter()
             .flat_map(|g| g.quad)
             .collect();
@@ -48,8 +53,8 @@ impl<'a> Line<'a> {
         Shape::along_line(
             &points,
             self.direction(),
-            text_pad(TEXT_PAD.0, h),
-            text_pad(TEXT_PAD.1, h),
+            text_pad(along, h),
+            text_pad(across, h),
         )
     }
 

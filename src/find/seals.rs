@@ -12,7 +12,9 @@ use crate::base::{Evidence, Kind, Region};
 use crate::detect::Detections;
 use crate::geometry::{Rect, Shape};
 
-/// Words showing that a seal belongs to an issuer, not to the applicant's unit.
+/// Words showing that a seal belongs to an issuer, not to the applicant's unit: assessing and
+/// health authorities, schools, and the finance and tax departments whose 监制章 receipts and
+/// invoices carry (failure class "another body's seal").
 const AUTHORITY_WORDS: &[&str] = &[
     "人力资源",
     "社会保障",
@@ -31,6 +33,9 @@ const AUTHORITY_WORDS: &[&str] = &[
     "考试",
     "继续医学教育委员会",
     "委员会办公室",
+    "财政",
+    "监制",
+    "税务",
 ];
 
 /// Words of diplomas and degree certificates: their seals are the school's, never the unit's
@@ -157,7 +162,7 @@ pub fn regions(
             regions.push(Region {
                 kind: Kind::Unit,
                 evidence: Evidence::Seal,
-                shape: line.padded_shape(rules.signer_pad.0, rules.signer_pad.1),
+                shape: signer_shape(line, &rect, &rules),
             });
         }
         regions.extend(
@@ -172,6 +177,22 @@ pub fn regions(
         );
     }
     regions
+}
+
+/// The signer line crossing a seal, padded for masking; a label before the seal that ends in a
+/// colon (收款单位（章）：) is the form's, not the unit's, and stays visible.
+fn signer_shape(line: &Line, seal: &Rect, rules: &SealRules) -> Shape {
+    let (along, across) = rules.signer_pad;
+    let glyphs = &line.line.glyphs;
+    let label_end = glyphs
+        .iter()
+        .rposition(|g| matches!(g.ch, '：' | ':') && Rect::around(&g.quad).x1 <= seal.center()[0]);
+    match label_end {
+        Some(colon) if colon + 1 < glyphs.len() => {
+            line.glyphs_shape(colon + 1..glyphs.len(), along, across)
+        }
+        _ => line.padded_shape(along, across),
+    }
 }
 
 /// A side of a seal.

@@ -36,7 +36,10 @@ fn scripts_other_than_chinese_are_masked_with_the_name_or_unit_they_spell() {
 /// seal with a broken ring on a phone photo with a blue cast, are masked with the lines under
 /// them; the document number, title, body and date stay visible. A health commission's seal
 /// stamped over the line naming the applicant's unit stays visible, and the unit's name under
-/// its red is read (the seal's colour made paper) and masked.
+/// its red is read (the seal's colour made paper) and masked. Failure class "a unit's own
+/// business seals, of any colour": on a photo of a hospital receipt the cashier seal stamped in
+/// blue over the 收款单位（章） line is masked with the unit's name (the label stays visible),
+/// and the region finance department's red 监制章 over the title stays visible.
 #[test]
 fn seals_stamped_over_text_are_masked_with_the_unit_line_under_them() {
     assert_group_masked_as_expected("seals");

@@ -1,5 +1,5 @@
-//! Locating seals by colour: the paper white-balanced, red judged through the balance, red
-//! regions of seal size that are round and hollow.
+//! Locating seals by colour: the paper white-balanced, stamp inks (red, blue) judged through the
+//! balance, regions of one ink of seal size that are round and hollow.
 
 use image::{GrayImage, Luma, RgbImage};
 use imageproc::region_labelling::{connected_components, Connectivity};
@@ -9,10 +9,31 @@ use super::{COLOURED_SHARE, MIN_DIAMETER, PAPER_FLOOR};
 use crate::base::pixels::{is_coloured, luminance, FAINT_INK};
 use crate::geometry::Rect;
 
-/// Whether a pixel is seal red.
-pub(super) fn is_red(p: [u8; 3]) -> bool {
-    let [r, g, b] = p.map(i32::from);
-    r > 120 && r - g > 60 && r - b > 50
+/// The inks seals are stamped in: most are red; hospitals' cashier seals and many business seals
+/// are blue or violet. Each ink is searched on its own, so that a blue seal stamped over red
+/// print (or a red one over a blue form) keeps its ring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum StampInk {
+    Red,
+    Blue,
+}
+
+impl StampInk {
+    pub(super) const ALL: [StampInk; 2] = [StampInk::Red, StampInk::Blue];
+
+    /// Whether a (white-balanced) pixel is this ink.
+    pub(super) fn holds(self, p: [u8; 3]) -> bool {
+        let [r, g, b] = p.map(i32::from);
+        match self {
+            StampInk::Red => r > 120 && r - g > 60 && r - b > 50,
+            StampInk::Blue => b > 110 && b - g > 35 && b - r > 30,
+        }
+    }
+}
+
+/// Whether a (white-balanced) pixel is any seal's ink.
+pub(super) fn is_stamp_ink(p: [u8; 3]) -> bool {
+    StampInk::ALL.iter().any(|ink| ink.holds(p))
 }
 
 /// The paper's colour: per channel, the level that one in twenty sampled pixels reach. A photo's
@@ -56,16 +77,18 @@ pub(super) fn balanced(balance: &WhiteBalance, p: [u8; 3]) -> [u8; 3] {
     std::array::from_fn(|c| balance[c][usize::from(p[c])])
 }
 
-/// The page shrunk by `step` into two masks, red and ink (a pixel is set when any page pixel of
-/// its block is red, or dark, so that thin strokes survive the shrinking), and whether the page
-/// has colour at all; colours are judged through `balance`. One pass over the page.
+/// The page shrunk by `step` into masks: one per stamp ink (in the order of [`StampInk::ALL`])
+/// and one of any ink (a pixel is set when any page pixel of its block is that ink, or dark, so
+/// that thin strokes survive the shrinking), and whether the page has colour at all; colours
+/// are judged through `balance`. One pass over the page.
 pub(super) fn shrunk_masks(
     page: &RgbImage,
     step: u32,
     balance: &WhiteBalance,
-) -> (GrayImage, GrayImage, bool) {
+) -> ([GrayImage; 2], GrayImage, bool) {
     let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
-    let (mut red, mut ink) = (GrayImage::new(w, h), GrayImage::new(w, h));
+    let mut stamps = StampInk::ALL.map(|_| GrayImage::new(w, h));
+    let mut ink = GrayImage::new(w, h);
     let mut coloured = 0usize;
     let width = w as usize;
     for (y, row) in page.rows().enumerate() {
@@ -75,8 +98,10 @@ pub(super) fn shrunk_masks(
             let p = balanced(balance, p.0);
             if is_coloured(p) {
                 coloured += 1;
-                if is_red(p) {
-                    red.as_mut()[cell] = 255;
+                for (mask, stamp) in stamps.iter_mut().zip(StampInk::ALL) {
+                    if stamp.holds(p) {
+                        mask.as_mut()[cell] = 255;
+                    }
                 }
             }
             if luminance(p) < FAINT_INK {
@@ -85,12 +110,12 @@ pub(super) fn shrunk_masks(
         }
     }
     let has_colour = coloured as f64 > COLOURED_SHARE * f64::from(page.width() * page.height());
-    (red, ink, has_colour)
+    (stamps, ink, has_colour)
 }
 
-/// The boxes of the connected red regions (small gaps closed).
-pub(super) fn red_regions(red: &GrayImage) -> Vec<Rect> {
-    let closed = imageproc::morphology::close(red, imageproc::distance_transform::Norm::LInf, 2);
+/// The boxes of the connected regions of a stamp ink's mask (small gaps closed).
+pub(super) fn ink_regions(mask: &GrayImage) -> Vec<Rect> {
+    let closed = imageproc::morphology::close(mask, imageproc::distance_transform::Norm::LInf, 2);
     let labels = connected_components(&closed, Connectivity::Eight, Luma([0u8]));
     let mut boxes: Vec<Rect> = Vec::new();
     for (x, y, l) in labels.enumerate_pixels() {
@@ -112,15 +137,15 @@ pub(super) fn red_regions(red: &GrayImage) -> Vec<Rect> {
     boxes
 }
 
-/// Red rings: the red regions (`regions`, boxes in `red`) of seal size, for a page whose
+/// Rings of one ink: the regions (`regions`, boxes in `mask`) of seal size, for a page whose
 /// shorter side is `short` shrunk pixels, that are round and hollow.
-pub(super) fn red_rings(red: &GrayImage, regions: &[Rect], short: f32) -> Vec<Circle> {
+pub(super) fn ink_rings(mask: &GrayImage, regions: &[Rect], short: f32) -> Vec<Circle> {
     let min_side = MIN_DIAMETER * short;
     regions
         .iter()
         .filter(|b| b.width() >= min_side && b.height() >= min_side)
         .filter(|b| (0.75..1.33).contains(&(b.width() / b.height())))
-        .filter(|b| is_hollow_ring(red, b))
+        .filter(|b| is_hollow_ring(mask, b))
         .map(|b| {
             let [cx, cy] = b.center();
             let circle = Circle {
@@ -128,20 +153,20 @@ pub(super) fn red_rings(red: &GrayImage, regions: &[Rect], short: f32) -> Vec<Ci
                 cy,
                 r: (b.width() + b.height()) / 4.0,
             };
-            outer_edge(red, circle, 0.85)
+            outer_edge(mask, circle, 0.85)
         })
         .collect()
 }
 
-/// A seal has red all round its rim and is mostly paper inside (not a solid red blob).
-fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
+/// A seal has its ink all round its rim and is mostly paper inside (not a solid blob).
+fn is_hollow_ring(mask: &GrayImage, b: &Rect) -> bool {
     let [cx, cy] = b.center();
     let circle = Circle {
         cx,
         cy,
         r: (b.width() + b.height()) / 4.0,
     };
-    let rim = circle.coverage(red, 0.85 * circle.r, circle.r);
+    let rim = circle.coverage(mask, 0.85 * circle.r, circle.r);
     let mut inside = 0;
     let mut total = 0;
     for y in b.y0 as u32..b.y1 as u32 {
@@ -149,7 +174,7 @@ fn is_hollow_ring(red: &GrayImage, b: &Rect) -> bool {
             let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
             if dx * dx + dy * dy <= (0.8 * circle.r).powi(2) {
                 total += 1;
-                inside += usize::from(red.get_pixel(x, y).0[0] > 0);
+                inside += usize::from(mask.get_pixel(x, y).0[0] > 0);
             }
         }
     }

@@ -1,6 +1,6 @@
-//! Round seals (公章) on a page: located by colour ([`colour`]: red rings) or by shape
-//! ([`shape`]: dark rings, for a greyscale scan or photocopy that keeps the seal's outline but
-//! loses its red; rings of red regions that are not round), and read ([`read`]: the text along
+//! Round seals (公章) on a page: located by colour ([`colour`]: rings of red or blue stamp ink)
+//! or by shape ([`shape`]: dark rings, for a greyscale scan or photocopy that keeps the seal's
+//! outline but loses its colour; rings of ink regions that are not round), and read ([`read`]: the text along
 //! the ring unwrapped into a straight strip for the recognizer).
 //!
 //! Both searches run on the page shrunk to about [`WORKING_SIDE`] pixels across: seals are large.
@@ -18,10 +18,10 @@ use super::types::Seal;
 use crate::error::Result;
 use crate::geometry::Rect;
 use colour::{
-    balanced, paper_colour, red_regions, red_rings, shrunk_masks, white_balance, WhiteBalance,
+    balanced, ink_regions, ink_rings, paper_colour, shrunk_masks, white_balance, WhiteBalance,
 };
 use read::is_blank;
-use shape::{hough_rings, rings_in_unexplained_red, DARK_RING};
+use shape::{hough_rings, rings_in_unexplained_ink, DARK_RING};
 
 /// The page is examined shrunk so that its shorter side is about this many pixels.
 const WORKING_SIDE: u32 = 400;
@@ -56,7 +56,7 @@ pub fn locate(page: &RgbImage, page_side: u32, ocr: &mut Ocr) -> Result<Vec<Seal
     Ok(seals)
 }
 
-/// Seals on the page, in page pixels: red rings, or on a colourless page dark rings.
+/// Seals on the page, in page pixels: rings of stamp ink, or on a colourless page dark rings.
 pub fn candidates(page: &RgbImage) -> Vec<Rect> {
     let balance = white_balance(paper_colour(page));
     candidates_within(page, page.width().min(page.height()), &balance)
@@ -67,15 +67,19 @@ pub fn candidates(page: &RgbImage) -> Vec<Rect> {
 fn candidates_within(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -> Vec<Rect> {
     let step = (page_side / WORKING_SIDE).max(1);
     let short = page_side as f32 / step as f32;
-    let (red, ink, has_colour) = shrunk_masks(image, step, balance);
-    let regions = red_regions(&red);
-    let mut seals = red_rings(&red, &regions, short);
-    for ring in rings_in_unexplained_red(&red, &regions, &seals, short) {
-        if !seals.iter().any(|s| s.holds_centre_of(&ring)) {
-            seals.push(ring);
+    let (stamps, ink, has_colour) = shrunk_masks(image, step, balance);
+    let mut seals: Vec<shape::Circle> = Vec::new();
+    for mask in &stamps {
+        let regions = ink_regions(mask);
+        let rings = ink_rings(mask, &regions, short);
+        let unexplained = rings_in_unexplained_ink(mask, &regions, &rings, short);
+        for ring in rings.into_iter().chain(unexplained) {
+            if !seals.iter().any(|s| s.holds_centre_of(&ring)) {
+                seals.push(ring);
+            }
         }
     }
-    // A page that kept its colours shows its seals in red; only colourless scans need the
+    // A page that kept its colours shows its seals in their ink; only colourless scans need the
     // (slower) search by shape.
     if seals.is_empty() && !has_colour {
         seals = hough_rings(&ink, short, &DARK_RING);
@@ -140,6 +144,24 @@ mod tests {
     fn grey_ring_of_a_greyscale_scan_is_found_where_it_is() {
         let seals = candidates(&page_with_ring(500.0, 900.0, 130.0, SEAL_GREY));
         assert_found_at(&seals, 500.0, 900.0, 130.0);
+    }
+
+    #[test]
+    fn blue_and_violet_rings_are_found_where_they_are() {
+        for ink in [[40, 70, 175], [110, 60, 165]] {
+            let seals = candidates(&page_with_ring(600.0, 800.0, 150.0, ink));
+            assert_found_at(&seals, 600.0, 800.0, 150.0);
+        }
+    }
+
+    #[test]
+    fn a_blue_seal_stamped_over_a_red_one_keeps_its_ring() {
+        let mut page = page_with_ring(450.0, 800.0, 150.0, SEAL_RED);
+        stamp(&mut page, 680.0, 820.0, 150.0, [40, 70, 175], |_| true);
+        let mut seals = candidates(&page);
+        seals.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        assert_eq!(seals.len(), 2, "{seals:?}");
+        assert_found_at(&seals[1..], 680.0, 820.0, 150.0);
     }
 
     #[test]

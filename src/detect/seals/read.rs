@@ -1,9 +1,9 @@
 //! Reading seals: the text along the ring unwrapped into a straight strip for the recognizer,
-//! and the text under a red seal read again with the red made paper.
+//! and the text under a seal read again with its ink made paper.
 
 use image::RgbImage;
 
-use super::colour::{balanced, is_red, paper_colour, white_balance};
+use super::colour::{balanced, is_stamp_ink, paper_colour, white_balance};
 use crate::base::pixels::{bilinear, luminance, FAINT_INK};
 use crate::base::text::is_han;
 use crate::detect::ocr::Ocr;
@@ -39,8 +39,8 @@ pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
     })
 }
 
-/// The text lines under red seals, read again with the seal's red made paper: a black signer
-/// line or a unit's name under a seal reads poorly through the red. Each seal's surroundings
+/// The text lines under seals, read again with the seals' ink made paper: a black signer line
+/// or a unit's name under a seal reads poorly through the red or blue. Each seal's surroundings
 /// (as wide again on either side, for signer lines wider than the seal) are read; lines with
 /// Chinese that the first reading did not give (`read`) are returned, in page pixels.
 pub fn lines_under(
@@ -63,14 +63,14 @@ pub fn lines_under(
             continue;
         }
         let mut crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
-        let mut reddened = 0usize;
+        let mut inked = 0usize;
         for p in crop.pixels_mut() {
-            if is_red(balanced(&balance, p.0)) {
+            if is_stamp_ink(balanced(&balance, p.0)) {
                 p.0 = [255, 255, 255];
-                reddened += 1;
+                inked += 1;
             }
         }
-        if reddened == 0 {
+        if inked == 0 {
             continue;
         }
         let boxes = ocr.detect(&crop)?;
@@ -95,7 +95,7 @@ pub fn lines_under(
     Ok(found)
 }
 
-/// Whether an unwrapped ring band holds (almost) no ink: red or dark pixels under 3 percent of
+/// Whether an unwrapped ring band holds (almost) no ink: stamp-ink or dark pixels under 3 percent of
 /// its inner three fifths (the outer rows may catch the ring's own line).
 pub(super) fn is_blank(strip: &RgbImage) -> bool {
     let first_row = strip.height() * 2 / 5;
@@ -103,7 +103,7 @@ pub(super) fn is_blank(strip: &RgbImage) -> bool {
     for (_, y, p) in strip.enumerate_pixels() {
         if y >= first_row {
             total += 1;
-            inked += usize::from(is_red(p.0) || luminance(p.0) < FAINT_INK);
+            inked += usize::from(is_stamp_ink(p.0) || luminance(p.0) < FAINT_INK);
         }
     }
     (inked as f32) < 0.03 * total as f32

@@ -1,5 +1,5 @@
-//! Locating seals by shape: rings found by a Hough transform over a mask of ink or red, for
-//! greyscale scans that lost the seal's red, and for seals stamped over each other or worn
+//! Locating seals by shape: rings found by a Hough transform over a mask of ink or of a stamp
+//! ink, for greyscale scans that lost the seal's colour, and for seals stamped over each other or worn
 //! through.
 
 use image::GrayImage;
@@ -62,7 +62,7 @@ pub(super) fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
         && mask.get_pixel(x as u32, y as u32).0[0] > 0
 }
 
-/// Whether `circle` sits inside a longer ring: red on both opposite sides just beyond it, as an
+/// Whether `circle` sits inside a longer ring: ink on both opposite sides just beyond it, as an
 /// oval seal (an invoice's, a tax authority's) leaves round a circle inscribed in it. A second
 /// seal stamped over a round one lies on one side only.
 pub(super) fn is_inscribed(mask: &GrayImage, circle: &Circle) -> bool {
@@ -72,16 +72,16 @@ pub(super) fn is_inscribed(mask: &GrayImage, circle: &Circle) -> bool {
     both_sides as f32 >= 0.15 * half as f32
 }
 
-/// Rings that red regions of seal size leave unexplained may hold: two seals stamped over each
-/// other make one region that is not round, a worn or lightly pressed seal breaks its ring into
-/// arcs. Searched by shape, only round those regions.
-pub(super) fn rings_in_unexplained_red(
-    red: &GrayImage,
+/// Rings that regions of one stamp ink of seal size leave unexplained may hold: two seals
+/// stamped over each other make one region that is not round, a worn or lightly pressed seal
+/// breaks its ring into arcs. Searched by shape, only round those regions.
+pub(super) fn rings_in_unexplained_ink(
+    mask: &GrayImage,
     regions: &[Rect],
     seals: &[Circle],
     short: f32,
 ) -> Vec<Circle> {
-    let min_side = RED_RING.min_diameter / 2.0 * short;
+    let min_side = STAMP_RING.min_diameter / 2.0 * short;
     let Some(area) = regions
         .iter()
         .filter(|b| b.width() >= min_side && b.height() >= min_side)
@@ -91,12 +91,12 @@ pub(super) fn rings_in_unexplained_red(
     else {
         return Vec::new();
     };
-    let [x0, y0, x1, y1] = area.padded(4.0, 4.0).to_pixels(red.width(), red.height());
-    let window = image::imageops::crop_imm(red, x0, y0, x1 - x0, y1 - y0).to_image();
+    let [x0, y0, x1, y1] = area.padded(4.0, 4.0).to_pixels(mask.width(), mask.height());
+    let window = image::imageops::crop_imm(mask, x0, y0, x1 - x0, y1 - y0).to_image();
     // A faint ring shrinks to a line one pixel wide, too thin to give a gradient.
     let thick =
         imageproc::morphology::dilate(&window, imageproc::distance_transform::Norm::LInf, 1);
-    hough_rings(&thick, short, &RED_RING)
+    hough_rings(&thick, short, &STAMP_RING)
         .into_iter()
         .filter(|c| !is_inscribed(&thick, c))
         .map(|c| Circle {
@@ -130,7 +130,7 @@ pub(super) const DARK_RING: RingTest = RingTest {
 /// A worn or lightly pressed seal breaks its ring and thins its line; a second seal may be
 /// stamped over it. Red characters of a letterhead can hold a small circle of red: such rings
 /// are looked for from the size of a small seal on a full page up.
-pub(super) const RED_RING: RingTest = RingTest {
+pub(super) const STAMP_RING: RingTest = RingTest {
     min_diameter: 0.1,
     votes: 0.6 * std::f32::consts::PI,
     rim: 0.7,

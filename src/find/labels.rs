@@ -1,7 +1,8 @@
 //! Label hints: the text in the value position of labels such as 姓名 or 工作单位 is masked even
 //! when it does not match the roster, and so is the addressee before a salutation at the start of
-//! a line (______同学：). Where that position holds ink no printed line explains (handwriting
-//! the OCR did not find), the ink is masked.
+//! a line (______同学：) and the person a certificate's opening names (兹证明张三同志…). Where
+//! that position holds ink no printed line explains (handwriting the OCR did not find), the ink
+//! is masked.
 
 use image::RgbImage;
 
@@ -44,6 +45,10 @@ const LABELS: &[Label] = &[
     label("所在单位", Kind::Unit, false),
     label("推荐单位", Kind::Unit, false),
     label("申报单位", Kind::Unit, false),
+    label("送检医生", Kind::Name, false),
+    label("送检医师", Kind::Name, false),
+    label("医师签名", Kind::Name, true),
+    label("医生签名", Kind::Name, true),
     label("承诺人", Kind::Name, true),
     label("申报人", Kind::Name, false),
     label("申请人", Kind::Name, false),
@@ -69,6 +74,8 @@ const STOP_WORDS: &[&str] = &[
     "日期",
     "时间",
     "编号",
+    "审核",
+    "检验",
     "部门",
     "岗位",
     "政治",
@@ -95,6 +102,11 @@ const GROUP_ADDRESSEES: &[&str] = &["各位", "全体", "广大", "诸位"];
 const ADDRESS_PREFIXES: &[&str] = &["尊敬的", "亲爱的"];
 /// The addressee before a salutation is masked as a name of at most this many characters.
 const ADDRESSEE: Label = label("同志", Kind::Name, false);
+/// Words opening a certificate or attestation whose next words name its person, up to a
+/// salutation (兹证明张三同志系我院职工…).
+const ATTESTATIONS: &[&str] = &["兹证明", "兹有", "兹授予", "兹聘任", "兹聘请", "兹推荐"];
+/// Words between an attestation and the person's name that are not part of the name.
+const ATTESTED_PREFIXES: &[&str] = &["我院职工", "我单位职工", "我院", "我单位", "本院", "本单位"];
 
 /// Adds label-hint regions (and review reasons for unreadable values) to `findings`.
 pub fn values(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
@@ -108,7 +120,34 @@ pub fn values(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
         if let Some(salutation) = salutation_in(line) {
             addressee(page, lines, line, salutation, findings);
         }
+        if let Some((start, end)) = attested_person(line) {
+            mask_value(line, start, end, &ADDRESSEE, findings);
+        }
     }
+}
+
+/// The normalized span of the person an attestation names within its line (张三 in
+/// 兹证明我院张三同志…), if the line has one: failure class "a name the recogniser half-reads",
+/// whose cue is the attestation, not the roster.
+fn attested_person(line: &Line) -> Option<(usize, usize)> {
+    let text: String = line.norm.chars.iter().collect();
+    let (cue, opening) = ATTESTATIONS
+        .iter()
+        .find_map(|word| text.find(word).map(|at| (at, *word)))?;
+    let after = &text[cue + opening.len()..];
+    let (between, _) = SALUTATIONS
+        .iter()
+        .filter_map(|word| after.find(word).map(|at| (&after[..at], at)))
+        .min_by_key(|&(_, at)| at)?;
+    let name = ATTESTED_PREFIXES
+        .iter()
+        .find_map(|prefix| between.strip_prefix(prefix))
+        .unwrap_or(between);
+    let start = text[..cue + opening.len() + (between.len() - name.len())]
+        .chars()
+        .count();
+    let len = name.chars().count();
+    (len > 0 && len <= ADDRESSEE.max_len).then_some((start, start + len))
 }
 
 /// The normalized index where a salutation opens the line (…同学： with nothing after the
@@ -654,6 +693,47 @@ mod tests {
         let ink = findings.regions.first().expect("ink masked");
         assert_eq!(ink.evidence, Evidence::Ink);
         assert!(ink.rect().x0 <= 110.0 && ink.rect().x1 >= 230.0, "{ink:?}");
+    }
+
+    #[test]
+    fn the_person_an_attestation_names_is_masked_however_it_is_read() {
+        let t = target("凌云", "和静县中医医院", &[]);
+        // 凌 misread as 漆: the roster does not match, the attestation's cue does.
+        for (text, name) in [
+            ("兹证明漆云同志系我院在编职工。", "漆云"),
+            ("兹证明我院漆云同志于2020年起任主治医师。", "漆云"),
+        ] {
+            let line = line_at(text, 100.0, 100.0, 30.0);
+            let at = text.find(name).unwrap();
+            let x0 = 100.0 + 30.0 * text[..at].chars().count() as f32;
+            let findings = findings_on(&white(), vec![line], &t);
+            assert_eq!(findings.regions.len(), 1, "{text}: {findings:?}");
+            let r = findings.regions[0].rect();
+            assert!(
+                r.x0 <= x0 && r.x1 >= x0 + 60.0 && r.x1 < x0 + 75.0,
+                "{text}: {r:?}"
+            );
+        }
+        let findings = findings_on(
+            &white(),
+            vec![line_at("兹证明该单位已通过年度考核。", 100.0, 100.0, 30.0)],
+            &t,
+        );
+        assert!(findings.regions.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn the_requesting_doctor_of_a_lab_report_is_masked() {
+        let t = target("孟丁", "和静县中医医院", &[]);
+        let lines = vec![line_at("送检医生：孟丁 审核：", 100.0, 100.0, 15.0)];
+        let findings = findings_on(&white(), lines, &t);
+        assert!(
+            findings
+                .regions
+                .iter()
+                .any(|r| r.kind == Kind::Name && r.rect().x0 <= 175.0 && r.rect().x1 >= 205.0),
+            "{findings:?}"
+        );
     }
 
     #[test]

@@ -1751,8 +1751,8 @@ TURNED_ROSTER = [
 
 
 def make_turned(out: Path) -> dict:
-    """Write the turned-page fixtures (a lab report photographed a quarter turn either way and
-    upside down); returns ``expected.json``."""
+    """Write the turned-page fixtures (a lab report photographed a quarter turn either way,
+    upside down and at 45 degrees); returns ``expected.json``."""
     name, unit, marks = applicant_marks(TURNED_ROSTER)
     page = ms.RasterPage(1240, 1754, marks=marks, dpi=150)
     clear = [glyph_box(page.text(620, 170, "临床检验报告单", font="sans", pt=24, align="center"))]
@@ -1768,18 +1768,30 @@ def make_turned(out: Path) -> dict:
         clear.append(glyph_box(page.text(150, 600 + 80 * i, row, font="sans", pt=14)))
     clear.append(glyph_box(page.text(150, 1100, "检验者：张涛    审核者：刘敏", font="sans", pt=14)))
     w, h = page.width, page.height
-    # (file, PIL transpose, where an upright point lands on the turned photo, its reason)
+    # Turned 45 degrees anticlockwise on a larger table: the page's centre lands on the photo's.
+    skew = math.radians(45)
+    skewed = page.image.rotate(45, expand=True, resample=Image.BICUBIC, fillcolor=(90, 80, 70))
+    sw, sh = skewed.size
+
+    def skewed_place(p):
+        dx, dy = p[0] - w / 2, p[1] - h / 2
+        return (sw / 2 + dx * math.cos(skew) + dy * math.sin(skew),
+                sh / 2 - dx * math.sin(skew) + dy * math.cos(skew))
+
+    # (file, the photo, where an upright point lands on it, its reason)
     turns = [
-        ("report_quarter_turn.jpg", Image.ROTATE_270, lambda p: (h - p[1], p[0]),
-         "a lab report photographed a quarter turn clockwise"),
-        ("report_upside_down.jpg", Image.ROTATE_180, lambda p: (w - p[0], h - p[1]),
-         "a lab report photographed upside down"),
-        ("report_three_quarter_turn.jpg", Image.ROTATE_90, lambda p: (p[1], w - p[0]),
-         "a lab report photographed a quarter turn anticlockwise"),
+        ("report_quarter_turn.jpg", page.image.transpose(Image.ROTATE_270),
+         lambda p: (h - p[1], p[0]), "a lab report photographed a quarter turn clockwise"),
+        ("report_upside_down.jpg", page.image.transpose(Image.ROTATE_180),
+         lambda p: (w - p[0], h - p[1]), "a lab report photographed upside down"),
+        ("report_three_quarter_turn.jpg", page.image.transpose(Image.ROTATE_90),
+         lambda p: (p[1], w - p[0]), "a lab report photographed a quarter turn anticlockwise"),
+        ("report_skewed_45.jpg", skewed, skewed_place,
+         "a lab report photographed at 45 degrees on a dark table"),
     ]
     entries = []
-    for file, transpose, place, reason in turns:
-        image = photographed(page.image.transpose(transpose), cast=(0.96, 0.94, 0.9))
+    for file, turned, place, reason in turns:
+        image = photographed(turned, cast=(0.96, 0.94, 0.9))
         image.save(out / file, quality=90)
         tw, th = image.size
         entries.append({

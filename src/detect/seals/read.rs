@@ -4,26 +4,24 @@
 use image::RgbImage;
 
 use super::colour::{balanced, is_stamp_ink, paper_colour, white_balance};
-use crate::base::pixels::{bilinear, luminance, FAINT_INK};
+use super::text::RingBand;
+use crate::base::pixels::bilinear;
 use crate::base::text::is_han;
 use crate::detect::ocr::Ocr;
 use crate::detect::types::{Detections, Seal, TextLine};
 use crate::error::Result;
 use crate::geometry::Rect;
 
-/// Where the ring text sits, as fractions of the seal's radius: from just inside the ring's line
-/// to the inner edge of the characters.
-const RING_TEXT_BAND: (f32, f32) = (0.95, 0.55);
 /// The ring text starts at about 8 o'clock and runs clockwise over the top to about 4 o'clock:
 /// angles (degrees, y pointing down) at which the unwrapping starts and ends.
 const RING_TEXT_ARC: (f32, f32) = (115.0, 425.0);
 
-/// The ring text of a seal unwrapped into a straight strip: characters upright, read left to
-/// right, as the recognizer expects a line.
-pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect) -> RgbImage {
+/// The ring text of a seal, in `band`, unwrapped into a straight strip: characters upright,
+/// read left to right, as the recognizer expects a line.
+pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect, band: RingBand) -> RgbImage {
     let [cx, cy] = seal.center();
     let r = (seal.width() + seal.height()) / 4.0;
-    let (outer, inner) = (RING_TEXT_BAND.0 * r, RING_TEXT_BAND.1 * r);
+    let (outer, inner) = (band.outer * r, band.inner * r);
     let (start, end) = (RING_TEXT_ARC.0.to_radians(), RING_TEXT_ARC.1.to_radians());
     let height = (outer - inner).max(8.0);
     let width = ((end - start) * (outer + inner) / 2.0).max(8.0);
@@ -93,18 +91,4 @@ pub fn lines_under(
         }
     }
     Ok(found)
-}
-
-/// Whether an unwrapped ring band holds (almost) no ink: stamp-ink or dark pixels under 3 percent of
-/// its inner three fifths (the outer rows may catch the ring's own line).
-pub(super) fn is_blank(strip: &RgbImage) -> bool {
-    let first_row = strip.height() * 2 / 5;
-    let (mut inked, mut total) = (0usize, 0usize);
-    for (_, y, p) in strip.enumerate_pixels() {
-        if y >= first_row {
-            total += 1;
-            inked += usize::from(is_stamp_ink(p.0) || luminance(p.0) < FAINT_INK);
-        }
-    }
-    (inked as f32) < 0.03 * total as f32
 }

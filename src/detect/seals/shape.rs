@@ -1,6 +1,6 @@
 //! Locating seals by shape: rings found by a Hough transform over a mask of ink or of a stamp
-//! ink, for greyscale scans that lost the seal's colour, and for seals stamped over each other or worn
-//! through.
+//! ink, for greyscale scans that lost the seal's colour, and for seals stamped over each other
+//! or worn through.
 
 use image::GrayImage;
 

@@ -13,8 +13,6 @@ use crate::geometry::Rect;
 /// The crop is scaled to this many pixels a side: the detector finds nothing on a small crop,
 /// and at 512 it finds the same rim text as at its usual 736 in half the time.
 const SIDE: u32 = 512;
-const MEAN: [f32; 3] = [0.485, 0.456, 0.406];
-const STD: [f32; 3] = [0.229, 0.224, 0.225];
 /// Text probability above which a pixel of the detector's map is text.
 const TEXT: f32 = 0.3;
 /// Rings (of the ellipse filling the crop) in which text is counted, from the centre out.
@@ -59,7 +57,7 @@ impl SealTextDetector {
             return Ok(None);
         }
         let crop = crate::pages::scaled(page, [x0, y0, x1 - x0, y1 - y0], (SIDE, SIDE));
-        let input = super::super::onnx::bgr_tensor(&crop, |c, v| (v / 255.0 - MEAN[c]) / STD[c]);
+        let input = super::super::onnx::bgr_tensor(&crop, super::super::onnx::imagenet);
         let outputs = self
             .session
             .run(ort::inputs![TensorRef::from_array_view(&input)?])?;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild the real-scan evaluation sets (tune / heldout) from public GitHub snapshots.
+"""Rebuild the real-scan evaluation sets (tune, heldout, and tune2: sources found after the split, for tuning only) from public GitHub snapshots.
 
     python3 scripts/realset.py [--out /work/corpus] [--mirror /work/.mirror]
 
@@ -44,7 +44,7 @@ def main():
             print("  ", r, file=sys.stderr)
         sys.exit(2)
     bad = 0
-    for half in ("tune", "heldout"):
+    for half in sorted({s["split"] for s in sources}):
         root = os.path.join(a.out, half)
         shutil.rmtree(os.path.join(root, "intake"), ignore_errors=True)
         for s in (s for s in sources if s["split"] == half):

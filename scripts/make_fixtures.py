@@ -1456,6 +1456,25 @@ def make_seals(out: Path) -> dict:
               "a phone photo of a hospital receipt: the unit's cashier seal in blue stamped over "
               "its 收款单位（章） line is masked with the line; the region finance department's "
               "red seal over the title stays visible", regions, clear=clear)
+    page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 170, "荣 誉 证 书", font="serif", pt=28, align="center"))]
+    page.text(170, 320, f"{name}同志：", font="serif", pt=16)
+    for i, body in enumerate(["    在2024年全州护理技能竞赛中荣获二等奖，",
+                              "特发此证，以资鼓励。"]):
+        clear.append(glyph_box(page.text(170, 400 + 66 * i, body, font="serif", pt=16)))
+    # Two organisers sign, each with its seal stamped over its name: neither is the unit's.
+    for x, organiser, seed in [(420, "巴音郭楞蒙古自治州护理学会", 8),
+                               (900, "新疆维吾尔自治区医学会", 9)]:
+        clear.append(glyph_box(page.text(x, 690, organiser, font="serif", pt=14,
+                                         align="center")))
+        worn_seal(page, x, 680, 110, organiser, seed=seed, applicants=False)
+        clear.append([x - 30, 640, x + 30, 720])
+    clear.append(glyph_box(page.text(900, 800, "2024年10月16日", font="serif", pt=14,
+                                     align="center")))
+    files.add("certificate_organisers_seals.png", "A", page,
+              "an award certificate signed by two organisers, each seal stamped over its "
+              "organiser's name: the seals and signer lines stay visible, the name is masked",
+              regions_json(page.regions, page.width, page.height), clear=clear)
     return {
         "generator": "scripts/make_fixtures.py",
         "roster": SEALS_ROSTER,

@@ -19,7 +19,9 @@ mod types;
 
 pub use model::{threads_per_worker, ModelDetector, StageTimes};
 pub use scripted::{text_line, Answer, ScriptedDetector};
-pub use types::{Deadline, Detections, Detector, Face, Glyph, Seal, TextLine, MIN_LINE_CONFIDENCE};
+pub use types::{
+    Deadline, Detections, Detector, Face, Glyph, ReadChar, Seal, TextLine, MIN_LINE_CONFIDENCE,
+};
 
 #[doc(hidden)]
 pub use face::FaceDetector;

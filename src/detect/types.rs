@@ -123,14 +123,30 @@ pub trait Detector: Send {
     }
 }
 
+/// A character as the recognizer read it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReadChar {
+    /// The character.
+    pub ch: char,
+    /// Recognizer confidence, 0..1.
+    pub confidence: f32,
+}
+
 /// A seal found on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seal {
     /// The box round the seal's ring, in page pixels.
     pub rect: Rect,
-    /// The text along the ring as recognized (often the unit's or an authority's name; may be
+    /// The text along the ring as recognized (often the unit's or another body's name; may be
     /// empty or garbled when the seal is faint or overprinted).
-    pub ring_text: String,
+    pub ring: Vec<ReadChar>,
+}
+
+impl Seal {
+    /// The ring's text as read.
+    pub fn ring_text(&self) -> String {
+        self.ring.iter().map(|c| c.ch).collect()
+    }
 }
 
 /// The moment a page's detection must stop by, if any.

@@ -1,15 +1,16 @@
 //! Official seals (公章): round rings carrying a unit's name. A seal is masked as the applicant's
-//! unit unless its ring text, or failing that the text around it, shows that it belongs to an
-//! issuing authority or a school; when in doubt it is masked.
+//! unit unless its ring text, or failing that the text around it, shows that it belongs to
+//! another body (an issuing authority, a school, an organiser, a company); when in doubt it is
+//! masked.
 
 use image::RgbImage;
 
 use super::lines::Line;
 use super::terms::{Target, Term};
 use crate::base::pixels::{luminance, WRITING_INK};
-use crate::base::text::{find_approx, Normalized};
+use crate::base::text::{find_approx, is_han, Normalized};
 use crate::base::{Evidence, Kind, Region};
-use crate::detect::Detections;
+use crate::detect::{Detections, ReadChar};
 use crate::geometry::{Rect, Shape};
 
 /// Words showing that a seal belongs to an issuer, not to the applicant's unit: assessing and
@@ -36,6 +37,30 @@ const AUTHORITY_WORDS: &[&str] = &[
     "财政",
     "监制",
     "税务",
+];
+
+/// Words that end the name of a body: a text read surely that holds one, and little of the
+/// unit, names another body (failure class "another body's seal": a certificate's organisers,
+/// a licence's regulator, a company's invoice seal).
+const BODY_WORDS: &[&str] = &[
+    "委员会",
+    "学会",
+    "商会",
+    "协会",
+    "公司",
+    "医院",
+    "卫生院",
+    "大学",
+    "学院",
+    "学校",
+    "管理局",
+    "分局",
+    "厅",
+    "中心",
+    "研究所",
+    "银行",
+    "集团",
+    "青年团",
 ];
 
 /// Words of diplomas and degree certificates: their seals are the school's, never the unit's
@@ -85,6 +110,13 @@ pub struct SealRules {
     /// A ring names the unit with up to one slip per this many of the unit's characters (at
     /// least the unit term's own tolerance).
     pub ring_chars_per_slip: usize,
+    /// Characters read with at least this confidence are read surely.
+    pub sure: f32,
+    /// A text names another body when at least this many of its Chinese characters are read
+    /// surely...
+    pub min_body_chars: usize,
+    /// ... and they hold less than this share of the unit's characters.
+    pub max_unit_share: f32,
 }
 
 impl Default for SealRules {
@@ -106,6 +138,9 @@ impl Default for SealRules {
             run_pad: 0.2,
             owner_areas: (0.1, (1.0, 0.6)),
             ring_chars_per_slip: 4,
+            sure: 0.5,
+            min_body_chars: 5,
+            max_unit_share: 0.34,
         }
     }
 }
@@ -124,6 +159,9 @@ pub fn regions(
         let text: String = l.norm.chars.iter().collect();
         SCHOOL_DOCUMENT_WORDS.iter().any(|w| text.contains(w))
     });
+    let units: Vec<&Term> = target
+        .map(|t| t.terms.iter().filter(|t| t.kind == Kind::Unit).collect())
+        .unwrap_or_default();
     let dates: Vec<Rect> = lines
         .iter()
         .filter(|l| is_date(l))
@@ -139,10 +177,10 @@ pub fn regions(
                 )
                 .overlaps(&rect)
         });
-        let applicants = match owner_by_ring_text(&seal.ring_text, target, &rules) {
+        let applicants = match owner_by_ring(&seal.ring, &units, &rules) {
             Some(owner) => owner == Owner::Applicant,
             None if school_document => false,
-            None => belongs_to_applicant(&rect, lines, unit_boxes, &rules),
+            None => belongs_to_applicant(&rect, lines, &units, unit_boxes, &rules),
         };
         if on_a_face || !applicants {
             continue;
@@ -324,21 +362,16 @@ fn text_lines(rows: &[i64], max_step: i64) -> Vec<(i64, i64)> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Owner {
     Applicant,
-    Authority,
+    /// Another body: an issuing authority, a school, an organiser, a company.
+    Other,
 }
 
-/// The owner named by a seal's ring text, if the text tells: an issuing authority's words (unless
-/// the applicant's unit itself holds them, as in 新疆医科大学第一附属医院), or the applicant's
-/// unit, matched loosely since ring text reads poorly.
-fn owner_by_ring_text(
-    ring_text: &str,
-    target: Option<&Target>,
-    rules: &SealRules,
-) -> Option<Owner> {
-    let ring = Normalized::new(ring_text.chars());
-    let units: Vec<&Term> = target
-        .map(|t| t.terms.iter().filter(|t| t.kind == Kind::Unit).collect())
-        .unwrap_or_default();
+/// The owner named by a seal's ring, if its text tells: an issuing authority's words (unless
+/// the applicant's unit itself holds them, as in 新疆医科大学第一附属医院), the applicant's
+/// unit, matched loosely since ring text reads poorly, or another body read surely.
+fn owner_by_ring(ring: &[ReadChar], units: &[&Term], rules: &SealRules) -> Option<Owner> {
+    let text: String = ring.iter().map(|c| c.ch).collect();
+    let ring_chars = Normalized::new(text.chars()).chars;
     let authority = AUTHORITY_WORDS.iter().any(|word| {
         let word: Vec<char> = word.chars().collect();
         let in_unit = units
@@ -346,16 +379,54 @@ fn owner_by_ring_text(
             .any(|u| u.chars.windows(word.len()).any(|w| w == word.as_slice()));
         // Ring text reads poorly: a slip in a word of four, two in one of seven.
         let errors = usize::from(word.len() >= 4) + usize::from(word.len() >= 7);
-        !in_unit && !find_approx(&ring.chars, &word, errors).is_empty()
+        !in_unit && !find_approx(&ring_chars, &word, errors).is_empty()
     });
     if authority {
-        return Some(Owner::Authority);
+        return Some(Owner::Other);
     }
     let applicant = units.iter().any(|u| {
         let errors = u.max_errors.max(u.chars.len() / rules.ring_chars_per_slip);
-        !find_approx(&ring.chars, &u.chars, errors).is_empty()
+        !find_approx(&ring_chars, &u.chars, errors).is_empty()
     });
-    applicant.then_some(Owner::Applicant)
+    if applicant {
+        return Some(Owner::Applicant);
+    }
+    names_another_body(ring, units, rules).then_some(Owner::Other)
+}
+
+/// Whether a text names a body that is not the applicant's unit: enough of its Chinese read
+/// surely, holding a word that ends a body's name and little of the unit (a misread of the
+/// unit's own name keeps much of it, and is not read surely).
+fn names_another_body(text: &[ReadChar], units: &[&Term], rules: &SealRules) -> bool {
+    let sure: Vec<char> = text
+        .iter()
+        .filter(|c| c.confidence >= rules.sure && is_han(c.ch))
+        .map(|c| c.ch)
+        .collect();
+    if sure.len() < rules.min_body_chars {
+        return false;
+    }
+    let sure_text: String = sure.iter().collect();
+    let unit_share = |u: &Term| {
+        let mut own: Vec<char> = u.chars.clone();
+        own.sort_unstable();
+        own.dedup();
+        own.iter().filter(|c| sure.contains(c)).count() as f32 / own.len().max(1) as f32
+    };
+    BODY_WORDS.iter().any(|w| sure_text.contains(w))
+        && units.iter().all(|u| unit_share(u) < rules.max_unit_share)
+}
+
+/// A line's characters as the recognizer read them.
+fn read_chars(line: &Line) -> Vec<ReadChar> {
+    line.line
+        .glyphs
+        .iter()
+        .map(|g| ReadChar {
+            ch: g.ch,
+            confidence: g.confidence,
+        })
+        .collect()
 }
 
 /// Whether a text line runs through the seal's middle band, or is a piece of such a line
@@ -382,15 +453,21 @@ fn is_date(line: &Line) -> bool {
     digits * 2 >= line.norm.len()
 }
 
-/// Whose seal it is, from the text around it: the applicant's unit or an issuing authority.
-/// Text on or right beside the seal decides first, then text further around; without any such
-/// text the seal is masked (when in doubt, mask).
+/// Whose seal it is, from the text around it: the applicant's unit, or another body named by
+/// an issuing authority's words or by the signer line it is stamped over. Text on or right
+/// beside the seal decides first, then text further around; without any such text the seal is
+/// masked (when in doubt, mask).
 fn belongs_to_applicant(
     seal: &Rect,
     lines: &[Line],
+    units: &[&Term],
     unit_boxes: &[Rect],
     rules: &SealRules,
 ) -> bool {
+    let signed_by_another = lines
+        .iter()
+        .filter(|l| crosses(seal, &l.bbox, rules))
+        .any(|l| names_another_body(&read_chars(l), units, rules));
     let (w, h) = (seal.width(), seal.height());
     let (near, (across, down)) = rules.owner_areas;
     for area in [
@@ -399,6 +476,9 @@ fn belongs_to_applicant(
     ] {
         if unit_boxes.iter().any(|u| u.overlaps(&area)) {
             return true;
+        }
+        if signed_by_another {
+            return false;
         }
         let authority = lines.iter().filter(|l| l.bbox.overlaps(&area)).any(|l| {
             let text: String = l.norm.chars.iter().collect();
@@ -441,15 +521,32 @@ mod tests {
         ink
     }
 
+    /// `text` as read surely.
+    fn read_surely(text: &str) -> Vec<ReadChar> {
+        text.chars()
+            .map(|ch| ReadChar {
+                ch,
+                confidence: 0.9,
+            })
+            .collect()
+    }
+
     /// A page's detections holding one seal of radius 150 centred at (600, 800).
     fn seal_with_ring_text(ring_text: &str) -> Detections {
         Detections {
             seals: vec![Seal {
                 rect: Rect::new(450.0, 650.0, 750.0, 950.0),
-                ring_text: ring_text.into(),
+                ring: read_surely(ring_text),
             }],
             ..Detections::default()
         }
+    }
+
+    /// The owner `ring` (read surely) names, for an applicant of `unit`.
+    fn owner_for(ring: &str, unit: &str) -> Option<Owner> {
+        let t = target("杨婧怡", unit, &[]);
+        let units: Vec<&Term> = t.terms.iter().filter(|t| t.kind == Kind::Unit).collect();
+        owner_by_ring(&read_surely(ring), &units, &SealRules::default())
     }
 
     #[test]
@@ -478,38 +575,62 @@ mod tests {
 
     #[test]
     fn ring_text_tells_whose_seal_it_is_despite_misreads() {
-        let t = target("杨婧怡", "且末县人民医院", &[]);
-        let owner = |ring: &str| owner_by_ring_text(ring, Some(&t), &SealRules::default());
+        let owner = |ring: &str| owner_for(ring, "且末县人民医院");
         assert_eq!(owner("月末县人民医院心"), Some(Owner::Applicant));
-        assert_eq!(owner("始新票医科科大学"), Some(Owner::Authority));
-        assert_eq!(
-            owner("巴郭楞蒙古自治州卫生健康委会"),
-            Some(Owner::Authority)
-        );
-        assert_eq!(owner("若羌县人民医院"), None, "another county's hospital");
+        assert_eq!(owner("始新票医科科大学"), Some(Owner::Other));
+        assert_eq!(owner("巴郭楞蒙古自治州卫生健康委会"), Some(Owner::Other));
+        assert_eq!(owner("若羌县人民医院"), None, "much of the unit's name");
         assert_eq!(owner("口口"), None);
     }
 
     #[test]
     fn a_worn_ring_with_two_slips_in_a_long_authority_word_is_the_authoritys() {
-        let t = target("马晓燕", "和静县人民医院", &[]);
         assert_eq!(
-            owner_by_ring_text(
-                "巴音華罗蒙否政消根生健康.员会CO",
-                Some(&t),
-                &SealRules::default()
-            ),
-            Some(Owner::Authority)
+            owner_for("巴音華罗蒙否政消根生健康.员会CO", "和静县人民医院"),
+            Some(Owner::Other)
         );
     }
 
     #[test]
     fn a_unit_that_is_part_of_a_university_is_not_taken_for_an_authority() {
-        let t = target("杨婧怡", "新疆医科大学第一附属医院", &[]);
         assert_eq!(
-            owner_by_ring_text("新疆医科大学第一附属医院", Some(&t), &SealRules::default()),
+            owner_for("新疆医科大学第一附属医院", "新疆医科大学第一附属医院"),
             Some(Owner::Applicant)
         );
+    }
+
+    #[test]
+    fn a_ring_read_surely_naming_another_body_is_that_bodys() {
+        let unit = "且末县人民医院";
+        // An organiser, a regulator, a company.
+        for ring in [
+            "中国商业经济学会",
+            "北京市工商行政管理局海淀分局",
+            "靖江市机器人智能制造有限公司",
+        ] {
+            assert_eq!(owner_for(ring, unit), Some(Owner::Other), "{ring}");
+        }
+        // Read unsurely, it tells nothing: the seal is judged by the text around it.
+        let t = target("杨婧怡", unit, &[]);
+        let units: Vec<&Term> = t.terms.iter().filter(|t| t.kind == Kind::Unit).collect();
+        let mut unsure = read_surely("中国商业经济学会");
+        unsure
+            .iter_mut()
+            .step_by(2)
+            .for_each(|c| c.confidence = 0.3);
+        assert_eq!(owner_by_ring(&unsure, &units, &SealRules::default()), None);
+    }
+
+    #[test]
+    fn a_seal_stamped_over_another_bodys_signer_line_stays_visible() {
+        let signer = line_at("中国国际商会商业行业商会", 420.0, 790.0, 30.0);
+        let lines = vec![Line::new(&signer)];
+        let t = target("杨婧怡", "且末县人民医院", &[]);
+        assert!(regions(&paper(), &seal_with_ring_text(""), &lines, Some(&t), &[]).is_empty());
+        // The unit's own name under its seal, misread by a character, is still the unit's.
+        let own = line_at("且末县人民医阮", 480.0, 790.0, 30.0);
+        let lines = vec![Line::new(&own)];
+        assert!(!regions(&paper(), &seal_with_ring_text(""), &lines, Some(&t), &[]).is_empty());
     }
 
     #[test]

@@ -12,7 +12,7 @@ use ort::session::Session;
 
 use std::sync::Arc;
 
-use super::types::{Deadline, Glyph, TextLine};
+use super::types::{Deadline, Glyph, ReadChar, TextLine};
 use crate::base::pixels::{luminance, INK_CONTRAST};
 use crate::budget::MemoryBudget;
 use crate::error::{Error, Result};
@@ -74,11 +74,18 @@ impl Ocr {
     }
 
     /// Reads an image that holds one line of text filling it (such as a seal's unwrapped ring).
-    pub fn read_strip(&mut self, strip: &RgbImage) -> Result<String> {
+    pub fn read_strip(&mut self, strip: &RgbImage) -> Result<Vec<ReadChar>> {
         let (w, h) = (strip.width() as f32, strip.height() as f32);
         let quad = [[0.0, 0.0], [w, 0.0], [w, h], [0.0, h]];
         let chars = self.recognize(strip, &[quad])?;
-        Ok(chars.iter().flatten().map(|c| c.ch).collect())
+        Ok(chars
+            .iter()
+            .flatten()
+            .map(|c| ReadChar {
+                ch: c.ch,
+                confidence: c.confidence,
+            })
+            .collect())
     }
 
     /// Text detection alone: the line boxes of `page`, not yet oriented.

@@ -58,8 +58,8 @@ pub fn locate(
         for p in strip.pixels_mut() {
             p.0 = balanced(&balance, p.0);
         }
-        let ring_text = ocr.read_strip(&strip)?;
-        seals.push(Seal { rect, ring_text });
+        let ring = ocr.read_strip(&strip)?;
+        seals.push(Seal { rect, ring });
     }
     Ok(seals)
 }

@@ -1366,6 +1366,36 @@ def applicant_marks(roster: list[dict]) -> tuple[str, str, list[tuple[str, str]]
     return name, unit, [(name, "name"), (unit, "unit")]
 
 
+def add_photographed(files, file: str, page: ms.RasterPage, reason: str, clear: list):
+    """Adds ``page`` to applicant A's folder as a phone photo of it (its truth taken first)."""
+    regions = regions_json(page.regions, page.width, page.height)
+    page.image = photographed(page.image)
+    files.add(file, "A", page, reason, regions, clear=clear)
+
+
+def hospital_receipt(marks, name: str, unit: str, height: int, form) -> tuple[ms.RasterPage, list]:
+    """A hospital's outpatient receipt ``height`` pixels high, its title and ruled table printed
+    in ``form`` colour and its entries in black; returns the page and the boxes that must stay
+    visible (title, entries, amounts, cashier)."""
+    page = ms.RasterPage(1240, height, marks=marks, dpi=150)
+    clear = [glyph_box(page.text(620, 130, "新疆维吾尔自治区医疗门诊收费票据", font="serif",
+                                 pt=20, align="center", color=form))]
+    page.text(140, 250, f"姓名：{name}", font="sans", pt=13)
+    clear.append(glyph_box(page.text(560, 250, "性别：女", font="sans", pt=13)))
+    clear.append(glyph_box(page.text(840, 250, "门诊号：0012345", font="sans", pt=13)))
+    page.rect(120, 290, 1120, 560, 2, color=form)
+    for i, (item, amount) in enumerate([("西药费", "35.60"), ("化验费", "120.00"),
+                                        ("诊查费", "10.00"), ("合计（大写）壹佰陆拾伍元陆角",
+                                                               "165.60")]):
+        page.line(120, 357 + 67 * i, 1120, 357 + 67 * i, 1, color=form)
+        clear.append(glyph_box(page.text(150, 340 + 67 * i, item, font="sans", pt=13)))
+        clear.append(glyph_box(page.text(1090, 340 + 67 * i, amount, font="sans", pt=13,
+                                         align="right")))
+    page.text(140, 700, f"收款单位（章）：{unit}", font="sans", pt=13)
+    clear.append(glyph_box(page.text(840, 700, "收款人：王芳", font="sans", pt=13)))
+    return page, clear
+
+
 def make_seals(out: Path) -> dict:
     """Write the seal fixtures; returns ``expected.json``."""
     files = FolderFiles(out)
@@ -1402,11 +1432,9 @@ def make_seals(out: Path) -> dict:
     clear.append(glyph_box(page.text(1040, 860, "2024年5月20日", font="serif", pt=15,
                                      align="right")))
     worn_seal(page, 930, 630, 118, unit, seed=3, serial="6528270003261", strength=0.55, gaps=3)
-    regions = regions_json(page.regions, page.width, page.height)
-    page.image = photographed(page.image)
-    files.add("certificate_photo_worn_seal.jpg", "A", page,
-              "a phone photo (blue cast) of a certificate with a faint seal whose ring is broken, "
-              "stamped over the unit's signer line", regions, clear=clear)
+    add_photographed(files, "certificate_photo_worn_seal.jpg", page,
+                     "a phone photo (blue cast) of a certificate with a faint seal whose ring is "
+                     "broken, stamped over the unit's signer line", clear)
 
     page = ms.RasterPage(1240, 1100, marks=marks, dpi=150)
     clear = [glyph_box(page.text(620, 160, "关于推荐晋升主管护师资格人员的公示", font="serif",
@@ -1428,34 +1456,17 @@ def make_seals(out: Path) -> dict:
               "a health commission's seal stamped over the line naming the applicant's unit: the "
               "unit's name read under the red is masked, the commission's seal and signer line "
               "stay visible", regions_json(page.regions, page.width, page.height), clear=clear)
-    page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
-    clear = [glyph_box(page.text(620, 130, "新疆维吾尔自治区医疗门诊收费票据", font="serif",
-                                 pt=20, align="center"))]
-    page.text(140, 250, f"姓名：{name}", font="sans", pt=13)
-    clear.append(glyph_box(page.text(560, 250, "性别：女", font="sans", pt=13)))
-    clear.append(glyph_box(page.text(840, 250, "门诊号：0012345", font="sans", pt=13)))
-    page.rect(120, 290, 1120, 560, 2)
-    for i, (item, amount) in enumerate([("西药费", "35.60"), ("化验费", "120.00"),
-                                        ("诊查费", "10.00"), ("合计（大写）壹佰陆拾伍元陆角",
-                                                               "165.60")]):
-        page.line(120, 357 + 67 * i, 1120, 357 + 67 * i, 1)
-        clear.append(glyph_box(page.text(150, 340 + 67 * i, item, font="sans", pt=13)))
-        clear.append(glyph_box(page.text(1090, 340 + 67 * i, amount, font="sans", pt=13,
-                                         align="right")))
-    page.text(140, 700, f"收款单位（章）：{unit}", font="sans", pt=13)
-    clear.append(glyph_box(page.text(840, 700, "收款人：王芳", font="sans", pt=13)))
+    page, clear = hospital_receipt(marks, name, unit, 900, (0, 0, 0))
     # Another body's seal, the region's finance department's, stamped over the title.
     finance = (620, 105, 78)
     worn_seal(page, *finance, "新疆维吾尔自治区财政厅票据监制章", seed=6, applicants=False)
     clear.append([finance[0] - 40, finance[1] - 40, finance[0] + 40, finance[1] + 40])
     worn_seal(page, 460, 690, 100, f"{unit}门诊收款章", seed=7, strength=0.8,
               colour=(40, 70, 175))
-    regions = regions_json(page.regions, page.width, page.height)
-    page.image = photographed(page.image)
-    files.add("receipt_blue_cashier_seal.jpg", "A", page,
-              "a phone photo of a hospital receipt: the unit's cashier seal in blue stamped over "
-              "its 收款单位（章） line is masked with the line; the region finance department's "
-              "red seal over the title stays visible", regions, clear=clear)
+    add_photographed(files, "receipt_blue_cashier_seal.jpg", page,
+                     "a phone photo of a hospital receipt: the unit's cashier seal in blue stamped "
+                     "over its 收款单位（章） line is masked with the line; the region finance "
+                     "department's red seal over the title stays visible", clear)
     page = ms.RasterPage(1240, 900, marks=marks, dpi=150)
     clear = [glyph_box(page.text(620, 170, "荣 誉 证 书", font="serif", pt=28, align="center"))]
     page.text(170, 320, f"{name}同志：", font="serif", pt=16)
@@ -1475,6 +1486,12 @@ def make_seals(out: Path) -> dict:
               "an award certificate signed by two organisers, each seal stamped over its "
               "organiser's name: the seals and signer lines stay visible, the name is masked",
               regions_json(page.regions, page.width, page.height), clear=clear)
+    page, clear = hospital_receipt(marks, name, unit, 820, (190, 50, 50))
+    worn_seal(page, 430, 690, 120, f"{unit}门诊收费专用章", seed=10, strength=0.85)
+    add_photographed(files, "receipt_red_form_red_seal.jpg", page,
+                     "a phone photo of a small receipt whose title and table are printed in red: "
+                     "the unit's red cashier seal, 0.29 of the page high, joins the table's ink "
+                     "and is found by its ring, and masked with the 收款单位 line", clear)
     return {
         "generator": "scripts/make_fixtures.py",
         "roster": SEALS_ROSTER,

@@ -192,17 +192,20 @@ pub fn regions(
         });
         // The signer line stamped over by the seal is the unit's name, mostly unreadable to OCR
         // (boxes as tall as a good part of the seal are the seal's own strokes, not a line).
-        for line in lines.iter().filter(|l| {
+        let signers = lines.iter().filter(|l| {
             crosses(&rect, &l.bbox, &rules)
                 && !is_date(l)
                 && l.bbox.height() < rules.max_signer_height * rect.height()
-        }) {
-            regions.push(Region {
-                kind: Kind::Unit,
-                evidence: Evidence::Seal,
-                shape: signer_shape(line, &rect, &rules),
-            });
-        }
+        });
+        regions.extend(
+            signers
+                .filter_map(|line| signer_shape(line, &rect, &rules))
+                .map(|shape| Region {
+                    kind: Kind::Unit,
+                    evidence: Evidence::Seal,
+                    shape,
+                }),
+        );
         regions.extend(
             [Side::Left, Side::Right]
                 .into_iter()
@@ -218,18 +221,23 @@ pub fn regions(
 }
 
 /// The signer line crossing a seal, padded for masking; a label before the seal that ends in a
-/// colon (收款单位（章）：) is the form's, not the unit's, and stays visible.
-fn signer_shape(line: &Line, seal: &Rect, rules: &SealRules) -> Shape {
+/// colon or in （章） (收款单位（章）：, its colon often lost under the seal) is the form's, not the
+/// unit's, and stays visible (nothing, when the label is the whole line).
+fn signer_shape(line: &Line, seal: &Rect, rules: &SealRules) -> Option<Shape> {
     let (along, across) = rules.signer_pad;
     let glyphs = &line.line.glyphs;
-    let label_end = glyphs
-        .iter()
-        .rposition(|g| matches!(g.ch, '：' | ':') && Rect::around(&g.quad).x1 <= seal.center()[0]);
+    let ends_label = |i: usize| match glyphs[i].ch {
+        '：' | ':' => true,
+        '）' | ')' => i > 0 && glyphs[i - 1].ch == '章',
+        _ => false,
+    };
+    let label_end = (0..glyphs.len())
+        .rev()
+        .find(|&i| ends_label(i) && Rect::around(&glyphs[i].quad).x1 <= seal.center()[0]);
     match label_end {
-        Some(colon) if colon + 1 < glyphs.len() => {
-            line.glyphs_shape(colon + 1..glyphs.len(), along, across)
-        }
-        _ => line.padded_shape(along, across),
+        Some(colon) if colon + 1 == glyphs.len() => None,
+        Some(colon) => Some(line.glyphs_shape(colon + 1..glyphs.len(), along, across)),
+        None => Some(line.padded_shape(along, across)),
     }
 }
 
@@ -669,6 +677,12 @@ mod tests {
             signer.x0 >= 505.0 && signer.x0 <= 520.0 && signer.x1 >= 730.0,
             "{signer:?}"
         );
+        // Read as a line of its own, with its colon or without, the label is not masked at all.
+        for label in ["收款单位（章）：", "收款单位（章)"] {
+            let label = line_at(label, 280.0, 790.0, 30.0);
+            let found = regions(&paper(), &seal, &[Line::new(&label)], Some(&t), &[]);
+            assert!(found.iter().all(|r| r.rect().x0 >= 440.0), "{found:?}");
+        }
     }
 
     #[test]

@@ -30,8 +30,12 @@ use shape::{hough_rings, rings_in_unexplained_ink, DARK_RING};
 const WORKING_SIDE: u32 = 400;
 /// Smallest seal diameter, as a fraction of the page's shorter side (a 3 cm seal on A4 is 0.14).
 const MIN_DIAMETER: f32 = 0.06;
-/// Largest seal diameter, as a fraction of the page's shorter side (a 4.5 cm seal on A4 is 0.21).
+/// Largest seal diameter on a full page, as a fraction of its shorter side (a 4.5 cm seal on A4
+/// is 0.21).
 const MAX_DIAMETER: f32 = 0.24;
+/// Largest seal diameter on a small document, as a fraction of its shorter side (a 4 cm seal on
+/// a 10 cm high receipt is 0.4).
+const MAX_SMALL_DOCUMENT_DIAMETER: f32 = 0.45;
 /// Share of coloured pixels above which a page counts as a colour scan.
 const COLOURED_SHARE: f64 = 0.002;
 /// Angles sampled round a ring.
@@ -181,6 +185,21 @@ mod tests {
         assert_eq!(seals.len(), 2, "{seals:?}");
         assert_found_at(&seals[..1], 450.0, 800.0, 150.0);
         assert_found_at(&seals[1..], 680.0, 820.0, 150.0);
+    }
+
+    #[test]
+    fn a_seal_over_a_receipts_form_printed_in_its_own_ink_is_found() {
+        // A receipt 10 cm high: its red ruled form joins the seal's ink into one region, and
+        // the seal is 0.33 of the page's height.
+        let mut page = RgbImage::from_pixel(1400, 700, image::Rgb(PAPER));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let rule = (190..=520).contains(&y) && (x % 300 < 2 || (y - 190) % 66 < 2);
+            if rule && (80..1320).contains(&x) {
+                *p = image::Rgb(SEAL_RED);
+            }
+        }
+        stamp(&mut page, 420.0, 500.0, 115.0, SEAL_RED, |_| true);
+        assert_found_at(&candidates(&page), 420.0, 500.0, 115.0);
     }
 
     #[test]

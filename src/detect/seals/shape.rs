@@ -4,7 +4,7 @@
 
 use image::GrayImage;
 
-use super::{ANGLES, MAX_DIAMETER, MIN_DIAMETER};
+use super::{ANGLES, MAX_DIAMETER, MAX_SMALL_DOCUMENT_DIAMETER, MIN_DIAMETER};
 use crate::geometry::Rect;
 
 /// A circle in shrunk-page pixels.
@@ -111,6 +111,9 @@ pub(super) fn rings_in_unexplained_ink(
 pub(super) struct RingTest {
     /// The smallest diameter, as a fraction of the page's shorter side.
     min_diameter: f32,
+    /// The largest diameter, as a fraction of the page's shorter side (and no larger than the
+    /// mask searched).
+    max_diameter: f32,
     /// The Hough votes a centre needs, per pixel of radius (a whole sharp ring gives about 2π
     /// from each edge of its line).
     votes: f32,
@@ -123,15 +126,18 @@ pub(super) struct RingTest {
 /// A dark outline must be whole and stand free: circles of other ink (tables, text) are common.
 pub(super) const DARK_RING: RingTest = RingTest {
     min_diameter: MIN_DIAMETER,
+    max_diameter: MAX_DIAMETER,
     votes: 1.2 * std::f32::consts::PI,
     rim: 0.85,
     outside: 0.35,
 };
 /// A worn or lightly pressed seal breaks its ring and thins its line; a second seal may be
-/// stamped over it. Red characters of a letterhead can hold a small circle of red: such rings
-/// are looked for from the size of a small seal on a full page up.
+/// stamped over it, or over a form printed in its own ink (a receipt's). Red characters of a
+/// letterhead can hold a small circle of red: such rings are looked for from the size of a small
+/// seal on a full page up, to the size of a seal on a receipt.
 pub(super) const STAMP_RING: RingTest = RingTest {
     min_diameter: 0.1,
+    max_diameter: MAX_SMALL_DOCUMENT_DIAMETER,
     votes: 0.6 * std::f32::consts::PI,
     rim: 0.7,
     outside: 0.35,
@@ -139,12 +145,12 @@ pub(super) const STAMP_RING: RingTest = RingTest {
 
 /// Rings of seal size in `mask`: circles found by letting the mask's edges vote for centres
 /// along their gradient (a Hough transform), kept when they pass `test`. Seal sizes are those of
-/// a page whose shorter side is `short` pixels.
+/// a page whose shorter side is `short` pixels; a ring fits in the mask.
 pub(super) fn hough_rings(mask: &GrayImage, short: f32, test: &RingTest) -> Vec<Circle> {
     let (w, h) = mask.dimensions();
     let (r_min, r_max) = (
         (test.min_diameter * short / 2.0).floor().max(4.0) as usize,
-        (MAX_DIAMETER * short / 2.0).ceil() as usize,
+        ((test.max_diameter * short).min(w.min(h) as f32) / 2.0).ceil() as usize,
     );
     if r_max <= r_min {
         return Vec::new();

@@ -142,13 +142,6 @@ pub struct Seal {
     pub ring: Vec<ReadChar>,
 }
 
-impl Seal {
-    /// The ring's text as read.
-    pub fn ring_text(&self) -> String {
-        self.ring.iter().map(|c| c.ch).collect()
-    }
-}
-
 /// The moment a page's detection must stop by, if any.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Deadline {

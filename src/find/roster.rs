@@ -60,9 +60,7 @@ fn keeps_institution(matched: &[char], unit: &[char]) -> bool {
 fn misread_start(line: &Line, start: usize, target: &Target) -> usize {
     let before = &line.norm.chars[..start];
     let unit_chars: std::collections::BTreeSet<char> = target
-        .terms
-        .iter()
-        .filter(|t| t.kind == Kind::Unit)
+        .units()
         .flat_map(|t| t.chars.iter().copied())
         .collect();
     let shared: std::collections::BTreeSet<char> = before

@@ -159,9 +159,7 @@ pub fn regions(
         let text: String = l.norm.chars.iter().collect();
         SCHOOL_DOCUMENT_WORDS.iter().any(|w| text.contains(w))
     });
-    let units: Vec<&Term> = target
-        .map(|t| t.terms.iter().filter(|t| t.kind == Kind::Unit).collect())
-        .unwrap_or_default();
+    let units: Vec<&Term> = target.map(|t| t.units().collect()).unwrap_or_default();
     let dates: Vec<Rect> = lines
         .iter()
         .filter(|l| is_date(l))
@@ -550,11 +548,16 @@ mod tests {
         }
     }
 
+    /// The owner `ring` names, for an applicant of `unit`.
+    fn owner_of(ring: &[ReadChar], unit: &str) -> Option<Owner> {
+        let t = target("杨婧怡", unit, &[]);
+        let units: Vec<&Term> = t.units().collect();
+        owner_by_ring(ring, &units, &SealRules::default())
+    }
+
     /// The owner `ring` (read surely) names, for an applicant of `unit`.
     fn owner_for(ring: &str, unit: &str) -> Option<Owner> {
-        let t = target("杨婧怡", unit, &[]);
-        let units: Vec<&Term> = t.terms.iter().filter(|t| t.kind == Kind::Unit).collect();
-        owner_by_ring(&read_surely(ring), &units, &SealRules::default())
+        owner_of(&read_surely(ring), unit)
     }
 
     #[test]
@@ -619,14 +622,12 @@ mod tests {
             assert_eq!(owner_for(ring, unit), Some(Owner::Other), "{ring}");
         }
         // Read unsurely, it tells nothing: the seal is judged by the text around it.
-        let t = target("杨婧怡", unit, &[]);
-        let units: Vec<&Term> = t.terms.iter().filter(|t| t.kind == Kind::Unit).collect();
         let mut unsure = read_surely("中国商业经济学会");
         unsure
             .iter_mut()
             .step_by(2)
             .for_each(|c| c.confidence = 0.3);
-        assert_eq!(owner_by_ring(&unsure, &units, &SealRules::default()), None);
+        assert_eq!(owner_of(&unsure, unit), None);
     }
 
     #[test]

@@ -90,6 +90,11 @@ impl Target {
         }
     }
 
+    /// The unit's terms: the unit, its aliases and their abbreviations.
+    pub fn units(&self) -> impl Iterator<Item = &Term> {
+        self.terms.iter().filter(|t| t.kind == Kind::Unit)
+    }
+
     /// The terms searched for with these options (the ID number only with `id_numbers`).
     pub fn searched<'a>(&'a self, options: &FindOptions) -> impl Iterator<Item = &'a Term> {
         let id_numbers = options.id_numbers;

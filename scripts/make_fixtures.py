@@ -52,6 +52,12 @@ files should find:
     naming the unit; a photo of a hospital receipt whose cashier seal is
     blue, with the region's finance seal over its title.
 
+``tests/fixtures/misread/``
+    Notices in small print photographed soft and noisy, each naming an
+    applicant whose two-character name the recognizer reads with one
+    character wrong (its alternatives hold the right one), beside another
+    person sharing a character of the name.
+
 ``tests/fixtures/bad/``
     Files a batch run must survive: empty, mislabelled, random bytes,
     truncated JPEG/PNG, password-protected PDF, a PDF with no pages, a PDF
@@ -1849,6 +1855,51 @@ def make_turned(out: Path) -> dict:
     }
 
 
+# --------------------------------------------------------------------------
+# Names the recognizer half-reads
+# --------------------------------------------------------------------------
+
+MISREAD_ROSTER = [
+    {"folder": "A", "name": "臧琳", "unit": "和静县人民医院", "aliases": ""},
+    {"folder": "B", "name": "瞿颖", "unit": "和静县人民医院", "aliases": ""},
+]
+
+
+def make_misread(out: Path) -> dict:
+    """Write the half-read name fixtures: a notice in small print, photographed soft and noisy,
+    whose applicant's two-character name the recognizer reads with one character wrong (臧 as
+    减 or 威, 瞿 as 耀 or 翟) and no label beside it; returns ``expected.json``."""
+    files = FolderFiles(out)
+    for i, row in enumerate(MISREAD_ROSTER):
+        name, _, marks = applicant_marks([row])
+        page = ms.RasterPage(900, 420, marks=marks, dpi=150)
+        clear = [glyph_box(page.text(450, 80, "推荐人员公示", font="serif", pt=12,
+                                     align="center"))]
+        page.text(60, 170, f"经研究，同意{name}申报主管护师资格。", font="serif", pt=9)
+        # Another person sharing a character of the name, read surely: not the applicant.
+        clear.append(glyph_box(page.text(60, 230, f"经研究，同意王{name[1]}申报护师资格。",
+                                         font="serif", pt=9)))
+        clear.append(glyph_box(page.text(840, 340, "2024年6月1日", font="serif", pt=9,
+                                         align="right")))
+        regions = regions_json(page.regions, page.width, page.height)
+        soft = degrade(photographed(page.image), seed=4, noise=6, blur=1.2)
+        page.image = Image.open(io.BytesIO(jpeg_bytes(soft, quality=55)))
+        files.add(f"notice_small_print_{'ab'[i]}.jpg", row["folder"], page,
+                  "a phone photo of a notice in small print: the applicant's name, one character "
+                  "misread with the right one among the recognizer's alternatives, is masked; "
+                  "another person sharing its second character stays visible", regions,
+                  clear=clear)
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": MISREAD_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels)",
+            "clear": "boxes that must stay visible (title, another person's line, date)",
+        },
+        "files": files.entries,
+    }
+
+
 def write_json(path: Path, doc: dict):
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -1856,7 +1907,7 @@ def write_json(path: Path, doc: dict):
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
           "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals,
           "shapes": make_shapes, "faces": make_faces, "hostile": make_hostile,
-          "turned": make_turned}
+          "turned": make_turned, "misread": make_misread}
 
 
 def main(argv=None):

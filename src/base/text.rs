@@ -133,32 +133,53 @@ pub struct Match {
 
 /// Edit distance between two sequences.
 pub fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut current = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            current[j + 1] = (previous[j] + usize::from(ca != cb))
+    edit_distance_by(0..a.len(), b, &|i, c| a[i] == c)
+}
+
+/// Edit distance between the text positions `text` and `pattern`, where `reads_as(i, c)` says
+/// whether text position `i` may be read as `c`.
+fn edit_distance_by(
+    text: std::ops::Range<usize>,
+    pattern: &[char],
+    reads_as: &impl Fn(usize, char) -> bool,
+) -> usize {
+    let mut previous: Vec<usize> = (0..=pattern.len()).collect();
+    for (k, i) in text.enumerate() {
+        let mut current = vec![k + 1; pattern.len() + 1];
+        for (j, &cb) in pattern.iter().enumerate() {
+            current[j + 1] = (previous[j] + usize::from(!reads_as(i, cb)))
                 .min(previous[j + 1] + 1)
                 .min(current[j] + 1);
         }
         previous = current;
     }
-    previous[b.len()]
+    previous[pattern.len()]
 }
 
 /// All non-overlapping occurrences of `pattern` in `text` with at most `max_errors` edits,
 /// best first when they compete, returned in text order.
 pub fn find_approx(text: &[char], pattern: &[char], max_errors: usize) -> Vec<Match> {
-    let (m, n) = (pattern.len(), text.len());
+    find_approx_by(text.len(), pattern, max_errors, |j, c| text[j] == c)
+}
+
+/// [`find_approx`] in a text of `n` positions that may each be read several ways:
+/// `reads_as(j, c)` says whether position `j` may be read as `c` (a recognizer's alternatives).
+pub fn find_approx_by(
+    n: usize,
+    pattern: &[char],
+    max_errors: usize,
+    reads_as: impl Fn(usize, char) -> bool,
+) -> Vec<Match> {
+    let m = pattern.len();
     if m == 0 || n == 0 {
         return Vec::new();
     }
     // Sellers' algorithm: cost[j] = fewest edits of the pattern ending at text position j.
     let mut cost = vec![0usize; n + 1];
-    for (i, pc) in pattern.iter().enumerate() {
+    for (i, &pc) in pattern.iter().enumerate() {
         let mut next = vec![i + 1; n + 1];
         for j in 0..n {
-            next[j + 1] = (cost[j] + usize::from(*pc != text[j]))
+            next[j + 1] = (cost[j] + usize::from(!reads_as(j, pc)))
                 .min(cost[j + 1] + 1)
                 .min(next[j] + 1);
         }
@@ -178,7 +199,7 @@ pub fn find_approx(text: &[char], pattern: &[char], max_errors: usize) -> Vec<Ma
             .map(|start| Match {
                 start,
                 end,
-                errors: edit_distance(&text[start..end], pattern),
+                errors: edit_distance_by(start..end, pattern, &reads_as),
             })
             .filter(|c| c.errors <= max_errors)
             .min_by_key(|c| (c.errors, std::cmp::Reverse(c.end - c.start)));
@@ -249,6 +270,24 @@ mod tests {
         let found = find_approx(&missing_one, &chars("巴音郭楞蒙古自治州人民医院"), 2);
         assert_eq!(found[0].errors, 1);
         assert_eq!((found[0].start, found[0].end), (3, 15));
+    }
+
+    #[test]
+    fn a_position_read_several_ways_matches_any_of_its_readings() {
+        // 凌晓 read as 漆晓, with 凌 among the first character's alternatives.
+        let read = chars("同志漆晓");
+        let alternatives = |j: usize| if j == 2 { vec!['酸', '凌'] } else { vec![] };
+        let reads_as = |j: usize, c: char| read[j] == c || alternatives(j).contains(&c);
+        let found = find_approx_by(read.len(), &chars("凌晓"), 0, reads_as);
+        assert_eq!(
+            found,
+            vec![Match {
+                start: 2,
+                end: 4,
+                errors: 0
+            }]
+        );
+        assert!(find_approx(&read, &chars("凌晓"), 0).is_empty());
     }
 
     #[test]

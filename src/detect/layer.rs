@@ -184,6 +184,7 @@ pub fn group_lines(chars: &[&LayerChar]) -> Vec<TextLine> {
                     ch: c.ch,
                     quad: Rect::new(c.rect.x0, bbox.y0, c.rect.x1, bbox.y1).quad(),
                     confidence: 1.0,
+                    alternatives: Vec::new(),
                 })
                 .collect();
             TextLine {

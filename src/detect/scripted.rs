@@ -76,6 +76,7 @@ pub fn text_line(text: &str, rect: Rect) -> TextLine {
                 ch,
                 quad: Rect::new(x0, rect.y0, x0 + step, rect.y1).quad(),
                 confidence: 1.0,
+                alternatives: Vec::new(),
             }
         })
         .collect();

@@ -22,6 +22,9 @@ pub struct Glyph {
     pub quad: Quad,
     /// Recognizer confidence, 0..1.
     pub confidence: f32,
+    /// Other characters the recognizer found likely here, likeliest first (none for text that
+    /// was not recognized, such as a PDF's text layer).
+    pub alternatives: Vec<char>,
 }
 
 /// A line of text found on a page.

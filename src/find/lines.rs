@@ -1,7 +1,7 @@
 //! OCR lines prepared for matching: normalized text, boxes, and the padded shapes that mask
 //! their characters.
 
-use crate::base::text::Normalized;
+use crate::base::text::{fold, Normalized};
 use crate::detect::TextLine;
 use crate::geometry::{Point, Rect, Shape};
 
@@ -33,6 +33,15 @@ impl<'a> Line<'a> {
             bbox: line.bbox(),
             line,
         }
+    }
+
+    /// Whether normalized character `j` was read as `c` or the recognizer found `c` likely there.
+    pub(super) fn reads_as(&self, j: usize, c: char) -> bool {
+        self.norm.chars[j] == c
+            || self.line.glyphs[self.norm.origin[j]]
+                .alternatives
+                .iter()
+                .any(|&a| fold(a) == c)
     }
 
     /// The shape over normalized characters `start..end`, padded for masking: a rectangle

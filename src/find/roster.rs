@@ -3,7 +3,7 @@
 
 use super::lines::Line;
 use super::{FindOptions, Target};
-use crate::base::text::find_approx;
+use crate::base::text::find_approx_by;
 use crate::base::{Evidence, Kind, Region};
 
 /// Matches of the target's terms within lines and across a line break or cell boundary.
@@ -11,7 +11,8 @@ pub(super) fn matches(lines: &[Line], target: &Target, options: &FindOptions) ->
     let mut regions = Vec::new();
     for line in lines {
         for term in target.searched(options) {
-            for m in find_approx(&line.norm.chars, &term.chars, term.max_errors) {
+            let reads_as = |j, c| line.reads_as(j, c);
+            for m in find_approx_by(line.norm.len(), &term.chars, term.max_errors, reads_as) {
                 if term.whole_words && !line.is_whole_words(m.start, m.end) {
                     continue;
                 }
@@ -91,7 +92,14 @@ fn split_matches(a: &Line, b: &Line, target: &Target, options: &FindOptions) -> 
             .copied()
             .collect();
         let boundary = a.norm.len() - tail_start;
-        for found in find_approx(&joined, &term.chars, term.max_errors) {
+        let reads_as = |j, c| {
+            if j < boundary {
+                a.reads_as(tail_start + j, c)
+            } else {
+                b.reads_as(j - boundary, c)
+            }
+        };
+        for found in find_approx_by(joined.len(), &term.chars, term.max_errors, reads_as) {
             let place = term.kind == Kind::Unit
                 && !keeps_institution(&joined[found.start..found.end], &term.chars);
             if found.start < boundary && found.end > boundary && !place {
@@ -153,6 +161,23 @@ mod tests {
             regions.iter().all(|r| r.rect().x0 > 100.0 + 4.0 * 40.0),
             "{regions:?}"
         );
+    }
+
+    #[test]
+    fn a_name_read_one_character_wrong_matches_through_the_recognizers_alternatives() {
+        // Failure class "a printed name the recognizer misreads by one character": 臧琳 read
+        // as 减琳 in small print, 臧 the recognizer's second guess.
+        let t = target("臧琳", "和静县人民医院", &[]);
+        let mut line = line_at("同意减琳申报主管护师资格", 100.0, 100.0, 20.0);
+        line.glyphs[2].alternatives = vec!['威', '臧'];
+        let regions = regions_for(vec![line.clone()], &t);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        assert_eq!(regions[0].kind, Kind::Name);
+        assert!(covers(&regions[0], 140.0, 180.0), "{regions:?}");
+        assert!(regions[0].rect().x1 < 190.0, "{regions:?}");
+        // Without the alternative, a two-character name allows no slip.
+        line.glyphs[2].alternatives.clear();
+        assert!(regions_for(vec![line], &t).is_empty());
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub(super) fn line_at(text: &str, x: f32, y: f32, size: f32) -> TextLine {
                     [x0, y + size],
                 ],
                 confidence: 0.95,
+                alternatives: Vec::new(),
             }
         })
         .collect();

@@ -247,6 +247,7 @@ pub fn line_from(quad: Quad, chars: Vec<rec::DecodedChar>) -> TextLine {
                     (c.center + half).min(1.0),
                 ),
                 confidence: c.confidence,
+                alternatives: c.alternatives.clone(),
             }
         })
         .collect();
@@ -276,15 +277,18 @@ mod tests {
                 ch: '王',
                 confidence: 0.9,
                 center: 0.1,
+                alternatives: vec!['玥'],
             },
             rec::DecodedChar {
                 ch: '1',
                 confidence: 0.7,
                 center: 0.5,
+                alternatives: Vec::new(),
             },
         ];
         let line = line_from(quad, chars);
         assert_eq!(line.text(), "王1");
+        assert_eq!(line.glyphs[0].alternatives, vec!['玥']);
         let wang = Rect::around(&line.glyphs[0].quad);
         assert!((wang.center()[0] - 130.0).abs() < 0.01);
         assert!((wang.width() - 27.0).abs() < 0.01);

@@ -21,6 +21,10 @@ const MAX_WIDTH: usize = 3200;
 const COLUMN_WIDTH: f32 = 8.0;
 /// Lines per inference call.
 const BATCH: usize = 8;
+/// Least probability for a class to be kept as a character's alternative reading.
+const ALTERNATIVE_MIN: f32 = 0.05;
+/// Most alternative readings kept per character.
+const MAX_ALTERNATIVES: usize = 3;
 
 /// One character as decoded: the character, its confidence and its centre as a fraction of the
 /// line's length.
@@ -32,6 +36,9 @@ pub struct DecodedChar {
     pub confidence: f32,
     /// Centre of the character along the line, 0..1.
     pub center: f32,
+    /// Other characters the recognizer gave some probability (at least [`ALTERNATIVE_MIN`]) in
+    /// the character's columns or the blank columns beside them, likeliest first.
+    pub alternatives: Vec<char>,
 }
 
 /// The recognizer's alphabet: index 0 is the CTC blank, then the dictionary, then a space.
@@ -164,39 +171,57 @@ fn sample_strip(page: &RgbImage, quad: &Quad, width: usize, input: &mut Array4<f
 }
 
 /// Greedy CTC decoding of one line: argmax per column, repeats merged, blanks dropped; each
-/// character keeps the column that produced it.
+/// character keeps the column that produced it and its alternative readings.
 pub fn decode(
     probs: &ndarray::ArrayView2<f32>,
     alphabet: &Alphabet,
     strip_width: usize,
 ) -> Vec<DecodedChar> {
-    let columns = (strip_width as f32 / COLUMN_WIDTH).ceil() as usize;
+    let columns = ((strip_width as f32 / COLUMN_WIDTH).ceil() as usize)
+        .max(1)
+        .min(probs.nrows());
+    let winners: Vec<(usize, f32)> = probs
+        .outer_iter()
+        .take(columns)
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .max_by(|a, b| a.1.total_cmp(b.1))
+                .map(|(class, &p)| (class, p))
+                .unwrap_or((0, 0.0))
+        })
+        .collect();
+    let center_of = |t: usize| ((t as f32 + 0.5) * COLUMN_WIDTH / strip_width as f32).min(1.0);
     let mut out: Vec<DecodedChar> = Vec::new();
+    let mut spans: Vec<std::ops::Range<usize>> = Vec::new();
     let mut previous = 0usize;
-    for (t, row) in probs.outer_iter().enumerate().take(columns.max(1)) {
-        let (best, &p) = row
-            .iter()
-            .enumerate()
-            .max_by(|a, b| a.1.total_cmp(b.1))
-            .unwrap_or((0, &0.0));
+    for (t, &(best, p)) in winners.iter().enumerate() {
         if best != 0 && best != previous {
             if let Some(ch) = alphabet.get(best) {
-                let center = ((t as f32 + 0.5) * COLUMN_WIDTH / strip_width as f32).min(1.0);
                 out.push(DecodedChar {
                     ch,
                     confidence: p,
-                    center,
+                    center: center_of(t),
+                    alternatives: Vec::new(),
                 });
+                spans.push(t..t + 1);
             }
         } else if best != 0 && best == previous {
             // The same character held over several columns: move its centre to the middle.
-            if let Some(last) = out.last_mut() {
-                let end = ((t as f32 + 0.5) * COLUMN_WIDTH / strip_width as f32).min(1.0);
-                last.center = (last.center + end) / 2.0;
+            if let (Some(last), Some(span)) = (out.last_mut(), spans.last_mut()) {
+                last.center = (last.center + center_of(t)) / 2.0;
                 last.confidence = last.confidence.max(p);
+                span.end = t + 1;
             }
         }
         previous = best;
+    }
+    for (c, span) in out.iter_mut().zip(&spans) {
+        let blank_before = span.start > 0 && winners[span.start - 1].0 == 0;
+        let blank_after = winners.get(span.end).is_some_and(|w| w.0 == 0);
+        let first = span.start - usize::from(blank_before);
+        let last = span.end + usize::from(blank_after);
+        c.alternatives = alternatives(probs, alphabet, first..last, winners[span.start].0);
     }
     // Leading and trailing spaces carry no text.
     while out.last().is_some_and(|c| c.ch == ' ') {
@@ -206,6 +231,35 @@ pub fn decode(
         out.remove(0);
     }
     out
+}
+
+/// The characters other than `winner` that reach [`ALTERNATIVE_MIN`] in any of `columns`,
+/// likeliest first, at most [`MAX_ALTERNATIVES`].
+fn alternatives(
+    probs: &ndarray::ArrayView2<f32>,
+    alphabet: &Alphabet,
+    columns: std::ops::Range<usize>,
+    winner: usize,
+) -> Vec<char> {
+    let mut found: Vec<(usize, f32)> = Vec::new();
+    for t in columns {
+        for (class, &p) in probs.row(t).iter().enumerate() {
+            if p < ALTERNATIVE_MIN || class == 0 || class == winner {
+                continue;
+            }
+            match found.iter_mut().find(|f| f.0 == class) {
+                Some(f) => f.1 = f.1.max(p),
+                None => found.push((class, p)),
+            }
+        }
+    }
+    found.sort_by(|a, b| b.1.total_cmp(&a.1));
+    found
+        .into_iter()
+        .filter_map(|(class, _)| alphabet.get(class))
+        .filter(|&ch| ch != ' ')
+        .take(MAX_ALTERNATIVES)
+        .collect()
 }
 
 #[cfg(test)]
@@ -239,6 +293,24 @@ mod tests {
         assert_eq!(text, "王玥");
         assert!((chars[0].center - 12.0 / 64.0).abs() < 1e-6);
         assert!((chars[1].center - 40.0 / 64.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn decode_keeps_likely_alternatives_from_the_characters_and_blank_columns() {
+        // 王 at column 1 with 玥 at 0.3; 玥 at column 3, where the blank column before it gave
+        // 王 0.06 and · stays under the threshold.
+        let rows = [
+            [0.9, 0.04, 0.03, 0.02, 0.01],
+            [0.05, 0.6, 0.3, 0.04, 0.01],
+            [0.9, 0.06, 0.01, 0.02, 0.01],
+            [0.1, 0.01, 0.85, 0.03, 0.01],
+        ];
+        let probs = ndarray::Array2::from_shape_fn((4, 5), |(t, c)| rows[t][c]);
+        let chars = decode(&probs.view(), &alphabet(), 32);
+        let text: String = chars.iter().map(|c| c.ch).collect();
+        assert_eq!(text, "王玥");
+        assert_eq!(chars[0].alternatives, vec!['玥']);
+        assert_eq!(chars[1].alternatives, vec!['王']);
     }
 
     #[test]

@@ -16,6 +16,26 @@ pub(super) fn text_pad(share: f32, height: f32) -> f32 {
     (share * height).max(MIN_TEXT_PAD)
 }
 
+/// The direction of the page's lines of text: the median angle of its horizontal lines of at
+/// least four characters (columns of vertical text left out); left to right where it has none.
+pub(super) fn text_direction(lines: &[Line]) -> Point {
+    let mut angles: Vec<f32> = lines
+        .iter()
+        .filter(|l| l.line.glyphs.len() >= 4)
+        .map(|l| {
+            let d = l.direction();
+            d[1].atan2(d[0])
+        })
+        .filter(|a| a.abs() < std::f32::consts::FRAC_PI_4)
+        .collect();
+    if angles.is_empty() {
+        return [1.0, 0.0];
+    }
+    angles.sort_by(f32::total_cmp);
+    let median = angles[angles.len() / 2];
+    [median.cos(), median.sin()]
+}
+
 /// An OCR line prepared for matching.
 pub struct Line<'a> {
     /// The OCR line.
@@ -113,5 +133,33 @@ impl<'a> Line<'a> {
             && next.bbox.x0 > self.bbox.x1 - 0.2 * h
             && next.bbox.x0 < self.bbox.x1 + 4.0 * h;
         similar && (below || same_row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::line_at;
+    use super::*;
+
+    #[test]
+    fn text_direction_is_the_median_of_the_longer_horizontal_lines() {
+        let turned = |mut l: TextLine, degrees: f32| {
+            let (c, s) = (degrees.to_radians().cos(), degrees.to_radians().sin());
+            let turn = |p: Point| [p[0] * c - p[1] * s, p[0] * s + p[1] * c];
+            l.quad = l.quad.map(turn);
+            l
+        };
+        let lines = [
+            turned(line_at("关于推荐人员的公示", 100.0, 100.0, 20.0), 10.0),
+            turned(line_at("经研究同意申报", 100.0, 200.0, 20.0), 11.0),
+            turned(line_at("公示期为七日", 100.0, 300.0, 20.0), 12.0),
+            // Too short to count, and a vertical column.
+            turned(line_at("盖章", 100.0, 400.0, 20.0), 40.0),
+            turned(line_at("巴音郭楞蒙古自治州", 100.0, 500.0, 20.0), 90.0),
+        ];
+        let prepared: Vec<Line> = lines.iter().map(Line::new).collect();
+        let d = text_direction(&prepared);
+        assert!((d[1].atan2(d[0]).to_degrees() - 11.0).abs() < 0.01, "{d:?}");
+        assert_eq!(text_direction(&[]), [1.0, 0.0]);
     }
 }

@@ -142,10 +142,11 @@ fn find_upright(
         target,
         &text_unit_boxes,
     ));
+    let text_direction = lines::text_direction(&lines);
     for face in &detections.faces {
         findings
             .regions
-            .push(faces::region(face, options.cover_face));
+            .push(faces::region(face, options.cover_face, text_direction));
     }
     if options.id_numbers {
         findings.regions.extend(id_numbers::regions(&lines));

@@ -221,7 +221,13 @@ pub fn decode(
         let blank_after = winners.get(span.end).is_some_and(|w| w.0 == 0);
         let first = span.start - usize::from(blank_before);
         let last = span.end + usize::from(blank_after);
-        c.alternatives = alternatives(probs, alphabet, first..last, winners[span.start].0);
+        c.alternatives = alternatives(
+            probs,
+            alphabet,
+            &winners,
+            first..last,
+            winners[span.start].0,
+        );
     }
     // Leading and trailing spaces carry no text.
     while out.last().is_some_and(|c| c.ch == ' ') {
@@ -234,15 +240,17 @@ pub fn decode(
 }
 
 /// The characters other than `winner` that reach [`ALTERNATIVE_MIN`] in any of `columns`,
-/// likeliest first, at most [`MAX_ALTERNATIVES`].
+/// likeliest first, at most [`MAX_ALTERNATIVES`]. A column whose own winner (in `winners`)
+/// leaves less than that to the other classes is skipped: most columns of a clear line.
 fn alternatives(
     probs: &ndarray::ArrayView2<f32>,
     alphabet: &Alphabet,
+    winners: &[(usize, f32)],
     columns: std::ops::Range<usize>,
     winner: usize,
 ) -> Vec<char> {
     let mut found: Vec<(usize, f32)> = Vec::new();
-    for t in columns {
+    for t in columns.filter(|&t| winners[t].1 <= 1.0 - ALTERNATIVE_MIN) {
         for (class, &p) in probs.row(t).iter().enumerate() {
             if p < ALTERNATIVE_MIN || class == 0 || class == winner {
                 continue;

@@ -78,6 +78,19 @@ mod tests {
 
     const HORIZONTAL: Point = [1.0, 0.0];
 
+    /// A face whose eyes are 40 px apart on a line turned by `degrees`, the left one at
+    /// (130, 150); with the eye line's direction.
+    fn face_with_eye_line(degrees: f32) -> (Face, Point) {
+        let (c, s) = (degrees.to_radians().cos(), degrees.to_radians().sin());
+        let (left, right) = ([130.0, 150.0], [130.0 + 40.0 * c, 150.0 + 40.0 * s]);
+        let face = Face {
+            bbox: Rect::new(100.0, 100.0, 200.0, 240.0),
+            score: 0.99,
+            landmarks: [left, right, [150.0, 190.0], [130.0, 210.0], [160.0, 225.0]],
+        };
+        (face, [c, s])
+    }
+
     #[test]
     fn eye_bar_covers_both_eyes_generously() {
         let face = Face {
@@ -137,18 +150,10 @@ mod tests {
 
     #[test]
     fn eye_bar_of_a_tilted_face_lies_along_the_eye_line() {
-        // Eyes 40 px apart on a line turned by 30 degrees.
-        let (c, s) = (30f32.to_radians().cos(), 30f32.to_radians().sin());
-        let left = [130.0, 150.0];
-        let right = [130.0 + 40.0 * c, 150.0 + 40.0 * s];
-        let face = Face {
-            bbox: Rect::new(100.0, 100.0, 200.0, 240.0),
-            score: 0.99,
-            landmarks: [left, right, [150.0, 190.0], [130.0, 210.0], [160.0, 225.0]],
-        };
+        let (face, [c, s]) = face_with_eye_line(30.0);
         // The page's text is turned alike: the eye line is trusted.
         let bar = region(&face, false, [c, s]).shape;
-        for eye in [left, right] {
+        for eye in [face.landmarks[0], face.landmarks[1]] {
             // Each eye with 0.5 eye distances round it along the line, 0.35 across.
             for (a, b) in [(-0.5, -0.35), (0.5, -0.35), (0.5, 0.35), (-0.5, 0.35)] {
                 let p = [
@@ -167,14 +172,8 @@ mod tests {
     fn eye_bar_askew_to_the_text_also_covers_the_bar_along_the_text() {
         // Failure class "eye bars on half-turned faces": on an upright page, landmarks put the
         // eye line of a face turned half away 20 degrees askew.
-        let (c, s) = (20f32.to_radians().cos(), 20f32.to_radians().sin());
-        let left = [130.0, 150.0];
-        let right = [130.0 + 40.0 * c, 150.0 + 40.0 * s];
-        let face = Face {
-            bbox: Rect::new(100.0, 100.0, 200.0, 240.0),
-            score: 0.99,
-            landmarks: [left, right, [150.0, 190.0], [130.0, 210.0], [160.0, 225.0]],
-        };
+        let (face, eye_line) = face_with_eye_line(20.0);
+        let [left, right] = [face.landmarks[0], face.landmarks[1]];
         let bar = region(&face, false, HORIZONTAL).shape;
         // The bar along the text round both eyes: 0.5 eye distances out, 0.35 above and below.
         for p in [
@@ -188,7 +187,7 @@ mod tests {
         // Still a bar: the mouth stays visible.
         assert!(!bar.contains([145.0, 215.0], 0.0), "{bar:?}");
         // Where the eye line agrees with the text, the bar is the eye line's alone.
-        let along = region(&face, false, [c, s]).shape;
+        let along = region(&face, false, eye_line).shape;
         assert!(along.area() < 0.8 * bar.area(), "{along:?} {bar:?}");
     }
 }

@@ -208,7 +208,8 @@ fn is_read_latin(line: &Line) -> bool {
 /// Whether a piece belongs to the name or unit at `target`: the rest of its line (same row,
 /// touching or a space away), or the line directly above or below it in the same field
 /// (similar height, overlapping across at least half of the shorter of the two) that no other
-/// Chinese line claims (the Uyghur label above the next row's label is that label's).
+/// Chinese line nearer to it claims (the Uyghur label above the next row's label is that
+/// label's; a tall 姓名 reaching up beside the Uyghur name does not claim it).
 fn belongs(piece: &Rect, target: &Rect, lines: &[Line], rules: &ScriptRules) -> bool {
     if is_column(piece, rules) {
         return column_beside(piece, target, lines, rules);
@@ -229,7 +230,7 @@ fn belongs(piece: &Rect, target: &Rect, lines: &[Line], rules: &ScriptRules) -> 
     stacked
         && !lines.iter().any(|line| {
             let other = &line.bbox;
-            let claims = same_row(piece, other, rules)
+            let claims = (same_row(piece, other, rules) && horizontal_gap(piece, other) < gap_y)
                 || (overlap_x(piece, other)
                     >= rules.min_overlap * piece.width().min(other.width())
                     && vertical_gap(piece, other) < gap_y);
@@ -345,6 +346,20 @@ mod tests {
         assert!(found
             .iter()
             .any(|r| r.evidence == Evidence::OtherScript && r.kind == Kind::Name));
+    }
+
+    /// Failure class "another script beside a name": on an ID card the label 姓名 stands between
+    /// the Uyghur name's row and the Chinese name's, half in each.
+    #[test]
+    fn uyghur_name_beside_a_tall_label_is_masked_as_name() {
+        let uyghur = junk_at("cl0 JkSL", 234.0, 90.0, 24.0);
+        let spelled = uyghur.bbox();
+        let found = regions(vec![
+            uyghur,
+            line_at("米热古丽·阿布都拉", 230.0, 116.0, 36.0),
+            line_at("姓名", 110.0, 101.0, 44.0),
+        ]);
+        assert!(covered(&found, Kind::Name, spelled), "{found:?}");
     }
 
     #[test]

@@ -115,8 +115,10 @@ pub struct SealRules {
     /// A text names another body when at least this many of its Chinese characters are read
     /// surely...
     pub min_body_chars: usize,
-    /// ... and they hold less than this share of the unit's characters.
+    /// ... and they hold less than this share of the unit's characters...
     pub max_unit_share: f32,
+    /// ... and at least this many characters that are not the unit's.
+    pub min_foreign_chars: usize,
 }
 
 impl Default for SealRules {
@@ -141,6 +143,7 @@ impl Default for SealRules {
             sure: 0.5,
             min_body_chars: 5,
             max_unit_share: 0.34,
+            min_foreign_chars: 2,
         }
     }
 }
@@ -402,7 +405,9 @@ fn owner_by_ring(ring: &[ReadChar], units: &[&Term], rules: &SealRules) -> Optio
 
 /// Whether a text names a body that is not the applicant's unit: enough of its Chinese read
 /// surely, holding a word that ends a body's name and little of the unit (a misread of the
-/// unit's own name keeps much of it, and is not read surely).
+/// unit's own name keeps much of it, and is not read surely), and characters the unit's name
+/// does not have (the tail of the unit's own signer line read alone, 育服务中心, names no one
+/// else: failure class "the unit in a signer line partly under a seal").
 fn names_another_body(text: &[ReadChar], units: &[&Term], rules: &SealRules) -> bool {
     let sure: Vec<char> = text
         .iter()
@@ -410,6 +415,13 @@ fn names_another_body(text: &[ReadChar], units: &[&Term], rules: &SealRules) -> 
         .map(|c| c.ch)
         .collect();
     if sure.len() < rules.min_body_chars {
+        return false;
+    }
+    let foreign = sure
+        .iter()
+        .filter(|c| !units.iter().any(|u| u.chars.contains(c)))
+        .count();
+    if foreign < rules.min_foreign_chars {
         return false;
     }
     let sure_text: String = sure.iter().collect();
@@ -636,10 +648,15 @@ mod tests {
         let lines = vec![Line::new(&signer)];
         let t = target("杨婧怡", "且末县人民医院", &[]);
         assert!(regions(&paper(), &seal_with_ring_text(""), &lines, Some(&t), &[]).is_empty());
-        // The unit's own name under its seal, misread by a character, is still the unit's.
-        let own = line_at("且末县人民医阮", 480.0, 790.0, 30.0);
-        let lines = vec![Line::new(&own)];
-        assert!(!regions(&paper(), &seal_with_ring_text(""), &lines, Some(&t), &[]).is_empty());
+        // The unit's own name under its seal, misread by a character, is still the unit's; so
+        // is the tail of a long unit name read alone (its other characters lost under the ring).
+        let t = target("杨婧怡", "若羌县妇幼保健计划生育服务中心", &[]);
+        for own in ["若羌县妇幼保健计划生育服务中阮", "育服务中心"] {
+            let own = line_at(own, 480.0, 790.0, 30.0);
+            let lines = vec![Line::new(&own)];
+            let found = regions(&paper(), &seal_with_ring_text(""), &lines, Some(&t), &[]);
+            assert!(!found.is_empty(), "{}", own.text());
+        }
     }
 
     #[test]

@@ -208,8 +208,9 @@ fn is_read_latin(line: &Line) -> bool {
 /// Whether a piece belongs to the name or unit at `target`: the rest of its line (same row,
 /// touching or a space away), or the line directly above or below it in the same field
 /// (similar height, overlapping across at least half of the shorter of the two) that no other
-/// Chinese line nearer to it claims (the Uyghur label above the next row's label is that
-/// label's; a tall 姓名 reaching up beside the Uyghur name does not claim it).
+/// Chinese line claims: one in its row or nearer to it above or below (the Uyghur label above
+/// the next row's label is that label's; a tall 姓名 reaching up beside the Uyghur name, its
+/// middle below the name's row, does not claim it).
 fn belongs(piece: &Rect, target: &Rect, lines: &[Line], rules: &ScriptRules) -> bool {
     if is_column(piece, rules) {
         return column_beside(piece, target, lines, rules);
@@ -230,7 +231,7 @@ fn belongs(piece: &Rect, target: &Rect, lines: &[Line], rules: &ScriptRules) -> 
     stacked
         && !lines.iter().any(|line| {
             let other = &line.bbox;
-            let claims = (same_row(piece, other, rules) && horizontal_gap(piece, other) < gap_y)
+            let claims = in_each_others_row(piece, other)
                 || (overlap_x(piece, other)
                     >= rules.min_overlap * piece.width().min(other.width())
                     && vertical_gap(piece, other) < gap_y);
@@ -253,6 +254,13 @@ fn column_beside(piece: &Rect, target: &Rect, lines: &[Line], rules: &ScriptRule
                 && overlap_y(piece, other) >= rules.min_overlap * other.height()
                 && horizontal_gap(piece, other) < gap_x
         })
+}
+
+/// Whether each box's middle lies within the other's rows: a stricter row than [`same_row`],
+/// which a taller box half beside another is not in.
+fn in_each_others_row(a: &Rect, b: &Rect) -> bool {
+    let within = |y: f32, r: &Rect| y > r.y0 && y < r.y1;
+    within(a.center()[1], b) && within(b.center()[1], a)
 }
 
 /// Whether two boxes share a row: they overlap vertically by [`ScriptRules::min_overlap`] of the

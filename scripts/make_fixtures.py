@@ -1210,6 +1210,27 @@ def handwriting(page: ms.RasterPage, x: float, baseline: float, text: str, pt: f
     return list(ink.point(lambda v: 255 if v > 60 else 0).getbbox())
 
 
+def scribbled_signature(page: ms.RasterPage, x: float, baseline: float, width: float,
+                        height: float, seed: int) -> list[int]:
+    """Sign as many people do, in one running stroke no recogniser reads: a smooth curve rising
+    and falling over ``width`` from ``x``, up to ``height`` above ``baseline``, in ballpoint
+    blue. Returns the ink box."""
+    rng = random.Random(seed)
+    knots = [(x + width * k / 9, baseline - height * rng.uniform(0.1, 1.0)) for k in range(10)]
+    points = []
+    for (x0, y0), (x1, y1) in zip(knots, knots[1:]):
+        for t in range(12):
+            u = t / 12
+            ease = (1 - math.cos(math.pi * u)) / 2
+            points.append((x0 + (x1 - x0) * u, y0 + (y1 - y0) * ease))
+    points.append(knots[-1])
+    ink = Image.new("L", page.image.size, 0)
+    ImageDraw.Draw(ink).line(points, fill=255, width=4, joint="curve")
+    ink = ink.filter(ImageFilter.GaussianBlur(0.6))
+    page.image.paste(BALLPOINT, mask=ink)
+    return list(ink.point(lambda v: 255 if v > 60 else 0).getbbox())
+
+
 def warped(tile: Image.Image, rng: random.Random, amplitude: float, cells: int = 4) -> Image.Image:
     """``tile`` bent like a hand's strokes: a grid of cells each taken from a randomly moved
     quadrilateral of the original (corners shared between cells, so the strokes stay whole)."""
@@ -1278,6 +1299,19 @@ def make_handwriting(out: Path) -> dict:
         "the name written by hand in the blank before 同学：",
         [{"kind": "name", "bbox": box, "text": name}],
         clear=[glyph_box(g) for g in [salutation, *body, issuer, date]])
+
+    page = ms.RasterPage(1240, 900, dpi=150)
+    page.text(620, 140, "证 明", font="serif", pt=28, align="center")
+    opening = page.text(160, 320, "兹证明", font="serif", pt=16)
+    box = scribbled_signature(page, glyph_box(opening)[2] + 24, 322, 150, 46, seed=7)
+    rest = page.text(box[2] + 28, 320, "同志系我院在编职工，现从事临床护理工作。", font="serif", pt=16)
+    issuer = page.text(1080, 640, "和静县人民医院", font="serif", pt=15, align="right")
+    add("attestation.png", "A", page,
+        "the name signed in one running stroke in the blank between 兹证明 and 同志; the "
+        "issuing unit is the applicant's",
+        [{"kind": "name", "bbox": box, "text": name},
+         {"kind": "unit", "bbox": glyph_box(issuer), "text": "和静县人民医院"}],
+        clear=[glyph_box(g) for g in [opening, rest]])
 
     page, regions, clear = handwriting_form(filled=True)
     add("form_filled.png", "A", page,

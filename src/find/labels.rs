@@ -120,8 +120,18 @@ pub fn values(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
         if let Some(salutation) = salutation_in(line) {
             addressee(page, lines, line, salutation, findings);
         }
-        if let Some((start, end)) = attested_person(line) {
-            mask_value(line, start, end, &ADDRESSEE, findings);
+        match attested_person(line) {
+            // The name fills the blank between the attestation and the salutation however wide
+            // it is written (the character boxes of a signature read as a character or two are
+            // guesses), and is masked whole whatever was read there: nothing is left to review.
+            Some((start, end)) => findings.regions.push(Region {
+                kind: Kind::Name,
+                evidence: Evidence::Label,
+                shape: line
+                    .span_shape(start, end)
+                    .hull(&line.between_shape(start - 1, end)),
+            }),
+            None => attested_blank(page, lines, line, findings),
         }
     }
 }
@@ -130,24 +140,65 @@ pub fn values(page: &RgbImage, lines: &[Line], findings: &mut Findings) {
 /// 兹证明我院张三同志…), if the line has one: failure class "a name the recogniser half-reads",
 /// whose cue is the attestation, not the roster.
 fn attested_person(line: &Line) -> Option<(usize, usize)> {
-    let text: String = line.norm.chars.iter().collect();
-    let (cue, opening) = ATTESTATIONS
+    let start = attestation_end(line)?;
+    let rest: String = line.norm.chars[start..].iter().collect();
+    let at = SALUTATIONS
         .iter()
-        .find_map(|word| text.find(word).map(|at| (at, *word)))?;
-    let after = &text[cue + opening.len()..];
-    let (between, _) = SALUTATIONS
-        .iter()
-        .filter_map(|word| after.find(word).map(|at| (&after[..at], at)))
-        .min_by_key(|&(_, at)| at)?;
-    let name = ATTESTED_PREFIXES
-        .iter()
-        .find_map(|prefix| between.strip_prefix(prefix))
-        .unwrap_or(between);
-    let start = text[..cue + opening.len() + (between.len() - name.len())]
-        .chars()
-        .count();
-    let len = name.chars().count();
+        .filter_map(|word| rest.find(word))
+        .min()?;
+    let len = rest[..at].chars().count();
     (len > 0 && len <= ADDRESSEE.max_len).then_some((start, start + len))
+}
+
+/// The normalized index just past an attestation's opening and the words after it that are
+/// not the person's name (兹证明我院), if the line has one.
+fn attestation_end(line: &Line) -> Option<usize> {
+    let text: String = line.norm.chars.iter().collect();
+    let after_opening = ATTESTATIONS
+        .iter()
+        .find_map(|word| text.find(word).map(|at| at + word.len()))?;
+    let after = &text[after_opening..];
+    let prefix = ATTESTED_PREFIXES
+        .iter()
+        .find(|prefix| after.starts_with(*prefix))
+        .map_or(0, |prefix| prefix.len());
+    Some(text[..after_opening + prefix].chars().count())
+}
+
+/// The person an attestation names, written by hand in the blank before the salutation, which
+/// the recogniser reads as a line of its own (兹证明 ‹signature› 同志在…): the ink between the
+/// attestation and the next line on its row that opens with a salutation is masked by
+/// position, whatever was read there (failure class "handwritten names where no label says
+/// name").
+fn attested_blank(page: &RgbImage, lines: &[Line], line: &Line, findings: &mut Findings) {
+    let Some(start) = attestation_end(line) else {
+        return;
+    };
+    let opening_end = Rect::around(&line.line.glyphs[line.norm.origin[start - 1]].quad).x1;
+    let h = line.bbox.height().max(1.0);
+    let salutation = lines
+        .iter()
+        .filter(|l| {
+            on_row(&l.bbox, &line.bbox, h)
+                && l.bbox.x0 > opening_end
+                && l.bbox.x0 < opening_end + MAX_BLANK * h
+                && SALUTATIONS
+                    .iter()
+                    .any(|word| l.norm.chars.starts_with(&word.chars().collect::<Vec<_>>()))
+        })
+        .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    let Some(salutation) = salutation else {
+        return;
+    };
+    let (s, sh) = (&salutation.bbox, salutation.bbox.height());
+    let area = Rect::new(
+        opening_end + 0.05 * sh,
+        s.y0 - 0.8 * sh,
+        s.x0 - 0.05 * sh,
+        s.y1 + 0.5 * sh,
+    );
+    // What was read in the blank is the writing itself: no line explains its ink away.
+    mask_ink(page, &[], area, sh, (Kind::Name, Evidence::Ink), findings);
 }
 
 /// The normalized index where a salutation opens the line (…同学： with nothing after the
@@ -454,6 +505,8 @@ fn loose_ink(page: &RgbImage, lines: &[Line], area: Rect, line_height: f32) -> O
 
 /// Writing after a label is looked for up to this many of the label's heights to its right.
 const MAX_WRITING: f32 = 16.0;
+/// A certificate's blank for a name reaches at most this many line heights.
+const MAX_BLANK: f32 = 8.0;
 /// A dark run longer than this many line heights across is a rule (an underline, a table's
 /// border), not writing.
 const RULE_LENGTH: f32 = 3.0;
@@ -669,6 +722,42 @@ mod tests {
         let lines = vec![line_at("姓名", 100.0, 105.0, 30.0)];
         let findings = findings_on(&page, lines, &t);
         assert!(findings.regions.is_empty(), "{findings:?}");
+    }
+
+    #[test]
+    fn a_name_written_in_a_certificates_blank_is_masked_by_position() {
+        // Failure class "handwritten names where no label says name": the recogniser reads the
+        // signature as junk on the attestation's line, the salutation as a line of its own.
+        let t = target("王玥", "和静县中医医院", &[]);
+        let lines = || {
+            vec![
+                line_at("兹证明人M", 100.0, 100.0, 30.0),
+                line_at("同志在2023年度工作中表现突出", 320.0, 100.0, 30.0),
+            ]
+        };
+        let mut page = white();
+        scribble(&mut page, 195, 98, 105);
+        let findings = findings_on(&page, lines(), &t);
+        let name = findings
+            .regions
+            .iter()
+            .find(|r| r.kind == Kind::Name)
+            .expect("the name in the blank");
+        let r = name.rect();
+        assert!(r.x0 <= 195.0 && r.x1 >= 300.0, "{r:?}");
+        assert!(
+            r.x0 >= 185.0 && r.x1 <= 320.0,
+            "the print stays visible: {r:?}"
+        );
+        // An empty blank, or one with only its underline, masks nothing.
+        let mut underlined = white();
+        for x in 195..315 {
+            underlined.put_pixel(x, 132, image::Rgb([0, 0, 0]));
+        }
+        for page in [white(), underlined] {
+            let findings = findings_on(&page, lines(), &t);
+            assert!(findings.regions.is_empty(), "{findings:?}");
+        }
     }
 
     #[test]

@@ -71,6 +71,22 @@ impl<'a> Line<'a> {
         self.glyphs_shape(glyphs, TEXT_PAD.0, TEXT_PAD.1)
     }
 
+    /// The shape of the line between normalized characters `before` and `after`, from the end of
+    /// the one to the start of the other, padded across as matched text is.
+    pub(super) fn between_shape(&self, before: usize, after: usize) -> Shape {
+        let (first, last) = (
+            &self.line.glyphs[self.norm.origin[before]].quad,
+            &self.line.glyphs[self.norm.origin[after]].quad,
+        );
+        let h = self.line.height();
+        Shape::along_line(
+            &[first[1], first[2], last[0], last[3]],
+            self.direction(),
+            0.0,
+            text_pad(TEXT_PAD.1, h),
+        )
+    }
+
     /// The shape over the line's glyphs `glyphs` (indices into the OCR line), grown by `along`
     /// and `across` line heights (at least [`MIN_TEXT_PAD`] pixels).
     pub fn glyphs_shape(&self, glyphs: std::ops::Range<usize>, along: f32, across: f32) -> Shape {

@@ -16,8 +16,9 @@ fn eye_bars_only_where_there_is_a_face() {
 
 /// Failure class "handwritten names in printed blanks" (tests/fixtures/handwriting, made by
 /// scripts/make_fixtures.py): a name written by hand before 同学：, in a form's 姓名 and 工作单位
-/// cells and after 承诺人（签字） is masked whatever the OCR made of it; the blank form masks
-/// nothing (its rules are not handwriting).
+/// cells, after 承诺人（签字） and, signed in one running stroke, in the blank between 兹证明 and
+/// 同志 is masked whatever the OCR made of it; the blank form masks nothing (its rules are not
+/// handwriting).
 #[test]
 fn handwritten_names_in_printed_blanks_are_masked() {
     assert_group_masked_as_expected("handwriting");

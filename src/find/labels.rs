@@ -184,7 +184,7 @@ fn attested_blank(page: &RgbImage, lines: &[Line], line: &Line, findings: &mut F
                 && l.bbox.x0 < opening_end + MAX_BLANK * h
                 && SALUTATIONS
                     .iter()
-                    .any(|word| l.norm.chars.starts_with(&word.chars().collect::<Vec<_>>()))
+                    .any(|word| begins_with(&l.norm.chars, word))
         })
         .min_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
     let Some(salutation) = salutation else {
@@ -201,14 +201,22 @@ fn attested_blank(page: &RgbImage, lines: &[Line], line: &Line, findings: &mut F
     mask_ink(page, &[], area, sh, (Kind::Name, Evidence::Ink), findings);
 }
 
+/// Whether normalized characters `chars` begin with `word`.
+fn begins_with(chars: &[char], word: &str) -> bool {
+    chars
+        .iter()
+        .copied()
+        .take(word.chars().count())
+        .eq(word.chars())
+}
+
 /// The normalized index where a salutation opens the line (…同学： with nothing after the
 /// colon), if one does.
 fn salutation_in(line: &Line) -> Option<usize> {
     let chars = &line.norm.chars;
     SALUTATIONS.iter().find_map(|word| {
-        let sc: Vec<char> = word.chars().collect();
-        let at = (0..=chars.len().checked_sub(sc.len())?).find(|&i| chars[i..].starts_with(&sc))?;
-        let last = line.norm.origin[at + sc.len() - 1];
+        let at = (0..chars.len()).find(|&i| begins_with(&chars[i..], word))?;
+        let last = line.norm.origin[at + word.chars().count() - 1];
         let rest = &line.line.glyphs[last + 1..];
         let opens = rest.first().is_some_and(|g| "：:".contains(g.ch))
             && rest[1..].iter().all(|g| g.ch.is_whitespace());
@@ -300,9 +308,8 @@ fn labels_in<'l>(line: &Line) -> Vec<(&'l Label, usize)> {
                 continue;
             }
             for suffix in LABEL_SUFFIXES {
-                let sc: Vec<char> = suffix.chars().collect();
-                if chars[end..].starts_with(&sc) {
-                    end += sc.len();
+                if begins_with(&chars[end..], suffix) {
+                    end += suffix.chars().count();
                 }
             }
             found.push((l, start, end));

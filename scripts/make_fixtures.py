@@ -1934,6 +1934,49 @@ def make_misread(out: Path) -> dict:
     }
 
 
+# --------------------------------------------------------------------------
+# Small grey print
+# --------------------------------------------------------------------------
+
+GREY_PRINT_ROSTER = [{"folder": "A", "name": "凌晓燕", "unit": "库尔勒市第二人民医院", "aliases": ""}]
+
+
+def make_grey_print(out: Path) -> dict:
+    """Write the small grey print fixtures: phone photos of a lab report whose results are
+    printed dark and whose requesting doctor (送检医生, the applicant) and signers are printed
+    small and grey, about 14 pixels high; returns ``expected.json``."""
+    files = FolderFiles(out)
+    name, _, marks = applicant_marks(GREY_PRINT_ROSTER)
+    for i, (pt, grey) in enumerate([(6.5, 160), (7.0, 175)]):
+        page = ms.RasterPage(1500, 2121, marks=marks, dpi=150)
+        clear = [glyph_box(page.text(750, 206, "新疆某某医学检验中心检验报告单", font="sans",
+                                     pt=24, align="center"))]
+        clear.append(glyph_box(page.text(181, 363, "患者：李明    性别：男    年龄：52岁",
+                                         font="sans", pt=14.5)))
+        for k, row in enumerate(["白细胞计数    6.2    10^9/L    3.5-9.5",
+                                 "红细胞计数    4.5    10^12/L    3.8-5.1"]):
+            clear.append(glyph_box(page.text(181, 508 + 85 * k, row, font="sans", pt=14.5)))
+        page.text(181, 968, f"送检医生：{name}", font="sans", pt=pt, color=(grey,) * 3)
+        clear.append(glyph_box(page.text(847, 968, "检验者：张涛   审核者：刘敏", font="sans",
+                                         pt=pt, color=(grey,) * 3)))
+        regions = regions_json(page.regions, page.width, page.height)
+        page.image = degrade(photographed(page.image), seed=10 + i, noise=6, blur=0.8)
+        files.add(f"report_grey_doctor_{'ab'[i]}.jpg", "A", page,
+                  f"a phone photo of a lab report whose requesting doctor, the applicant, is "
+                  f"printed {pt} pt in grey {grey} beside dark results: the name is found and "
+                  "masked; the title, the results and the signers stay visible", regions,
+                  clear=clear)
+    return {
+        "generator": "scripts/make_fixtures.py",
+        "roster": GREY_PRINT_ROSTER,
+        "fields": {
+            "regions": "what must be masked (image pixels)",
+            "clear": "boxes that must stay visible (title, patient, results, signers)",
+        },
+        "files": files.entries,
+    }
+
+
 def write_json(path: Path, doc: dict):
     path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -1941,7 +1984,7 @@ def write_json(path: Path, doc: dict):
 GROUPS = {"ocr": make_ocr, "meta": make_meta, "bad": make_bad, "layer": make_layer,
           "scripts": make_scripts, "handwriting": make_handwriting, "seals": make_seals,
           "shapes": make_shapes, "faces": make_faces, "hostile": make_hostile,
-          "turned": make_turned, "misread": make_misread}
+          "turned": make_turned, "misread": make_misread, "grey_print": make_grey_print}
 
 
 def main(argv=None):

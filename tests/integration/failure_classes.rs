@@ -80,3 +80,13 @@ fn masks_are_no_larger_than_what_they_cover() {
 fn pages_photographed_turned_are_read_upright() {
     assert_group_masked_as_expected("turned");
 }
+
+/// Failure class "small grey print" (tests/fixtures/grey_print, made by
+/// scripts/make_fixtures.py): on phone photos of a lab report whose results are printed dark, the
+/// requesting doctor (送检医生, the applicant) printed about 14 pixels high in grey is found and
+/// masked (the detector sees faint ink deepened against its paper); the title, the patient, the
+/// results and the grey signers stay visible.
+#[test]
+fn small_grey_print_is_read() {
+    assert_group_masked_as_expected("grey_print");
+}

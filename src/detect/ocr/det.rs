@@ -95,12 +95,8 @@ pub fn detect(
 fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<TextBox>> {
     let (w, h) = fit.scaled;
     let mut canvas = RgbImage::from_pixel(fit.input.0, fit.input.1, image::Rgb([255, 255, 255]));
-    imageops::replace(
-        &mut canvas,
-        &crate::pages::scaled(page, [0, 0, page.width(), page.height()], (w, h)),
-        0,
-        0,
-    );
+    let scaled = crate::pages::scaled(page, [0, 0, page.width(), page.height()], (w, h));
+    imageops::replace(&mut canvas, &faint_ink_deepened(&scaled), 0, 0);
     let input = to_tensor(&canvas);
     let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
     let prob = outputs[0].try_extract_array::<f32>()?;
@@ -118,6 +114,89 @@ fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<Tex
         })
         .collect();
     Ok(boxes)
+}
+
+/// Side of the blocks whose brightest pixel stands for the paper around them (model pixels).
+const PAPER_BLOCK: u32 = 8;
+/// How many times deeper than it is printed faint neutral ink is made for detection.
+const FAINT_INK_GAIN: f32 = 2.0;
+/// Blocks whose deepest ink is at least this far below its paper (in levels) hold print.
+const INK_FLOOR: u8 = 24;
+/// Which of the page's print blocks, ranked by their deepest ink, stands for the page's print.
+const PRINT_RANK: f32 = 0.75;
+/// Ink shallower than this share of the page's print depth is faint: a block holding only such
+/// ink, with neighbours alike, is deepened; one near the page's ordinary print keeps its strokes.
+const FAINT_SHARE: f32 = 0.5;
+
+/// The page with its faint neutral ink deepened against the local paper (failure class "small
+/// grey print": a 15-pixel grey name on a phone photo whose other print is dark is too faint for
+/// the detector as taken). The paper's colour is each channel's brightest value within a block
+/// and its neighbours; a pixel's neutral depth is the least of its channels' depths below it, so
+/// grey ink darkens while a red or blue seal keeps its colour. Faint is relative to the page's
+/// own print ([`FAINT_SHARE`]), so a photo whose print is all equally pale is left as it is.
+/// Pixels are only ever darkened.
+fn faint_ink_deepened(page: &RgbImage) -> RgbImage {
+    let (w, h) = page.dimensions();
+    let (bw, bh) = (w.div_ceil(PAPER_BLOCK), h.div_ceil(PAPER_BLOCK));
+    let block_of = |x: u32, y: u32| ((y / PAPER_BLOCK) * bw + x / PAPER_BLOCK) as usize;
+    let mut brightest = vec![[0u8; 3]; (bw * bh) as usize];
+    for (x, y, p) in page.enumerate_pixels() {
+        let block = &mut brightest[block_of(x, y)];
+        *block = std::array::from_fn(|c| block[c].max(p.0[c]));
+    }
+    let paper = around_blocks(&brightest, bw, bh, |a, b| {
+        std::array::from_fn(|c| a[c].max(b[c]))
+    });
+    let depths: Vec<u8> = page
+        .enumerate_pixels()
+        .map(|(x, y, p)| {
+            let around = paper[block_of(x, y)];
+            (0..3)
+                .map(|c| around[c].saturating_sub(p.0[c]))
+                .min()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut deepest = vec![0u8; (bw * bh) as usize];
+    for ((x, y, _), &depth) in page.enumerate_pixels().zip(&depths) {
+        let block = &mut deepest[block_of(x, y)];
+        *block = (*block).max(depth);
+    }
+    let mut print: Vec<u8> = deepest
+        .iter()
+        .copied()
+        .filter(|&d| d >= INK_FLOOR)
+        .collect();
+    if print.is_empty() {
+        return page.clone();
+    }
+    let rank = ((print.len() - 1) as f32 * PRINT_RANK) as usize;
+    let faint = f32::from(*print.select_nth_unstable(rank).1) * FAINT_SHARE;
+    let deepest_near = around_blocks(&deepest, bw, bh, u8::max);
+    let mut out = page.clone();
+    for ((x, y, p), &depth) in out.enumerate_pixels_mut().zip(&depths) {
+        if f32::from(deepest_near[block_of(x, y)]) < faint {
+            let extra = (f32::from(depth) * (FAINT_INK_GAIN - 1.0)) as u8;
+            p.0 = p.0.map(|v| v.saturating_sub(extra));
+        }
+    }
+    out
+}
+
+/// Each block of a `bw` x `bh` grid combined with its eight neighbours.
+fn around_blocks<T: Copy>(blocks: &[T], bw: u32, bh: u32, combine: impl Fn(T, T) -> T) -> Vec<T> {
+    (0..bw * bh)
+        .map(|i| {
+            let (bx, by) = (i % bw, i / bw);
+            let mut acc = blocks[i as usize];
+            for ny in by.saturating_sub(1)..(by + 2).min(bh) {
+                for nx in bx.saturating_sub(1)..(bx + 2).min(bw) {
+                    acc = combine(acc, blocks[(ny * bw + nx) as usize]);
+                }
+            }
+            acc
+        })
+        .collect()
 }
 
 /// How a page of this size is fitted into a model input of at most `max_side` pixels (see
@@ -251,6 +330,40 @@ fn scale(a: Point, k: f32) -> Point {
 mod tests {
     use super::*;
     use crate::geometry::Rect;
+
+    /// A white page 400 x 200 with a black bar at the left, and `ink` painted over columns
+    /// 300..340 of rows 100..110, far from it.
+    fn page_with(ink: [u8; 3], black_bar: bool) -> RgbImage {
+        RgbImage::from_fn(400, 200, |x, y| {
+            if black_bar && x < 60 && (20..40).contains(&y) {
+                image::Rgb([10, 10, 10])
+            } else if (300..340).contains(&x) && (100..110).contains(&y) {
+                image::Rgb(ink)
+            } else {
+                image::Rgb([250, 250, 250])
+            }
+        })
+    }
+
+    #[test]
+    fn faint_grey_ink_is_deepened_and_dark_print_and_paper_are_not() {
+        let deepened = faint_ink_deepened(&page_with([190, 190, 190], true));
+        assert_eq!(deepened.get_pixel(320, 105).0, [130, 130, 130]);
+        assert_eq!(deepened.get_pixel(30, 30).0, [10, 10, 10]);
+        assert_eq!(deepened.get_pixel(200, 150).0, [250, 250, 250]);
+    }
+
+    #[test]
+    fn a_page_whose_print_is_all_pale_is_left_as_it_is() {
+        let pale = page_with([190, 190, 190], false);
+        assert_eq!(faint_ink_deepened(&pale), pale);
+    }
+
+    #[test]
+    fn faint_red_ink_keeps_its_colour() {
+        let deepened = faint_ink_deepened(&page_with([240, 200, 200], true));
+        assert_eq!(deepened.get_pixel(320, 105).0, [230, 190, 190]);
+    }
 
     #[test]
     fn fit_shrinks_long_pages_and_pads_to_multiples_of_32() {

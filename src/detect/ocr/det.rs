@@ -10,7 +10,7 @@ use ort::value::TensorRef;
 
 use crate::budget::MemoryBudget;
 use crate::error::Result;
-use crate::geometry::{Point, Quad};
+use crate::geometry::{Point, Quad, Rect};
 
 /// Pixels whose probability exceeds this are text.
 const BINARY_THRESHOLD: f32 = 0.3;
@@ -68,14 +68,17 @@ pub struct TextBox {
 }
 
 /// Finds text regions on a page: at [`FIRST_SIDE`], and again at [`MAX_SIDE`] when the page has
-/// small print, that pass's memory reserved from `budget` first.
+/// small print, that pass's memory reserved from `budget` first. Where faint ink is left outside
+/// every region found, the page is detected once more with that ink deepened (see
+/// [`faint_ink_deepened`]) and the regions found there are added.
 pub fn detect(
     session: &mut Session,
     page: &RgbImage,
     budget: &MemoryBudget,
 ) -> Result<Vec<TextBox>> {
     let first = fit(page.width(), page.height(), FIRST_SIDE);
-    let boxes = detect_at(session, page, first)?;
+    let scaled = scaled_into(page, first);
+    let boxes = detect_at(session, &scaled, first, page.dimensions())?;
     let scale = first.scaled.0 as f32 / page.width() as f32;
     let small = |b: &TextBox| {
         let q = &b.quad;
@@ -84,19 +87,45 @@ pub fn detect(
         thick * scale < SMALL_TEXT
     };
     let full = fit(page.width(), page.height(), MAX_SIDE);
-    if full != first && boxes.iter().any(small) {
+    let (fit, scaled, mut boxes) = if full != first && boxes.iter().any(small) {
         let _reserved = budget.reserve(full.megabytes());
-        return detect_at(session, page, full);
+        let scaled = scaled_into(page, full);
+        let boxes = detect_at(session, &scaled, full, page.dimensions())?;
+        (full, scaled, boxes)
+    } else {
+        (first, scaled, boxes)
+    };
+    let to_page = page.width() as f32 / fit.scaled.0 as f32;
+    let found: Vec<Rect> = boxes.iter().map(|b| Rect::around(&b.quad)).collect();
+    let unread = |x: u32, y: u32| {
+        let (px, py) = (x as f32 * to_page, y as f32 * to_page);
+        !found.iter().any(|r| r.contains(px, py))
+    };
+    if let Some(deepened) = faint_ink_deepened(&scaled, unread) {
+        let more = detect_at(session, &deepened, fit, page.dimensions())?;
+        boxes.extend(more.into_iter().filter(|b| {
+            let [cx, cy] = Rect::around(&b.quad).center();
+            !found.iter().any(|r| r.contains(cx, cy))
+        }));
     }
     Ok(boxes)
 }
 
-/// Finds text regions on a page fitted into the model input as `fit` says.
-fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<TextBox>> {
+/// The page scaled as `fit` says.
+fn scaled_into(page: &RgbImage, fit: Fit) -> RgbImage {
+    crate::pages::scaled(page, [0, 0, page.width(), page.height()], fit.scaled)
+}
+
+/// Finds text regions on a page scaled as `fit` says, in the pixels of the page of size `page`.
+fn detect_at(
+    session: &mut Session,
+    scaled: &RgbImage,
+    fit: Fit,
+    (page_w, page_h): (u32, u32),
+) -> Result<Vec<TextBox>> {
     let (w, h) = fit.scaled;
     let mut canvas = RgbImage::from_pixel(fit.input.0, fit.input.1, image::Rgb([255, 255, 255]));
-    let scaled = crate::pages::scaled(page, [0, 0, page.width(), page.height()], (w, h));
-    imageops::replace(&mut canvas, &faint_ink_deepened(&scaled), 0, 0);
+    imageops::replace(&mut canvas, scaled, 0, 0);
     let input = to_tensor(&canvas);
     let outputs = session.run(ort::inputs![TensorRef::from_array_view(&input)?])?;
     let prob = outputs[0].try_extract_array::<f32>()?;
@@ -104,8 +133,8 @@ fn detect_at(session: &mut Session, page: &RgbImage, fit: Fit) -> Result<Vec<Tex
     let map = prob
         .to_shape((ih as usize, iw as usize))
         .map_err(crate::error::Error::inference)?;
-    let sx = page.width() as f32 / w as f32;
-    let sy = page.height() as f32 / h as f32;
+    let sx = page_w as f32 / w as f32;
+    let sy = page_h as f32 / h as f32;
     let boxes = boxes_from_map(&map.view(), iw, ih)
         .into_iter()
         .map(|b| TextBox {
@@ -134,8 +163,9 @@ const FAINT_SHARE: f32 = 0.5;
 /// and its neighbours; a pixel's neutral depth is the least of its channels' depths below it, so
 /// grey ink darkens while a red or blue seal keeps its colour. Faint is relative to the page's
 /// own print ([`FAINT_SHARE`]), so a photo whose print is all equally pale is left as it is.
-/// Pixels are only ever darkened.
-fn faint_ink_deepened(page: &RgbImage) -> RgbImage {
+/// Pixels are only ever darkened. `None` when no faint ink lies where `unread` says nothing was
+/// found (pixels of `page`).
+fn faint_ink_deepened(page: &RgbImage, unread: impl Fn(u32, u32) -> bool) -> Option<RgbImage> {
     let (w, h) = page.dimensions();
     let (bw, bh) = (w.div_ceil(PAPER_BLOCK), h.div_ceil(PAPER_BLOCK));
     let block_of = |x: u32, y: u32| ((y / PAPER_BLOCK) * bw + x / PAPER_BLOCK) as usize;
@@ -168,19 +198,29 @@ fn faint_ink_deepened(page: &RgbImage) -> RgbImage {
         .filter(|&d| d >= INK_FLOOR)
         .collect();
     if print.is_empty() {
-        return page.clone();
+        return None;
     }
     let rank = ((print.len() - 1) as f32 * PRINT_RANK) as usize;
     let faint = f32::from(*print.select_nth_unstable(rank).1) * FAINT_SHARE;
     let deepest_near = around_blocks(&deepest, bw, bh, u8::max);
+    let is_faint = |block: usize| f32::from(deepest_near[block]) < faint;
+    let faint_unread = (0..bw * bh).any(|i| {
+        let (x, y) = ((i % bw) * PAPER_BLOCK, (i / bw) * PAPER_BLOCK);
+        let middle = (x + PAPER_BLOCK / 2, y + PAPER_BLOCK / 2);
+        let i = i as usize;
+        deepest[i] >= INK_FLOOR && is_faint(i) && unread(middle.0, middle.1)
+    });
+    if !faint_unread {
+        return None;
+    }
     let mut out = page.clone();
     for ((x, y, p), &depth) in out.enumerate_pixels_mut().zip(&depths) {
-        if f32::from(deepest_near[block_of(x, y)]) < faint {
+        if is_faint(block_of(x, y)) {
             let extra = (f32::from(depth) * (FAINT_INK_GAIN - 1.0)) as u8;
             p.0 = p.0.map(|v| v.saturating_sub(extra));
         }
     }
-    out
+    Some(out)
 }
 
 /// Each block of a `bw` x `bh` grid combined with its eight neighbours.
@@ -329,7 +369,6 @@ fn scale(a: Point, k: f32) -> Point {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::Rect;
 
     /// A white page 400 x 200 with a black bar at the left, and `ink` painted over columns
     /// 300..340 of rows 100..110, far from it.
@@ -347,7 +386,7 @@ mod tests {
 
     #[test]
     fn faint_grey_ink_is_deepened_and_dark_print_and_paper_are_not() {
-        let deepened = faint_ink_deepened(&page_with([190, 190, 190], true));
+        let deepened = faint_ink_deepened(&page_with([190, 190, 190], true), |_, _| true).unwrap();
         assert_eq!(deepened.get_pixel(320, 105).0, [130, 130, 130]);
         assert_eq!(deepened.get_pixel(30, 30).0, [10, 10, 10]);
         assert_eq!(deepened.get_pixel(200, 150).0, [250, 250, 250]);
@@ -356,13 +395,20 @@ mod tests {
     #[test]
     fn a_page_whose_print_is_all_pale_is_left_as_it_is() {
         let pale = page_with([190, 190, 190], false);
-        assert_eq!(faint_ink_deepened(&pale), pale);
+        assert_eq!(faint_ink_deepened(&pale, |_, _| true), None);
+    }
+
+    #[test]
+    fn faint_ink_already_read_needs_no_second_look() {
+        let read = |x: u32, y: u32| (290..350).contains(&x) && (90..120).contains(&y);
+        let page = page_with([190, 190, 190], true);
+        assert_eq!(faint_ink_deepened(&page, |x, y| !read(x, y)), None);
     }
 
     #[test]
     fn faint_red_ink_keeps_its_colour() {
-        let deepened = faint_ink_deepened(&page_with([240, 200, 200], true));
-        assert_eq!(deepened.get_pixel(320, 105).0, [230, 190, 190]);
+        let deepened = faint_ink_deepened(&page_with([220, 120, 120], true), |_, _| true).unwrap();
+        assert_eq!(deepened.get_pixel(320, 105).0, [190, 90, 90]);
     }
 
     #[test]

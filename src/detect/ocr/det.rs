@@ -97,15 +97,13 @@ pub fn detect(
     };
     let to_page = page.width() as f32 / fit.scaled.0 as f32;
     let found: Vec<Rect> = boxes.iter().map(|b| Rect::around(&b.quad)).collect();
-    let unread = |x: u32, y: u32| {
-        let (px, py) = (x as f32 * to_page, y as f32 * to_page);
-        !found.iter().any(|r| r.contains(px, py))
-    };
+    let outside_found = |x: f32, y: f32| !found.iter().any(|r| r.contains(x, y));
+    let unread = |x: u32, y: u32| outside_found(x as f32 * to_page, y as f32 * to_page);
     if let Some(deepened) = faint_ink_deepened(&scaled, unread) {
         let more = detect_at(session, &deepened, fit, page.dimensions())?;
         boxes.extend(more.into_iter().filter(|b| {
             let [cx, cy] = Rect::around(&b.quad).center();
-            !found.iter().any(|r| r.contains(cx, cy))
+            outside_found(cx, cy)
         }));
     }
     Ok(boxes)
@@ -185,10 +183,7 @@ fn faint_ink_deepened(page: &RgbImage, unread: impl Fn(u32, u32) -> bool) -> Opt
     let paper = around_blocks(&brightest, bw, bh, |a, b| {
         std::array::from_fn(|c| a[c].max(b[c]))
     });
-    let mut paper_levels: Vec<u8> = paper
-        .iter()
-        .map(|p| p.iter().copied().min().unwrap_or(0))
-        .collect();
+    let mut paper_levels: Vec<u8> = paper.iter().map(|p| p[0].min(p[1]).min(p[2])).collect();
     let middle = paper_levels.len() / 2;
     if *paper_levels.select_nth_unstable(middle).1 >= WHITE_PAPER {
         return None;
@@ -197,11 +192,12 @@ fn faint_ink_deepened(page: &RgbImage, unread: impl Fn(u32, u32) -> bool) -> Opt
         .enumerate_pixels()
         .map(|(x, y, p)| {
             let around = paper[block_of(x, y)];
-            let depth: [u8; 3] = std::array::from_fn(|c| around[c].saturating_sub(p.0[c]));
-            let (least, most) = (depth.iter().min(), depth.iter().max());
-            match (least, most) {
-                (Some(&least), Some(&most)) if most - least <= NEUTRAL_SPREAD => least,
-                _ => 0,
+            let [r, g, b]: [u8; 3] = std::array::from_fn(|c| around[c].saturating_sub(p.0[c]));
+            let (least, most) = (r.min(g).min(b), r.max(g).max(b));
+            if most - least <= NEUTRAL_SPREAD {
+                least
+            } else {
+                0
             }
         })
         .collect();
@@ -224,9 +220,8 @@ fn faint_ink_deepened(page: &RgbImage, unread: impl Fn(u32, u32) -> bool) -> Opt
     let is_faint = |block: usize| f32::from(deepest_near[block]) < faint;
     let faint_unread = (0..bw * bh).any(|i| {
         let (x, y) = ((i % bw) * PAPER_BLOCK, (i / bw) * PAPER_BLOCK);
-        let middle = (x + PAPER_BLOCK / 2, y + PAPER_BLOCK / 2);
         let i = i as usize;
-        deepest[i] >= INK_FLOOR && is_faint(i) && unread(middle.0, middle.1)
+        deepest[i] >= INK_FLOOR && is_faint(i) && unread(x + PAPER_BLOCK / 2, y + PAPER_BLOCK / 2)
     });
     if !faint_unread {
         return None;

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Rebuild the real-scan evaluation sets (tune, heldout, and tune2: sources found after the split, for tuning only) from public GitHub snapshots.
+"""Rebuild the real-scan evaluation sets (tune, heldout, and tune2 and tune3: sources found after the split, for tuning only) from public GitHub snapshots.
 
     python3 scripts/realset.py [--out /work/corpus] [--mirror /work/.mirror]
 

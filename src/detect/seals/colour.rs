@@ -4,8 +4,8 @@
 use image::{GrayImage, Luma, RgbImage};
 use imageproc::region_labelling::{connected_components, Connectivity};
 
-use super::shape::{outer_edge, Circle};
-use super::{COLOURED_SHARE, MIN_DIAMETER, PAPER_FLOOR};
+use super::shape::{is_set, outer_edge, Circle};
+use super::{ANGLES, COLOURED_SHARE, MIN_DIAMETER, PAPER_FLOOR};
 use crate::base::pixels::{is_coloured, luminance, FAINT_INK};
 use crate::geometry::Rect;
 
@@ -140,12 +140,8 @@ pub(super) fn ink_regions(mask: &GrayImage) -> Vec<Rect> {
 /// Rings of one ink: the regions (`regions`, boxes in `mask`) of seal size, for a page whose
 /// shorter side is `short` shrunk pixels, that are round and hollow.
 pub(super) fn ink_rings(mask: &GrayImage, regions: &[Rect], short: f32) -> Vec<Circle> {
-    let min_side = MIN_DIAMETER * short;
-    regions
-        .iter()
-        .filter(|b| b.width() >= min_side && b.height() >= min_side)
-        .filter(|b| (0.75..1.33).contains(&(b.width() / b.height())))
-        .filter(|b| is_hollow_ring(mask, b))
+    seal_sized(regions, short, ROUND)
+        .filter(|b| is_hollow(mask, b))
         .map(|b| {
             let [cx, cy] = b.center();
             let circle = Circle {
@@ -158,25 +154,63 @@ pub(super) fn ink_rings(mask: &GrayImage, regions: &[Rect], short: f32) -> Vec<C
         .collect()
 }
 
-/// A seal has its ink all round its rim and is mostly paper inside (not a solid blob).
-fn is_hollow_ring(mask: &GrayImage, b: &Rect) -> bool {
+/// Oval seals of one ink: the regions of seal size that are longer one way than a round seal
+/// and hollow as the ellipse filling their box (a hospital's cashier seal, a finance bureau's
+/// 监制 seal printed on every receipt, an invoice's seal), as boxes in `mask`; regions cut by the
+/// page's edge are left out.
+pub(super) fn ink_ovals(mask: &GrayImage, regions: &[Rect], short: f32) -> Vec<Rect> {
+    let (w, h) = (mask.width() as f32, mask.height() as f32);
+    seal_sized(regions, short, OVAL)
+        .filter(|b| !ROUND.contains(&(b.width() / b.height())))
+        // A round mark cut by the page's edge is not an oval.
+        .filter(|b| b.x0 > 0.0 && b.y0 > 0.0 && b.x1 < w && b.y1 < h)
+        .filter(|b| is_hollow(mask, b))
+        .copied()
+        .collect()
+}
+
+/// Widths over heights of round seals' regions.
+const ROUND: std::ops::Range<f32> = 0.75..1.33;
+/// Widths over heights of oval seals' regions (a 监制 seal is about 1.8 times as wide as high).
+const OVAL: std::ops::Range<f32> = 0.5..2.0;
+
+/// The regions of seal size whose width over height lies in `shapes`.
+fn seal_sized(
+    regions: &[Rect],
+    short: f32,
+    shapes: std::ops::Range<f32>,
+) -> impl Iterator<Item = &Rect> {
+    let min_side = MIN_DIAMETER * short;
+    regions
+        .iter()
+        .filter(move |b| b.width() >= min_side && b.height() >= min_side)
+        .filter(move |b| shapes.contains(&(b.width() / b.height())))
+}
+
+/// A seal has its ink all round its rim and is mostly paper inside (not a solid blob): the
+/// ellipse filling box `b` of `mask`.
+fn is_hollow(mask: &GrayImage, b: &Rect) -> bool {
     let [cx, cy] = b.center();
-    let circle = Circle {
-        cx,
-        cy,
-        r: (b.width() + b.height()) / 4.0,
-    };
-    let rim = circle.coverage(mask, 0.85 * circle.r, circle.r);
+    let (rx, ry) = (b.width() / 2.0, b.height() / 2.0);
+    let on_rim = (0..ANGLES)
+        .filter(|&k| {
+            let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
+            (0..=6).any(|i| {
+                let s = 0.85 + 0.025 * i as f32;
+                is_set(mask, cx + s * rx * t.cos(), cy + s * ry * t.sin())
+            })
+        })
+        .count();
     let mut inside = 0;
     let mut total = 0;
-    for y in b.y0 as u32..b.y1 as u32 {
-        for x in b.x0 as u32..b.x1 as u32 {
-            let (dx, dy) = (x as f32 + 0.5 - cx, y as f32 + 0.5 - cy);
-            if dx * dx + dy * dy <= (0.8 * circle.r).powi(2) {
+    for y in b.y0.max(0.0) as u32..(b.y1.max(0.0) as u32).min(mask.height()) {
+        for x in b.x0.max(0.0) as u32..(b.x1.max(0.0) as u32).min(mask.width()) {
+            let (dx, dy) = ((x as f32 + 0.5 - cx) / rx, (y as f32 + 0.5 - cy) / ry);
+            if dx * dx + dy * dy <= 0.64 {
                 total += 1;
                 inside += usize::from(mask.get_pixel(x, y).0[0] > 0);
             }
         }
     }
-    rim >= 0.7 && (inside as f32) < 0.6 * total.max(1) as f32
+    on_rim as f32 >= 0.7 * ANGLES as f32 && (inside as f32) < 0.6 * total.max(1) as f32
 }

@@ -21,7 +21,8 @@ use super::types::Seal;
 use crate::error::Result;
 use crate::geometry::Rect;
 use colour::{
-    balanced, ink_regions, ink_rings, paper_colour, shrunk_masks, white_balance, WhiteBalance,
+    balanced, ink_ovals, ink_regions, ink_rings, paper_colour, shrunk_masks, white_balance,
+    WhiteBalance,
 };
 use read::unwrap_ring_text;
 use shape::{hough_rings, rings_in_unexplained_ink, DARK_RING};
@@ -81,22 +82,39 @@ fn candidates_within(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -
     let short = page_side as f32 / step as f32;
     let (stamps, ink, has_colour) = shrunk_masks(image, step, balance);
     let mut seals: Vec<shape::Circle> = Vec::new();
+    let mut ovals: Vec<Rect> = Vec::new();
     for mask in &stamps {
         let regions = ink_regions(mask);
+        ovals.extend(ink_ovals(mask, &regions, short));
         let rings = ink_rings(mask, &regions, short);
-        let unexplained = rings_in_unexplained_ink(mask, &regions, &rings, short);
+        let explained: Vec<[f32; 2]> = rings
+            .iter()
+            .map(|c| [c.cx, c.cy])
+            .chain(ovals.iter().map(Rect::center))
+            .collect();
+        let unexplained = rings_in_unexplained_ink(mask, &regions, &explained, short);
         for ring in rings.into_iter().chain(unexplained) {
-            if !seals.iter().any(|s| s.holds_centre_of(&ring)) {
+            let in_oval = ovals.iter().any(|o| o.contains(ring.cx, ring.cy));
+            if !in_oval && !seals.iter().any(|s| s.holds_centre_of(&ring)) {
                 seals.push(ring);
             }
         }
     }
     // A page that kept its colours shows its seals in their ink; only colourless scans need the
     // (slower) search by shape.
-    if seals.is_empty() && !has_colour {
+    if seals.is_empty() && ovals.is_empty() && !has_colour {
         seals = hough_rings(&ink, short, &DARK_RING);
     }
-    seals.iter().map(|c| c.page_box(step)).collect()
+    let s = step as f32;
+    seals
+        .iter()
+        .map(|c| c.page_box(step))
+        .chain(
+            ovals
+                .iter()
+                .map(|o| Rect::new(o.x0 * s, o.y0 * s, o.x1 * s, o.y1 * s)),
+        )
+        .collect()
 }
 
 #[cfg(test)]
@@ -200,6 +218,27 @@ mod tests {
         }
         stamp(&mut page, 420.0, 500.0, 115.0, SEAL_RED, |_| true);
         assert_found_at(&candidates(&page), 420.0, 500.0, 115.0);
+    }
+
+    #[test]
+    fn an_oval_seal_is_found_as_one_oval() {
+        // A 监制 or cashier's oval seal, 1.6 times as wide as high: not two round seals.
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let (dx, dy) = ((x as f32 - 600.0) / 200.0, (y as f32 - 800.0) / 125.0);
+            let d = dx.hypot(dy);
+            if (0.95..=1.0).contains(&d) || (d < 0.6 && (x / 6 + y / 9) % 5 == 0) {
+                *p = image::Rgb(SEAL_RED);
+            }
+        }
+        let seals = candidates(&page);
+        assert_eq!(seals.len(), 1, "{seals:?}");
+        let s = seals[0];
+        assert!((s.center()[0] - 600.0).abs() < 10.0 && (s.center()[1] - 800.0).abs() < 10.0);
+        assert!(
+            (s.width() - 400.0).abs() < 20.0 && (s.height() - 250.0).abs() < 20.0,
+            "{s:?}"
+        );
     }
 
     #[test]

@@ -20,18 +20,21 @@ const RING_TEXT_ARC: (f32, f32) = (115.0, 425.0);
 /// read left to right, as the recognizer expects a line.
 pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect, band: RingBand) -> RgbImage {
     let [cx, cy] = seal.center();
-    let r = (seal.width() + seal.height()) / 4.0;
+    // An oval seal's ring follows the ellipse filling its box; the strip is as long as the ring
+    // of the mean radius.
+    let (rx, ry) = (seal.width() / 2.0, seal.height() / 2.0);
+    let r = (rx + ry) / 2.0;
     let (outer, inner) = (band.outer * r, band.inner * r);
     let (start, end) = (RING_TEXT_ARC.0.to_radians(), RING_TEXT_ARC.1.to_radians());
     let height = (outer - inner).max(8.0);
     let width = ((end - start) * (outer + inner) / 2.0).max(8.0);
     RgbImage::from_fn(width as u32, height as u32, |u, v| {
         let angle = start + (u as f32 + 0.5) / width * (end - start);
-        let radius = outer - (v as f32 + 0.5) / height * (outer - inner);
+        let share = band.outer - (v as f32 + 0.5) / height * (band.outer - band.inner);
         let rgb = bilinear(
             page,
-            cx + radius * angle.cos() - 0.5,
-            cy + radius * angle.sin() - 0.5,
+            cx + share * rx * angle.cos() - 0.5,
+            cy + share * ry * angle.sin() - 0.5,
         );
         image::Rgb(rgb.map(|c| c.round() as u8))
     })
@@ -91,4 +94,39 @@ pub fn lines_under(
         }
     }
     Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_oval_seals_ring_text_is_unwrapped_along_its_ellipse() {
+        // Text along an oval 400 by 240 at 0.8 of its radii: the strip's middle rows are ink,
+        // its edges paper.
+        let (cx, cy, rx, ry) = (500.0, 400.0, 200.0, 120.0);
+        let page = RgbImage::from_fn(1000, 800, |x, y| {
+            let (dx, dy) = ((x as f32 - cx) / rx, (y as f32 - cy) / ry);
+            let on_text = (dx.hypot(dy) - 0.8).abs() < 0.04;
+            image::Rgb(if on_text { [200, 30, 30] } else { [250; 3] })
+        });
+        let seal = Rect::new(cx - rx, cy - ry, cx + rx, cy + ry);
+        let strip = unwrap_ring_text(
+            &page,
+            &seal,
+            RingBand {
+                outer: 0.95,
+                inner: 0.65,
+            },
+        );
+        let ink_share = |v: u32| {
+            let inked = (0..strip.width())
+                .filter(|&u| strip.get_pixel(u, v).0[1] < 150)
+                .count();
+            inked as f32 / strip.width() as f32
+        };
+        let h = strip.height();
+        assert!(ink_share(h / 2) > 0.9, "{}", ink_share(h / 2));
+        assert!(ink_share(0) < 0.05 && ink_share(h - 1) < 0.05);
+    }
 }

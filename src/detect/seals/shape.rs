@@ -78,14 +78,14 @@ pub(super) fn is_inscribed(mask: &GrayImage, circle: &Circle) -> bool {
 pub(super) fn rings_in_unexplained_ink(
     mask: &GrayImage,
     regions: &[Rect],
-    seals: &[Circle],
+    explained: &[[f32; 2]],
     short: f32,
 ) -> Vec<Circle> {
     let min_side = STAMP_RING.min_diameter / 2.0 * short;
     let Some(area) = regions
         .iter()
         .filter(|b| b.width() >= min_side && b.height() >= min_side)
-        .filter(|b| !seals.iter().any(|s| b.contains(s.cx, s.cy)))
+        .filter(|b| !explained.iter().any(|&[x, y]| b.contains(x, y)))
         .copied()
         .reduce(|a, b| a.union(&b))
     else {

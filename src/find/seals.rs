@@ -36,6 +36,10 @@ const AUTHORITY_WORDS: &[&str] = &[
     "委员会办公室",
     "财政",
     "监制",
+    // The finance bureau's 监制 seal printed on every receipt, its ring often read with a slip.
+    "票据监制",
+    // Its middle reads 财政部监制 (a ministry: 财政部, 民政部).
+    "政部",
     "税务",
 ];
 
@@ -67,6 +71,11 @@ const BODY_WORDS: &[&str] = &[
 /// (unless the ring text names the unit).
 const SCHOOL_DOCUMENT_WORDS: &[&str] =
     &["毕业证书", "学位证书", "准予毕业", "学士学位", "硕士学位"];
+
+/// Words of a receipt's or an invoice's title (…医疗住院收费票据, …增值税普通发票): the seal
+/// printed over the title is the finance or tax bureau's 监制 seal, never the unit's, whose
+/// seal is stamped by the payee's line (failure class "another body's seal").
+const RECEIPT_TITLE_WORDS: &[&str] = &["票据", "发票", "收费"];
 
 /// The tuning of [`regions`]: how a seal, its signer text and its owner are told, as fractions
 /// of the seal's or a text line's size.
@@ -110,6 +119,8 @@ pub struct SealRules {
     /// A ring names the unit with up to one slip per this many of the unit's characters (at
     /// least the unit term's own tolerance).
     pub ring_chars_per_slip: usize,
+    /// A receipt's title lies in this share of the page from its top.
+    pub title_band: f32,
     /// Characters read with at least this confidence are read surely.
     pub sure: f32,
     /// A text names another body when at least this many of its Chinese characters are read
@@ -140,6 +151,7 @@ impl Default for SealRules {
             run_pad: 0.2,
             owner_areas: (0.1, (1.0, 0.6)),
             ring_chars_per_slip: 4,
+            title_band: 0.25,
             sure: 0.5,
             min_body_chars: 5,
             max_unit_share: 0.34,
@@ -180,7 +192,7 @@ pub fn regions(
         });
         let applicants = match owner_by_ring(&seal.ring, &units, &rules) {
             Some(owner) => owner == Owner::Applicant,
-            None if school_document => false,
+            None if school_document || over_receipt_title(&rect, lines, page, &rules) => false,
             None => belongs_to_applicant(&rect, lines, &units, unit_boxes, &rules),
         };
         if on_a_face || !applicants {
@@ -219,6 +231,19 @@ pub fn regions(
         );
     }
     regions
+}
+
+/// Whether a seal is printed over a receipt's or an invoice's title: a line near the page's
+/// top that holds a title word and meets the seal.
+fn over_receipt_title(seal: &Rect, lines: &[Line], page: &RgbImage, rules: &SealRules) -> bool {
+    let band = rules.title_band * page.height() as f32;
+    lines
+        .iter()
+        .filter(|l| l.bbox.y1 <= band && l.bbox.overlaps(seal))
+        .any(|l| {
+            let text: String = l.norm.chars.iter().collect();
+            RECEIPT_TITLE_WORDS.iter().any(|w| text.contains(w))
+        })
 }
 
 /// The signer line crossing a seal, padded for masking; a label before the seal that ends in a
@@ -386,7 +411,7 @@ fn owner_by_ring(ring: &[ReadChar], units: &[&Term], rules: &SealRules) -> Optio
         let in_unit = units
             .iter()
             .any(|u| u.chars.windows(word.len()).any(|w| w == word.as_slice()));
-        // Ring text reads poorly: a slip in a word of four, two in one of seven.
+        // Ring text reads poorly: a slip in a word of four (票据监牌), two in one of seven.
         let errors = usize::from(word.len() >= 4) + usize::from(word.len() >= 7);
         !in_unit && !find_approx(&ring_chars, &word, errors).is_empty()
     });
@@ -583,6 +608,24 @@ mod tests {
             1,
             "in doubt, mask"
         );
+    }
+
+    #[test]
+    fn the_seal_printed_over_a_receipts_title_stays_visible() {
+        // The finance bureau's 监制 seal, its ring unreadable, over the title at the page's top
+        // (the seal of `seal_with_ring_text` moved up by 600 pixels).
+        let mut seal = seal_with_ring_text("阳业楼");
+        seal.seals[0].rect = Rect::new(450.0, 50.0, 750.0, 350.0);
+        let title = line_at("贵州省医疗住院收费票据", 300.0, 180.0, 40.0);
+        let lines = vec![Line::new(&title)];
+        assert!(regions(&paper(), &seal, &lines, None, &[]).is_empty());
+        // Its ring read with a slip names the authority wherever it is.
+        assert_eq!(owner_for("a票据监牌", "贵州省人民医院"), Some(Owner::Other));
+        // The same seal and title lower on the page: not a title; in doubt, masked.
+        let low = line_at("贵州省医疗住院收费票据", 300.0, 780.0, 40.0);
+        let lines = vec![Line::new(&low)];
+        let seal = seal_with_ring_text("阳业楼");
+        assert!(!regions(&paper(), &seal, &lines, None, &[]).is_empty());
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod faces;
 mod id_numbers;
 mod labels;
 mod lines;
+mod payee;
 mod roster;
 mod scripts;
 mod seals;
@@ -120,6 +121,7 @@ fn find_upright(
             findings
                 .regions
                 .extend(roster::matches(&lines, target, options));
+            findings.regions.extend(payee::matches(&lines, target));
             findings.review.extend(target.review.clone());
         }
         None => findings

@@ -1,0 +1,194 @@
+//! The unit on a receipt's payee line (收款单位（章）：…). The issuing unit's name follows the
+//! label, often stamped over by the unit's own seal or crossed by a ruled line, so that OCR
+//! reads it in pieces (贵州 … 民院 for 贵州省人民医院) or with characters lost. Beside the label
+//! it is matched loosely: failure class "the unit in a 收款单位 line".
+
+use super::lines::Line;
+use super::Target;
+use crate::base::{Evidence, Kind, Region};
+
+/// Words ending a payee label, as read even when its first character is lost or misread
+/// (收款单位, 收费单位, 开票单位; 胜款单位 is 收款单位 misread).
+const PAYEE_LABELS: &[&str] = &["款单位", "费单位", "票单位"];
+/// Words between the label and its value that belong to the label (收款单位（盖章）：).
+const LABEL_TAILS: &[&str] = &["盖章", "章"];
+/// The value holds at least this share of the unit's characters, in order...
+const MIN_SHARE: f32 = 0.4;
+/// ... and at least this many of them, one of them among the two that end the unit's name (its
+/// institution: 医院, 中心).
+const MIN_CHARS: usize = 3;
+/// Pieces of the value further right on the row are joined while the gap between them is at
+/// most this many line heights.
+const MAX_GAP: f32 = 3.0;
+
+/// The payee values on the page that name the target's unit loosely, masked as the unit.
+pub(super) fn matches(lines: &[Line], target: &Target) -> Vec<Region> {
+    let mut regions = Vec::new();
+    for line in lines {
+        let Some(start) = value_start(line) else {
+            continue;
+        };
+        let pieces = pieces_beside(lines, line);
+        let value: Vec<char> = line.norm.chars[start..]
+            .iter()
+            .chain(pieces.iter().flat_map(|l| l.norm.chars.iter()))
+            .copied()
+            .collect();
+        if !target.units().any(|u| names_loosely(&value, &u.chars)) {
+            continue;
+        }
+        // One mask from the value's start to its last piece: the characters between the pieces
+        // are the unit's too, under its seal or a rule.
+        let spans = (start < line.norm.len())
+            .then(|| line.span_shape(start, line.norm.len()))
+            .into_iter()
+            .chain(pieces.iter().map(|l| l.span_shape(0, l.norm.len())))
+            .reduce(|a, b| a.hull(&b));
+        regions.extend(spans.map(|shape| Region {
+            kind: Kind::Unit,
+            evidence: Evidence::Label,
+            shape,
+        }));
+    }
+    regions
+}
+
+/// Where the value starts in a line holding a payee label (normalized characters), if it does.
+fn value_start(line: &Line) -> Option<usize> {
+    let chars = &line.norm.chars;
+    let end = PAYEE_LABELS.iter().find_map(|label| {
+        let label: Vec<char> = label.chars().collect();
+        chars
+            .windows(label.len())
+            .position(|w| w == label.as_slice())
+            .map(|at| at + label.len())
+    })?;
+    let tail = LABEL_TAILS
+        .iter()
+        .map(|t| t.chars().collect::<Vec<char>>())
+        .find(|t| chars[end..].starts_with(t))
+        .map_or(0, |t| t.len());
+    Some(end + tail)
+}
+
+/// The lines that go on from `label_line` to its right on the same row, in order, while the gaps
+/// stay under [`MAX_GAP`] line heights.
+fn pieces_beside<'l, 'a>(lines: &'l [Line<'a>], label_line: &Line) -> Vec<&'l Line<'a>> {
+    let row = label_line.bbox;
+    let height = row.height();
+    let mut beside: Vec<&Line> = lines
+        .iter()
+        .filter(|l| {
+            l.bbox.x0 > row.x0 && (l.bbox.center()[1] - row.center()[1]).abs() < 0.5 * height
+        })
+        .filter(|l| !std::ptr::eq(l.line, label_line.line) && !l.norm.is_empty())
+        .collect();
+    beside.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
+    let mut reach = row.x1;
+    beside
+        .into_iter()
+        .take_while(|l| {
+            let near = l.bbox.x0 - reach <= MAX_GAP * height;
+            reach = reach.max(l.bbox.x1);
+            near
+        })
+        .collect()
+}
+
+/// Whether `value` names `unit` loosely: enough of the unit's characters in order, one of them
+/// of its institution.
+fn names_loosely(value: &[char], unit: &[char]) -> bool {
+    let institution = &unit[unit.len().saturating_sub(2)..];
+    let needed = MIN_CHARS.max((MIN_SHARE * unit.len() as f32).ceil() as usize);
+    common_in_order(value, unit) >= needed && value.iter().any(|c| institution.contains(c))
+}
+
+/// The length of the longest sequence of characters found in order in both `a` and `b`.
+fn common_in_order(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for &ca in a {
+        let mut diagonal = 0;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == cb {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{line_at, regions_for, target};
+    use super::*;
+    use crate::base::Evidence;
+
+    const UNIT: &str = "贵州省人民医院";
+
+    fn payee_regions(lines: Vec<crate::detect::TextLine>) -> Vec<Region> {
+        regions_for(lines, &target("王丽娟", UNIT, &[]))
+            .into_iter()
+            .filter(|r| r.evidence == Evidence::Label && r.kind == Kind::Unit)
+            .collect()
+    }
+
+    #[test]
+    fn the_unit_read_in_pieces_under_its_seal_is_masked_after_the_payee_label() {
+        // 贵州省人民医院 with 省人 under the seal: read as 责州 and A民院.
+        let regions = payee_regions(vec![
+            line_at("收款单位（章）：责州", 100.0, 1100.0, 30.0),
+            line_at("A民院", 450.0, 1100.0, 30.0),
+            line_at("复核人：", 1000.0, 1100.0, 30.0),
+        ]);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        // From 责 (after the label's seven characters) over the seal to 院, not to 复核人.
+        let value = regions[0].rect();
+        assert!(value.x0 >= 100.0 + 7.0 * 30.0 - 8.0, "{value:?}");
+        assert!(value.x1 >= 540.0 && value.x1 < 1000.0, "{value:?}");
+    }
+
+    #[test]
+    fn a_misread_label_still_leads_to_the_value() {
+        let regions = payee_regions(vec![line_at(
+            "胜款单位（享）：#刑省人民府院",
+            100.0,
+            1100.0,
+            30.0,
+        )]);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+    }
+
+    #[test]
+    fn another_payee_or_the_label_alone_masks_nothing() {
+        for lines in [
+            vec![line_at(
+                "收款单位（章）：天津市急救中心",
+                100.0,
+                1100.0,
+                30.0,
+            )],
+            vec![line_at("收款单位（章）：", 100.0, 1100.0, 30.0)],
+            // Shares the place, not the institution.
+            vec![line_at(
+                "收款单位：贵州省人民政府办公厅",
+                100.0,
+                1100.0,
+                30.0,
+            )],
+        ] {
+            assert!(payee_regions(lines).is_empty());
+        }
+    }
+
+    #[test]
+    fn characters_in_order_are_counted_once() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        assert_eq!(common_in_order(&chars("责州A民院"), &chars(UNIT)), 3);
+        assert_eq!(common_in_order(&chars("院民州"), &chars(UNIT)), 1);
+        assert_eq!(common_in_order(&chars(""), &chars(UNIT)), 0);
+    }
+}

@@ -78,9 +78,10 @@ fn pieces_beside<'l, 'a>(lines: &'l [Line<'a>], label_line: &Line) -> Vec<&'l Li
     let height = row.height();
     let mut beside: Vec<&Line> = lines
         .iter()
-        .filter(|l| {
-            l.bbox.x0 > row.x0 && (l.bbox.center()[1] - row.center()[1]).abs() < 0.5 * height
-        })
+        // Pieces start where the label's line ends (a second reading of the label's own line
+        // starts inside it).
+        .filter(|l| l.bbox.x0 >= row.x1 - 0.5 * height)
+        .filter(|l| (l.bbox.center()[1] - row.center()[1]).abs() < 0.5 * height)
         .filter(|l| !std::ptr::eq(l.line, label_line.line) && !l.norm.is_empty())
         .collect();
     beside.sort_by(|a, b| a.bbox.x0.total_cmp(&b.bbox.x0));
@@ -143,6 +144,8 @@ mod tests {
             line_at("收款单位（章）：责州", 100.0, 1100.0, 30.0),
             line_at("A民院", 450.0, 1100.0, 30.0),
             line_at("复核人：", 1000.0, 1100.0, 30.0),
+            // A second reading of part of the label's line is not a piece of the value.
+            line_at("位（章）：责州", 190.0, 1100.0, 30.0),
         ]);
         assert_eq!(regions.len(), 1, "{regions:?}");
         // From 责 (after the label's seven characters) over the seal to 院, not to 复核人.

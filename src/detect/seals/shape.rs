@@ -74,7 +74,8 @@ pub(super) fn is_inscribed(mask: &GrayImage, circle: &Circle) -> bool {
 
 /// Rings that regions of one stamp ink of seal size leave unexplained may hold: two seals
 /// stamped over each other make one region that is not round, a worn or lightly pressed seal
-/// breaks its ring into arcs. Searched by shape, only round those regions.
+/// breaks its ring into arcs. Searched by shape, only round those regions; a region holding the
+/// centre of a seal already found (`explained`) is explained.
 pub(super) fn rings_in_unexplained_ink(
     mask: &GrayImage,
     regions: &[Rect],

@@ -136,6 +136,25 @@ pub fn edit_distance(a: &[char], b: &[char]) -> usize {
     edit_distance_by(0..a.len(), b, &|i, c| a[i] == c)
 }
 
+/// The length of the longest sequence of characters found in order in both `a` and `b` (their
+/// longest common subsequence).
+pub fn common_in_order(a: &[char], b: &[char]) -> usize {
+    let mut row = vec![0usize; b.len() + 1];
+    for &ca in a {
+        let mut diagonal = 0;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == cb {
+                diagonal + 1
+            } else {
+                above.max(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 /// Edit distance between the text positions `text` and `pattern`, where `reads_as(i, c)` says
 /// whether text position `i` may be read as `c`.
 fn edit_distance_by(
@@ -219,6 +238,15 @@ pub fn find_approx_by(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn characters_in_order_are_counted_once() {
+        let chars = |s: &str| s.chars().collect::<Vec<char>>();
+        let unit = chars("贵州省人民医院");
+        assert_eq!(common_in_order(&chars("责州A民院"), &unit), 3);
+        assert_eq!(common_in_order(&chars("院民州"), &unit), 1);
+        assert_eq!(common_in_order(&chars(""), &unit), 0);
+    }
 
     fn chars(s: &str) -> Vec<char> {
         s.chars().collect()

@@ -12,6 +12,7 @@ use image::RgbImage;
 
 use super::types::{Glyph, TextLine};
 use crate::base::pixels::{luminance, INK_CONTRAST};
+use crate::base::text::common_in_order;
 use crate::geometry::Rect;
 use crate::pages::text_layer::{LayerChar, TextLayer};
 
@@ -242,20 +243,7 @@ fn comparable(text: &str) -> Vec<char> {
 fn common_chars(a: &[char], b: &[char]) -> usize {
     use unicode_normalization::UnicodeNormalization;
     let a: Vec<char> = a.iter().collect::<String>().nfkc().collect();
-    let mut row = vec![0usize; b.len() + 1];
-    for ca in &a {
-        let mut diagonal = 0;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == cb {
-                diagonal + 1
-            } else {
-                above.max(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
+    common_in_order(&a, b)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use super::lines::Line;
 use super::Target;
+use crate::base::text::common_in_order;
 use crate::base::{Evidence, Kind, Region};
 
 /// Words ending a payee label, as read even when its first character is lost or misread
@@ -104,24 +105,6 @@ fn names_loosely(value: &[char], unit: &[char]) -> bool {
     common_in_order(value, unit) >= needed && value.iter().any(|c| institution.contains(c))
 }
 
-/// The length of the longest sequence of characters found in order in both `a` and `b`.
-fn common_in_order(a: &[char], b: &[char]) -> usize {
-    let mut row = vec![0usize; b.len() + 1];
-    for &ca in a {
-        let mut diagonal = 0;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = if ca == cb {
-                diagonal + 1
-            } else {
-                above.max(row[j])
-            };
-            diagonal = above;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::test_support::{line_at, regions_for, target};
@@ -185,13 +168,5 @@ mod tests {
         ] {
             assert!(payee_regions(lines).is_empty());
         }
-    }
-
-    #[test]
-    fn characters_in_order_are_counted_once() {
-        let chars = |s: &str| s.chars().collect::<Vec<char>>();
-        assert_eq!(common_in_order(&chars("责州A民院"), &chars(UNIT)), 3);
-        assert_eq!(common_in_order(&chars("院民州"), &chars(UNIT)), 1);
-        assert_eq!(common_in_order(&chars(""), &chars(UNIT)), 0);
     }
 }

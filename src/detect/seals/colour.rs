@@ -5,7 +5,7 @@ use image::{GrayImage, Luma, RgbImage};
 use imageproc::region_labelling::{connected_components, Connectivity};
 
 use super::shape::{is_set, outer_edge, Circle};
-use super::{ANGLES, COLOURED_SHARE, MIN_DIAMETER, PAPER_FLOOR};
+use super::{ANGLES, MIN_DIAMETER, PAPER_FLOOR};
 use crate::base::pixels::{is_coloured, luminance, FAINT_INK};
 use crate::geometry::Rect;
 
@@ -79,17 +79,16 @@ pub(super) fn balanced(balance: &WhiteBalance, p: [u8; 3]) -> [u8; 3] {
 
 /// The page shrunk by `step` into masks: one per stamp ink (in the order of [`StampInk::ALL`])
 /// and one of any ink (a pixel is set when any page pixel of its block is that ink, or dark, so
-/// that thin strokes survive the shrinking), and whether the page has colour at all; colours
-/// are judged through `balance`. One pass over the page.
+/// that thin strokes survive the shrinking); colours are judged through `balance`. One pass
+/// over the page.
 pub(super) fn shrunk_masks(
     page: &RgbImage,
     step: u32,
     balance: &WhiteBalance,
-) -> ([GrayImage; 2], GrayImage, bool) {
+) -> ([GrayImage; 2], GrayImage) {
     let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
     let mut stamps = StampInk::ALL.map(|_| GrayImage::new(w, h));
     let mut ink = GrayImage::new(w, h);
-    let mut coloured = 0usize;
     let width = w as usize;
     for (y, row) in page.rows().enumerate() {
         let base = (y / step as usize) * width;
@@ -97,7 +96,6 @@ pub(super) fn shrunk_masks(
             let cell = base + x / step as usize;
             let p = balanced(balance, p.0);
             if is_coloured(p) {
-                coloured += 1;
                 for (mask, stamp) in stamps.iter_mut().zip(StampInk::ALL) {
                     if stamp.holds(p) {
                         mask.as_mut()[cell] = 255;
@@ -109,8 +107,7 @@ pub(super) fn shrunk_masks(
             }
         }
     }
-    let has_colour = coloured as f64 > COLOURED_SHARE * f64::from(page.width() * page.height());
-    (stamps, ink, has_colour)
+    (stamps, ink)
 }
 
 /// The boxes of the connected regions of a stamp ink's mask (small gaps closed).

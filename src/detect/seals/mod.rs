@@ -37,8 +37,6 @@ const MAX_DIAMETER: f32 = 0.24;
 /// Largest seal diameter on a small document, as a fraction of its shorter side (a 4 cm seal on
 /// a 10 cm high receipt is 0.4).
 const MAX_SMALL_DOCUMENT_DIAMETER: f32 = 0.45;
-/// Share of coloured pixels above which a page counts as a colour scan.
-const COLOURED_SHARE: f64 = 0.002;
 /// Angles sampled round a ring.
 const ANGLES: usize = 90;
 /// The darkest paper a page is white-balanced for (darker is a dark photo, not a tinted paper).
@@ -69,7 +67,7 @@ pub fn locate(
     Ok(seals)
 }
 
-/// Seals on the page, in page pixels: rings of stamp ink, or on a colourless page dark rings.
+/// Seals on the page, in page pixels: rings of stamp ink, or where there are none dark rings.
 pub fn candidates(page: &RgbImage) -> Vec<Rect> {
     let balance = white_balance(paper_colour(page));
     candidates_within(page, page.width().min(page.height()), &balance)
@@ -80,7 +78,7 @@ pub fn candidates(page: &RgbImage) -> Vec<Rect> {
 fn candidates_within(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -> Vec<Rect> {
     let step = (page_side / WORKING_SIDE).max(1);
     let short = page_side as f32 / step as f32;
-    let (stamps, ink, has_colour) = shrunk_masks(image, step, balance);
+    let (stamps, ink) = shrunk_masks(image, step, balance);
     let mut seals: Vec<shape::Circle> = Vec::new();
     let mut ovals: Vec<Rect> = Vec::new();
     for mask in &stamps {
@@ -100,9 +98,10 @@ fn candidates_within(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -
             }
         }
     }
-    // A page that kept its colours shows its seals in their ink; only colourless scans need the
-    // (slower) search by shape.
-    if seals.is_empty() && ovals.is_empty() && !has_colour {
+    // A seal that kept its colour shows in its ink. A page without one may still hold a seal that
+    // lost it: a greyscale scan or photocopy, or a grey copy of a receipt photographed in colour.
+    // Only such pages pay for the (slower) search by shape.
+    if seals.is_empty() && ovals.is_empty() {
         seals = hough_rings(&ink, short, &DARK_RING);
     }
     let s = step as f32;
@@ -174,6 +173,18 @@ mod tests {
     fn grey_ring_of_a_greyscale_scan_is_found_where_it_is() {
         let seals = candidates(&page_with_ring(500.0, 900.0, 130.0, SEAL_GREY));
         assert_found_at(&seals, 500.0, 900.0, 130.0);
+    }
+
+    #[test]
+    fn a_grey_seal_on_a_page_with_red_print_is_found() {
+        // A photocopied receipt photographed in colour: its seal grey, its title still red.
+        let mut page = page_with_ring(500.0, 900.0, 130.0, SEAL_GREY);
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            if (100..160).contains(&y) && (200..1000).contains(&x) && (x / 8 + y / 6) % 3 == 0 {
+                *p = image::Rgb(SEAL_RED);
+            }
+        }
+        assert_found_at(&candidates(&page), 500.0, 900.0, 130.0);
     }
 
     #[test]

@@ -10,16 +10,20 @@ use crate::base::pixels::{is_coloured, luminance, FAINT_INK};
 use crate::geometry::Rect;
 
 /// The inks seals are stamped in: most are red; hospitals' cashier seals and many business seals
-/// are blue or violet. Each ink is searched on its own, so that a blue seal stamped over red
-/// print (or a red one over a blue form) keeps its ring.
+/// are blue or violet; a worn pad or a light press leaves red as pink. Each ink is searched on
+/// its own, so that a blue seal stamped over red print (or a red one over a blue form) keeps its
+/// ring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum StampInk {
     Red,
     Blue,
+    /// Red and pink: searched after [`StampInk::Red`], so that a faint seal is found while a
+    /// full red one keeps the ring it has apart from the pink of the print round it.
+    FaintRed,
 }
 
 impl StampInk {
-    pub(super) const ALL: [StampInk; 2] = [StampInk::Red, StampInk::Blue];
+    pub(super) const ALL: [StampInk; 3] = [StampInk::Red, StampInk::Blue, StampInk::FaintRed];
 
     /// Whether a (white-balanced) pixel is this ink.
     pub(super) fn holds(self, p: [u8; 3]) -> bool {
@@ -27,13 +31,16 @@ impl StampInk {
         match self {
             StampInk::Red => r > 120 && r - g > 60 && r - b > 50,
             StampInk::Blue => b > 110 && b - g > 35 && b - r > 30,
+            StampInk::FaintRed => r > 120 && r - g > 40 && r - b > 30,
         }
     }
 }
 
-/// Whether a (white-balanced) pixel is any seal's ink.
+/// Whether a (white-balanced) pixel is a seal's full red or blue ink: what is made paper to read
+/// the text under a seal. The pink of [`StampInk::FaintRed`] stays: made paper as well, it cost
+/// a unit's signer line under a full red seal its reading.
 pub(super) fn is_stamp_ink(p: [u8; 3]) -> bool {
-    StampInk::ALL.iter().any(|ink| ink.holds(p))
+    StampInk::Red.holds(p) || StampInk::Blue.holds(p)
 }
 
 /// The paper's colour: per channel, the level that one in twenty sampled pixels reach. A photo's
@@ -85,7 +92,7 @@ pub(super) fn shrunk_masks(
     page: &RgbImage,
     step: u32,
     balance: &WhiteBalance,
-) -> ([GrayImage; 2], GrayImage) {
+) -> ([GrayImage; StampInk::ALL.len()], GrayImage) {
     let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
     let mut stamps = StampInk::ALL.map(|_| GrayImage::new(w, h));
     let mut ink = GrayImage::new(w, h);
@@ -185,8 +192,45 @@ fn seal_sized(
 }
 
 /// A seal has its ink all round its rim and is mostly paper inside (not a solid blob): the
-/// ellipse filling box `b` of `mask`.
+/// ellipse filling box `b` of `mask`. Its box's corners lie outside the ring: a rectangular
+/// stamp (与原件核对无误, 已收费) has its outline there, and is not a seal.
 fn is_hollow(mask: &GrayImage, b: &Rect) -> bool {
+    !is_framed(mask, b) && is_ring(mask, b)
+}
+
+/// Whether ink fills a good part of three or four of box `b`'s corners, as a rectangle's
+/// outline does (a round or oval ring keeps a seventh of the box's width and height from each).
+fn is_framed(mask: &GrayImage, b: &Rect) -> bool {
+    let (cw, ch) = (CORNER * b.width(), CORNER * b.height());
+    let corners = [
+        Rect::new(b.x0, b.y0, b.x0 + cw, b.y0 + ch),
+        Rect::new(b.x1 - cw, b.y0, b.x1, b.y0 + ch),
+        Rect::new(b.x0, b.y1 - ch, b.x0 + cw, b.y1),
+        Rect::new(b.x1 - cw, b.y1 - ch, b.x1, b.y1),
+    ];
+    let inked = corners
+        .iter()
+        .filter(|c| {
+            let [x0, y0, x1, y1] = c.to_pixels(mask.width(), mask.height());
+            let all = ((x1 - x0) * (y1 - y0)).max(1);
+            let set = (y0..y1)
+                .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+                .filter(|&(x, y)| mask.get_pixel(x, y).0[0] > 0)
+                .count();
+            set as f32 >= FRAMED_CORNER * all as f32
+        })
+        .count();
+    inked >= 3
+}
+
+/// The share of a box's width and height that its corners span, for [`is_framed`].
+const CORNER: f32 = 0.1;
+/// The share of a corner's pixels that a rectangle's outline sets.
+const FRAMED_CORNER: f32 = 0.15;
+
+/// Whether the ellipse filling box `b` of `mask` has ink all round its rim and is mostly paper
+/// inside.
+fn is_ring(mask: &GrayImage, b: &Rect) -> bool {
     let [cx, cy] = b.center();
     let (rx, ry) = (b.width() / 2.0, b.height() / 2.0);
     let on_rim = (0..ANGLES)

@@ -11,7 +11,7 @@ mod read;
 mod shape;
 mod text;
 
-use image::RgbImage;
+use image::{GrayImage, RgbImage};
 
 pub use read::lines_under;
 pub use text::SealTextDetector;
@@ -22,7 +22,7 @@ use crate::error::Result;
 use crate::geometry::Rect;
 use colour::{
     balanced, ink_ovals, ink_regions, ink_rings, paper_colour, shrunk_masks, white_balance,
-    WhiteBalance,
+    StampInk, WhiteBalance,
 };
 use read::unwrap_ring_text;
 use shape::{hough_rings, rings_in_unexplained_ink, DARK_RING};
@@ -44,7 +44,8 @@ const PAPER_FLOOR: u8 = 96;
 
 /// The seals of an image cut from a page whose shorter side is `page_side` pixels (seals are
 /// as large as on the whole page), with their ring text read. Rings with no text round their
-/// rim (an emblem, a drawn circle) are not seals.
+/// rim (an emblem, a drawn circle) are not seals. Only a page where no seal shows in a stamp ink
+/// pays for the search by shape.
 pub fn locate(
     page: &RgbImage,
     page_side: u32,
@@ -52,17 +53,25 @@ pub fn locate(
     ocr: &mut Ocr,
 ) -> Result<Vec<Seal>> {
     let balance = white_balance(paper_colour(page));
-    let mut seals = Vec::new();
-    for rect in candidates_within(page, page_side, &balance) {
-        let Some(band) = seal_text.ring_band(page, &rect)? else {
-            continue;
-        };
-        let mut strip = unwrap_ring_text(page, &rect, band);
-        for p in strip.pixels_mut() {
-            p.0 = balanced(&balance, p.0);
+    let search = Search::new(page, page_side, &balance);
+    let mut read = |candidates: Vec<Rect>| -> Result<Vec<Seal>> {
+        let mut seals = Vec::new();
+        for rect in candidates {
+            let Some(band) = seal_text.ring_band(page, &rect)? else {
+                continue;
+            };
+            let mut strip = unwrap_ring_text(page, &rect, band);
+            for p in strip.pixels_mut() {
+                p.0 = balanced(&balance, p.0);
+            }
+            let ring = ocr.read_strip(&strip)?;
+            seals.push(Seal { rect, ring });
         }
-        let ring = ocr.read_strip(&strip)?;
-        seals.push(Seal { rect, ring });
+        Ok(seals)
+    };
+    let seals = read(search.by_colour())?;
+    if seals.is_empty() {
+        return read(search.by_shape());
     }
     Ok(seals)
 }
@@ -70,50 +79,92 @@ pub fn locate(
 /// Seals on the page, in page pixels: rings of stamp ink, or where there are none dark rings.
 pub fn candidates(page: &RgbImage) -> Vec<Rect> {
     let balance = white_balance(paper_colour(page));
-    candidates_within(page, page.width().min(page.height()), &balance)
+    let search = Search::new(page, page.width().min(page.height()), &balance);
+    let found = search.by_colour();
+    if found.is_empty() {
+        search.by_shape()
+    } else {
+        found
+    }
 }
 
-/// Seals on an image cut from a page whose shorter side is `page_side` pixels, searched at the
-/// page's working resolution and seal sizes, colours judged through `balance`.
-fn candidates_within(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -> Vec<Rect> {
-    let step = (page_side / WORKING_SIDE).max(1);
-    let short = page_side as f32 / step as f32;
-    let (stamps, ink) = shrunk_masks(image, step, balance);
-    let mut seals: Vec<shape::Circle> = Vec::new();
-    let mut ovals: Vec<Rect> = Vec::new();
-    for mask in &stamps {
-        let regions = ink_regions(mask);
-        ovals.extend(ink_ovals(mask, &regions, short));
-        let rings = ink_rings(mask, &regions, short);
-        let explained: Vec<[f32; 2]> = rings
-            .iter()
-            .map(|c| [c.cx, c.cy])
-            .chain(ovals.iter().map(Rect::center))
-            .collect();
-        let unexplained = rings_in_unexplained_ink(mask, &regions, &explained, short);
-        for ring in rings.into_iter().chain(unexplained) {
-            let in_oval = ovals.iter().any(|o| o.contains(ring.cx, ring.cy));
-            if !in_oval && !seals.iter().any(|s| s.holds_centre_of(&ring)) {
-                seals.push(ring);
-            }
+/// An image cut from a page, shrunk to the page's working resolution into masks of each stamp
+/// ink and of any ink, searched for seals of the page's seal sizes.
+struct Search {
+    /// How many page pixels a mask pixel stands for, each way.
+    step: u32,
+    /// The page's shorter side in mask pixels.
+    short: f32,
+    stamps: [GrayImage; StampInk::ALL.len()],
+    ink: GrayImage,
+}
+
+impl Search {
+    /// The masks of `image`, cut from a page whose shorter side is `page_side` pixels, colours
+    /// judged through `balance`.
+    fn new(image: &RgbImage, page_side: u32, balance: &WhiteBalance) -> Search {
+        let step = (page_side / WORKING_SIDE).max(1);
+        let (stamps, ink) = shrunk_masks(image, step, balance);
+        Search {
+            step,
+            short: page_side as f32 / step as f32,
+            stamps,
+            ink,
         }
     }
-    // A seal that kept its colour shows in its ink. A page without one may still hold a seal that
-    // lost it: a greyscale scan or photocopy, or a grey copy of a receipt photographed in colour.
-    // Only such pages pay for the (slower) search by shape.
-    if seals.is_empty() && ovals.is_empty() {
-        seals = hough_rings(&ink, short, &DARK_RING);
-    }
-    let s = step as f32;
-    seals
-        .iter()
-        .map(|c| c.page_box(step))
-        .chain(
-            ovals
+
+    /// Round and oval rings of stamp ink, in page pixels. The inks are searched in the order of
+    /// [`StampInk::ALL`]; a ring already found in one is not found again in a later one.
+    fn by_colour(&self) -> Vec<Rect> {
+        let short = self.short;
+        let mut seals: Vec<shape::Circle> = Vec::new();
+        let mut ovals: Vec<Rect> = Vec::new();
+        for mask in &self.stamps {
+            let regions = ink_regions(mask);
+            let known = |x: f32, y: f32| {
+                ovals.iter().any(|o| o.contains(x, y))
+                    || seals.iter().any(|s| (s.cx - x).hypot(s.cy - y) < s.r)
+            };
+            let new_ovals: Vec<Rect> = ink_ovals(mask, &regions, short)
+                .into_iter()
+                .filter(|o| !known(o.center()[0], o.center()[1]))
+                .collect();
+            ovals.extend(new_ovals);
+            let rings = ink_rings(mask, &regions, short);
+            let explained: Vec<[f32; 2]> = rings
                 .iter()
-                .map(|o| Rect::new(o.x0 * s, o.y0 * s, o.x1 * s, o.y1 * s)),
-        )
-        .collect()
+                .chain(&seals)
+                .map(|c| [c.cx, c.cy])
+                .chain(ovals.iter().map(Rect::center))
+                .collect();
+            let unexplained = rings_in_unexplained_ink(mask, &regions, &explained, short);
+            for ring in rings.into_iter().chain(unexplained) {
+                let in_oval = ovals.iter().any(|o| o.contains(ring.cx, ring.cy));
+                if !in_oval && !seals.iter().any(|s| s.holds_centre_of(&ring)) {
+                    seals.push(ring);
+                }
+            }
+        }
+        let s = self.step as f32;
+        seals
+            .iter()
+            .map(|c| c.page_box(self.step))
+            .chain(
+                ovals
+                    .iter()
+                    .map(|o| Rect::new(o.x0 * s, o.y0 * s, o.x1 * s, o.y1 * s)),
+            )
+            .collect()
+    }
+
+    /// Dark rings, in page pixels: seals that lost their colour (a greyscale scan or photocopy,
+    /// or a grey copy of a receipt photographed in colour). Slower than the search by colour.
+    fn by_shape(&self) -> Vec<Rect> {
+        hough_rings(&self.ink, self.short, &DARK_RING)
+            .iter()
+            .map(|c| c.page_box(self.step))
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -297,6 +348,34 @@ mod tests {
             }
         }
         assert!(candidates(&page).is_empty());
+    }
+
+    #[test]
+    fn a_rectangular_stamp_is_not_a_seal() {
+        // 与原件核对无误: a red frame round lines of red text, 1.8 times as wide as high.
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let (inside_x, inside_y) = ((400..760).contains(&x), (700..900).contains(&y));
+            let frame =
+                (392..768).contains(&x) && (692..908).contains(&y) && !(inside_x && inside_y);
+            let text = (410..750).contains(&x) && (y - 700) % 40 < 30 && (x / 6 + y / 9) % 4 == 0;
+            if frame || (inside_x && inside_y && text) {
+                *p = image::Rgb(SEAL_RED);
+            }
+        }
+        assert!(candidates(&page).is_empty());
+    }
+
+    #[test]
+    fn a_faint_pink_seal_is_found() {
+        // A worn pad: red printed as pink (r - g about 50), next to a full red form line.
+        let mut page = page_with_ring(600.0, 800.0, 150.0, [245, 195, 205]);
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            if (300..304).contains(&y) && (100..1100).contains(&x) {
+                *p = image::Rgb(SEAL_RED);
+            }
+        }
+        assert_found_at(&candidates(&page), 600.0, 800.0, 150.0);
     }
 
     #[test]

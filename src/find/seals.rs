@@ -52,6 +52,8 @@ const BODY_WORDS: &[&str] = &[
     "商会",
     "协会",
     "公司",
+    // 有限公司 with its last characters lost where the ring text ends.
+    "有限",
     "医院",
     "卫生院",
     "大学",
@@ -248,7 +250,9 @@ fn over_receipt_title(seal: &Rect, lines: &[Line], page: &RgbImage, rules: &Seal
 
 /// The signer line crossing a seal, padded for masking; a label before the seal that ends in a
 /// colon or in （章） (收款单位（章）：, its colon often lost under the seal) is the form's, not the
-/// unit's, and stays visible (nothing, when the label is the whole line).
+/// unit's, and stays visible (nothing, when the label is the whole line). A unit's name holds no
+/// figures: on a receipt the seal is stamped over rows of amounts (医疗救助金额：0.00，其他基金：
+/// 0.00 …), and only the stretches between figures that reach under the seal are masked.
 fn signer_shape(line: &Line, seal: &Rect, rules: &SealRules) -> Option<Shape> {
     let (along, across) = rules.signer_pad;
     let glyphs = &line.line.glyphs;
@@ -260,11 +264,33 @@ fn signer_shape(line: &Line, seal: &Rect, rules: &SealRules) -> Option<Shape> {
     let label_end = (0..glyphs.len())
         .rev()
         .find(|&i| ends_label(i) && Rect::around(&glyphs[i].quad).x1 <= seal.center()[0]);
-    match label_end {
-        Some(colon) if colon + 1 == glyphs.len() => None,
-        Some(colon) => Some(line.glyphs_shape(colon + 1..glyphs.len(), along, across)),
-        None => Some(line.padded_shape(along, across)),
+    let start = label_end.map_or(0, |colon| colon + 1);
+    let is_figure = |i: usize| glyphs[i].ch.is_ascii_digit();
+    // As in [`crosses`], a piece beside the seal counts as under it.
+    let reach = rules.crossing_reach * line.bbox.height();
+    let under_seal = |i: usize| {
+        let b = Rect::around(&glyphs[i].quad);
+        b.x1 >= seal.x0 - reach && b.x0 <= seal.x1 + reach
+    };
+    // The stretches between figures, each kept when one of its glyphs lies under the seal.
+    let mut kept: Option<(usize, usize)> = None;
+    let mut i = start;
+    while i < glyphs.len() {
+        let end = (i..glyphs.len())
+            .find(|&j| is_figure(j))
+            .unwrap_or(glyphs.len());
+        if (i..end).any(under_seal) {
+            kept = Some((kept.map_or(i, |(first, _)| first), end));
+        }
+        i = (end..glyphs.len())
+            .find(|&j| !is_figure(j))
+            .unwrap_or(glyphs.len());
     }
+    let (first, end) = kept?;
+    if first == 0 && end == glyphs.len() {
+        return Some(line.padded_shape(along, across));
+    }
+    Some(line.glyphs_shape(first..end, along, across))
 }
 
 /// A side of a seal.
@@ -485,15 +511,18 @@ fn crosses(seal: &Rect, line: &Rect, rules: &SealRules) -> bool {
     beside || line.intersection(&band).area() > rules.crossing_share * line.area()
 }
 
-/// Dates under a seal (2024年3月14日) stay readable.
+/// Dates under a seal stay readable: in figures (2024年3月14日), or in Chinese numerals
+/// (二〇二四年九月), whose characters a certificate's hatching may turn into Latin letters.
 fn is_date(line: &Line) -> bool {
-    let digits = line
-        .norm
-        .chars
-        .iter()
-        .filter(|c| c.is_ascii_digit())
-        .count();
-    digits * 2 >= line.norm.len()
+    let chars = &line.norm.chars;
+    let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
+    let in_words = chars.contains(&'年')
+        && chars.contains(&'月')
+        && chars
+            .iter()
+            .filter(|&&c| is_han(c))
+            .all(|c| "〇零一二三四五六七八九十年月日号".contains(*c));
+    digits * 2 >= line.norm.len() || in_words
 }
 
 /// Whose seal it is, from the text around it: the applicant's unit, or another body named by
@@ -673,6 +702,8 @@ mod tests {
             "中国商业经济学会",
             "北京市工商行政管理局海淀分局",
             "靖江市机器人智能制造有限公司",
+            // An invoice's seller, the ring's last characters lost.
+            "有杉网路科技有限",
         ] {
             assert_eq!(owner_for(ring, unit), Some(Owner::Other), "{ring}");
         }
@@ -747,6 +778,36 @@ mod tests {
     }
 
     #[test]
+    fn a_row_of_amounts_under_the_seal_is_masked_only_between_its_figures() {
+        let t = target("杨婧怡", "且末县人民医院", &[]);
+        // The seal (450..750) stamped over a receipt's row, 20 px a character from x = 100: the
+        // stretch ，大额补充保险金额： (x 520..740) lies under it, the rest of the row beside it.
+        let row = line_at(
+            "医疗救助金额：0.00，其他基金：0.00，大额补充保险金额：0.00，查验网站地址",
+            100.0,
+            790.0,
+            20.0,
+        );
+        let found = regions(
+            &paper(),
+            &seal_with_ring_text("且末县人民医院"),
+            &[Line::new(&row)],
+            Some(&t),
+            &[],
+        );
+        let signer = found
+            .iter()
+            .filter(|r| r.rect().height() < 100.0)
+            .map(Region::rect)
+            .reduce(|a, b| a.union(&b))
+            .expect("the stretch under the seal is masked");
+        assert!(
+            signer.x0 >= 400.0 && signer.x1 <= 800.0,
+            "the amounts and the rest of the row stay visible: {signer:?}"
+        );
+    }
+
+    #[test]
     fn signer_text_running_out_of_the_seal_is_masked_up_to_its_end() {
         let mut page = paper();
         // "characters" 30 px high, 30 px wide, 8 px apart, from x = 330 to 600 (inside the seal).
@@ -759,6 +820,17 @@ mod tests {
         assert!(run.rect().x0 <= 330.0 && run.rect().x0 > 310.0, "{run:?}");
         assert!(run.rect().y0 <= 785.0 && run.rect().y1 >= 815.0, "{run:?}");
         assert_eq!(regions.len(), 2, "nothing on the right: {regions:?}");
+    }
+
+    #[test]
+    fn dates_in_figures_or_in_chinese_numerals_are_dates() {
+        let date = |text: &str| is_date(&Line::new(&line_at(text, 0.0, 0.0, 20.0)));
+        for text in ["2023年11月11日", "二〇二四年九月", "TO四年L月"] {
+            assert!(date(text), "{text}");
+        }
+        for text in ["且末县人民医院", "湘潭市中心医院二〇二四年九月"] {
+            assert!(!date(text), "{text}");
+        }
     }
 
     #[test]

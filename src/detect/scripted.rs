@@ -18,6 +18,8 @@ pub enum Answer {
     Fails(String),
     /// The page runs past a time limit of this many seconds.
     TimesOut(f64),
+    /// The detector panics with this message, as a bug in any stage of a page's analysis would.
+    Panics(String),
 }
 
 /// Answers each page by its size (the first rule for that size), and finds nothing on pages no
@@ -58,6 +60,7 @@ impl Detector for ScriptedDetector {
                 source: None,
             }),
             Some(Answer::TimesOut(seconds)) => Err(Error::TimeLimit { seconds: *seconds }),
+            Some(Answer::Panics(message)) => panic!("{message}"),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! One page's analysis: detect, find, and the page's manifest line (regions, verdict, review
 //! reasons; hashes come later, with the output).
 
+use std::panic::AssertUnwindSafe;
 use std::time::Instant;
 
 use super::plan::FileTask;
@@ -12,7 +13,8 @@ use crate::pages::Page;
 use crate::write::manifest::{ManifestLine, ManifestRegion, Status};
 
 /// Detects and finds what to mask on `page`. A page whose detection fails (or runs out of
-/// time) is withheld: its line says so and the renderer paints it over whole — fail closed.
+/// time), or whose analysis panics (a bug), is withheld: its line says so and the renderer
+/// paints it over whole — fail closed — while the batch goes on.
 pub(super) fn analyse(
     config: &RunConfig,
     detector: &mut dyn Detector,
@@ -22,14 +24,18 @@ pub(super) fn analyse(
     let started = Instant::now();
     let (w, h) = page.pixels.dimensions();
     let mut line = page_line(config, task, page.number, w, h);
-    match detector.detect_page(page) {
-        Ok(detections) => {
-            let findings = find::on_page(
+    let analysed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        detector.detect_page(page).map(|detections| {
+            find::on_page(
                 &page.pixels,
                 &detections,
                 task.target.as_deref(),
                 &config.find,
-            );
+            )
+        })
+    }));
+    match analysed {
+        Ok(Ok(findings)) => {
             line.regions = findings
                 .regions
                 .iter()
@@ -41,10 +47,21 @@ pub(super) fn analyse(
                 line.review.extend(findings.review);
             }
         }
-        Err(e) => withhold(&mut line, &PageError::analysis(&e)),
+        Ok(Err(e)) => withhold(&mut line, &PageError::analysis(&e)),
+        Err(panic) => withhold(&mut line, &PageError::Analysis(panic_message(&*panic))),
     }
     line.seconds = started.elapsed().as_secs_f64();
     line
+}
+
+/// What a panic's payload says, for the manifest.
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    let said = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    format!("internal error (a bug; please report it): {said}")
 }
 
 /// Marks a page that cannot be shown: an error, painted over whole.

@@ -88,6 +88,33 @@ fn a_page_over_the_time_limit_is_withheld() {
 }
 
 #[test]
+fn a_page_whose_analysis_panics_is_withheld_and_the_batch_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = config(dir.path());
+    load_runtime();
+    let detector =
+        ScriptedDetector::new().on(PDF_PAGE_1, Answer::Panics("index out of range".into()));
+    pipeline::run(&config, detector.workers(2), &Silent).unwrap();
+    let lines = manifest::read(&config.out.join("manifest.jsonl")).unwrap();
+    let broken = line(&lines, "推荐表.pdf", Some(1));
+    assert_eq!(broken.status, Status::Error);
+    assert_eq!(
+        broken.error_kind,
+        Some(blindfold::error::ErrorKind::Analysis)
+    );
+    assert!(broken
+        .error
+        .as_ref()
+        .unwrap()
+        .contains("index out of range"));
+    assert!(broken.withheld);
+    let pages = output_pages(&config.out, broken);
+    assert!(masked(&pages[0], [0, 0, PDF_PAGE_1.0, PDF_PAGE_1.1]));
+    assert!(!masked(&pages[1], [0, 0, PDF_PAGE_2.0, PDF_PAGE_2.1]));
+    assert_eq!(line(&lines, "证书.png", Some(1)).status, Status::Ok);
+}
+
+#[test]
 fn resume_redoes_only_what_is_missing_and_ends_as_an_uninterrupted_run() {
     let dir = tempfile::tempdir().unwrap();
     let config = config(dir.path());

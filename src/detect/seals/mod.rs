@@ -358,7 +358,10 @@ mod tests {
             let (inside_x, inside_y) = ((400..760).contains(&x), (700..900).contains(&y));
             let frame =
                 (392..768).contains(&x) && (692..908).contains(&y) && !(inside_x && inside_y);
-            let text = (410..750).contains(&x) && (y - 700) % 40 < 30 && (x / 6 + y / 9) % 4 == 0;
+            let text = inside_y
+                && (410..750).contains(&x)
+                && (y - 700) % 40 < 30
+                && (x / 6 + y / 9) % 4 == 0;
             if frame || (inside_x && inside_y && text) {
                 *p = image::Rgb(SEAL_RED);
             }

@@ -121,13 +121,9 @@ impl Search {
         let mut ovals: Vec<Rect> = Vec::new();
         for mask in &self.stamps {
             let regions = ink_regions(mask);
-            let known = |x: f32, y: f32| {
-                ovals.iter().any(|o| o.contains(x, y))
-                    || seals.iter().any(|s| (s.cx - x).hypot(s.cy - y) < s.r)
-            };
             let new_ovals: Vec<Rect> = ink_ovals(mask, &regions, short)
                 .into_iter()
-                .filter(|o| !known(o.center()[0], o.center()[1]))
+                .filter(|o| !already_found(&seals, &ovals, o.center()))
                 .collect();
             ovals.extend(new_ovals);
             let rings = ink_rings(mask, &regions, short);
@@ -139,8 +135,7 @@ impl Search {
                 .collect();
             let unexplained = rings_in_unexplained_ink(mask, &regions, &explained, short);
             for ring in rings.into_iter().chain(unexplained) {
-                let in_oval = ovals.iter().any(|o| o.contains(ring.cx, ring.cy));
-                if !in_oval && !seals.iter().any(|s| s.holds_centre_of(&ring)) {
+                if !already_found(&seals, &ovals, [ring.cx, ring.cy]) {
                     seals.push(ring);
                 }
             }
@@ -165,6 +160,11 @@ impl Search {
             .map(|c| c.page_box(self.step))
             .collect()
     }
+}
+
+/// Whether a point lies within a seal already found: a round seal's circle or an oval's box.
+fn already_found(seals: &[shape::Circle], ovals: &[Rect], [x, y]: [f32; 2]) -> bool {
+    seals.iter().any(|s| s.contains(x, y)) || ovals.iter().any(|o| o.contains(x, y))
 }
 
 #[cfg(test)]

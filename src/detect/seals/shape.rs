@@ -27,9 +27,9 @@ impl Circle {
         )
     }
 
-    /// Whether `other`'s centre lies within this circle.
-    pub(super) fn holds_centre_of(&self, other: &Circle) -> bool {
-        (self.cx - other.cx).hypot(self.cy - other.cy) < self.r
+    /// Whether the point (`x`, `y`) lies within this circle.
+    pub(super) fn contains(&self, x: f32, y: f32) -> bool {
+        (self.cx - x).hypot(self.cy - y) < self.r
     }
 
     /// The fraction of angles at which `mask` is set somewhere between the radii `r0..=r1`.

@@ -85,9 +85,9 @@ pub(super) fn balanced(balance: &WhiteBalance, p: [u8; 3]) -> [u8; 3] {
 }
 
 /// The page shrunk by `step` into masks: one per stamp ink (in the order of [`StampInk::ALL`])
-/// and one of any ink (a pixel is set when any page pixel of its block is that ink, or dark, so
-/// that thin strokes survive the shrinking); colours are judged through `balance`. One pass
-/// over the page.
+/// and one of dark ink ([`dark_ink`] of each block's darkest pixel); a pixel is set when any
+/// page pixel of its block is that ink, so that thin strokes survive the shrinking. Colours are
+/// judged through `balance`. One pass over the page.
 pub(super) fn shrunk_masks(
     page: &RgbImage,
     step: u32,
@@ -95,7 +95,7 @@ pub(super) fn shrunk_masks(
 ) -> ([GrayImage; StampInk::ALL.len()], GrayImage) {
     let (w, h) = (page.width().div_ceil(step), page.height().div_ceil(step));
     let mut stamps = StampInk::ALL.map(|_| GrayImage::new(w, h));
-    let mut ink = GrayImage::new(w, h);
+    let mut darkest = GrayImage::from_pixel(w, h, Luma([255]));
     let width = w as usize;
     for (y, row) in page.rows().enumerate() {
         let base = (y / step as usize) * width;
@@ -109,12 +109,29 @@ pub(super) fn shrunk_masks(
                     }
                 }
             }
-            if luminance(p) < FAINT_INK {
-                ink.as_mut()[cell] = 255;
-            }
+            let level = &mut darkest.as_mut()[cell];
+            *level = (*level).min(luminance(p));
         }
     }
-    (stamps, ink)
+    (stamps, dark_ink(&darkest))
+}
+
+/// Darker than the paper round it by this much, a mask pixel is ink.
+const INK_CONTRAST: i32 = 24;
+/// The radius, in mask pixels, of the neighbourhood an ink pixel is compared with.
+const NEIGHBOURHOOD: u32 = 8;
+
+/// The ink of a shrunk page's darkest levels: dark, and darker than its neighbourhood. A shadow
+/// across a photographed page is dark but no darker than round it, and is not ink.
+fn dark_ink(darkest: &GrayImage) -> GrayImage {
+    let local = imageproc::contrast::adaptive_threshold(darkest, NEIGHBOURHOOD, INK_CONTRAST);
+    let mut ink = GrayImage::new(darkest.width(), darkest.height());
+    for ((out, level), paper) in ink.pixels_mut().zip(darkest.pixels()).zip(local.pixels()) {
+        if level.0[0] < FAINT_INK && paper.0[0] == 0 {
+            out.0[0] = 255;
+        }
+    }
+    ink
 }
 
 /// The boxes of the connected regions of a stamp ink's mask (small gaps closed).

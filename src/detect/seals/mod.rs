@@ -1,5 +1,5 @@
-//! Round seals (公章) on a page: located by colour ([`colour`]: rings of red or blue stamp ink)
-//! or by shape ([`shape`]: dark rings, for a greyscale scan or photocopy that keeps the seal's
+//! Round and oval seals (公章, 收费专用章) on a page: located by colour ([`colour`]: rings of
+//! red or blue stamp ink) or by shape ([`shape`]: dark round and oval rings, for a greyscale scan or photocopy that keeps the seal's
 //! outline but loses its colour; rings of ink regions that are not round), and read ([`read`]:
 //! the text along the ring unwrapped into a straight strip for the recognizer), once the seal
 //! text detector ([`text`]) has found text round the candidate's rim and where it runs.
@@ -11,7 +11,9 @@ mod read;
 mod shape;
 mod text;
 
+use image::imageops::FilterType;
 use image::{GrayImage, RgbImage};
+use imageproc::contrast::{threshold, ThresholdType};
 
 pub use read::lines_under;
 pub use text::SealTextDetector;
@@ -25,7 +27,7 @@ use colour::{
     StampInk, WhiteBalance,
 };
 use read::unwrap_ring_text;
-use shape::{hough_rings, rings_in_unexplained_ink, DARK_RING};
+use shape::{fitted_oval, hough_rings, rings_in_unexplained_ink, DARK_OVAL, DARK_RING};
 
 /// The page is examined shrunk so that its shorter side is about this many pixels.
 const WORKING_SIDE: u32 = 400;
@@ -89,7 +91,7 @@ pub fn candidates(page: &RgbImage) -> Vec<Rect> {
 }
 
 /// An image cut from a page, shrunk to the page's working resolution into masks of each stamp
-/// ink and of any ink, searched for seals of the page's seal sizes.
+/// ink and of dark ink, searched for seals of the page's seal sizes.
 struct Search {
     /// How many page pixels a mask pixel stands for, each way.
     step: u32,
@@ -152,15 +154,58 @@ impl Search {
             .collect()
     }
 
-    /// Dark rings, in page pixels: seals that lost their colour (a greyscale scan or photocopy,
-    /// or a grey copy of a receipt photographed in colour). Slower than the search by colour.
+    /// Dark round and oval rings, in page pixels: seals that lost their colour (a greyscale
+    /// scan or photocopy, or a grey copy of a receipt photographed in colour). Slower than the
+    /// search by colour.
     fn by_shape(&self) -> Vec<Rect> {
-        hough_rings(&self.ink, self.short, &DARK_RING)
+        let mut rings: Vec<Rect> = hough_rings(&self.ink, self.short, &DARK_RING)
             .iter()
-            .map(|c| c.page_box(self.step))
+            .map(|c| c.page_box(1))
+            .collect();
+        for stretch in OVAL_STRETCHES {
+            for oval in self.dark_ovals(stretch) {
+                let [x, y] = oval.center();
+                if !rings.iter().any(|r| r.contains(x, y)) {
+                    rings.push(oval);
+                }
+            }
+        }
+        let s = self.step as f32;
+        rings
+            .iter()
+            .map(|r| Rect::new(r.x0 * s, r.y0 * s, r.x1 * s, r.y1 * s))
+            .collect()
+    }
+
+    /// Dark oval rings about `stretch` times as wide as high, in mask pixels. An oval stamped
+    /// level is a circle on the mask stretched upright by its width over its height: such
+    /// circles are looked for on the mask shrunk by half, then fitted to the whole mask.
+    fn dark_ovals(&self, stretch: f32) -> Vec<Rect> {
+        let (w, h) = self.ink.dimensions();
+        let (half_w, tall) = (w / 2, (h as f32 * stretch / 2.0).round() as u32);
+        // Set where about half a block of the mask was set.
+        let shrunk = image::imageops::resize(&self.ink, half_w, tall, FilterType::Triangle);
+        let coarse = threshold(&shrunk, 100, ThresholdType::Binary);
+        let (sx, sy) = (w as f32 / half_w as f32, h as f32 / tall as f32);
+        hough_rings(&coarse, self.short / 2.0, &DARK_OVAL)
+            .iter()
+            .filter_map(|c| {
+                let rough = Rect::new(
+                    (c.cx - c.r) * sx,
+                    (c.cy - c.r) * sy,
+                    (c.cx + c.r) * sx,
+                    (c.cy + c.r) * sy,
+                );
+                fitted_oval(&self.ink, &rough, &DARK_RING)
+            })
+            .map(|oval| oval.bbox())
             .collect()
     }
 }
+
+/// Widths over heights of the oval seals looked for by shape (a cashier's oval seal is about
+/// 1.4 times as wide as high, a 监制 seal about 1.8).
+const OVAL_STRETCHES: [f32; 3] = [1.4, 1.6, 1.8];
 
 /// Whether a point lies within a seal already found: a round seal's circle or an oval's box.
 fn already_found(seals: &[shape::Circle], ovals: &[Rect], [x, y]: [f32; 2]) -> bool {
@@ -282,18 +327,20 @@ mod tests {
         assert_found_at(&candidates(&page), 420.0, 500.0, 115.0);
     }
 
-    #[test]
-    fn an_oval_seal_is_found_as_one_oval() {
-        // A 监制 or cashier's oval seal, 1.6 times as wide as high: not two round seals.
-        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+    /// Stamps an oval seal 400 by 250 pixels (a 监制 or cashier's seal, 1.6 times as wide as
+    /// high) centred at (600, 800): its ring, and its hatched middle.
+    fn stamp_oval(page: &mut RgbImage, colour: [u8; 3]) {
         for (x, y, p) in page.enumerate_pixels_mut() {
             let (dx, dy) = ((x as f32 - 600.0) / 200.0, (y as f32 - 800.0) / 125.0);
             let d = dx.hypot(dy);
             if (0.95..=1.0).contains(&d) || (d < 0.6 && (x / 6 + y / 9) % 5 == 0) {
-                *p = image::Rgb(SEAL_RED);
+                *p = image::Rgb(colour);
             }
         }
-        let seals = candidates(&page);
+    }
+
+    /// Asserts that `seals` is the one oval of [`stamp_oval`].
+    fn assert_found_as_the_oval(seals: &[Rect]) {
         assert_eq!(seals.len(), 1, "{seals:?}");
         let s = seals[0];
         assert!((s.center()[0] - 600.0).abs() < 10.0 && (s.center()[1] - 800.0).abs() < 10.0);
@@ -301,6 +348,59 @@ mod tests {
             (s.width() - 400.0).abs() < 20.0 && (s.height() - 250.0).abs() < 20.0,
             "{s:?}"
         );
+    }
+
+    #[test]
+    fn an_oval_seal_is_found_as_one_oval() {
+        let mut page = RgbImage::from_pixel(1200, 1600, image::Rgb(PAPER));
+        stamp_oval(&mut page, SEAL_RED);
+        assert_found_as_the_oval(&candidates(&page));
+    }
+
+    #[test]
+    fn a_grey_oval_seal_over_a_ruled_receipt_is_found() {
+        // A greyscale copy of a receipt: its cashier's oval seal stamped over a ruling line and
+        // over lines of print.
+        let mut page = RgbImage::from_pixel(1600, 1200, image::Rgb(PAPER));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let rule = (845..849).contains(&y) && (100..1500).contains(&x);
+            let print = (y % 60 < 22) && (x / 7 + y / 5) % 3 == 0 && !(700..900).contains(&x);
+            if rule || print {
+                *p = image::Rgb([60, 60, 60]);
+            }
+        }
+        stamp_oval(&mut page, SEAL_GREY);
+        assert_found_as_the_oval(&candidates(&page));
+    }
+
+    #[test]
+    fn rows_of_print_under_a_ruling_line_are_not_an_oval_seal() {
+        // A greyscale receipt: close rows of bold print under a ruling line. Shrunk, their ink
+        // lies round an oval's rim.
+        let mut page = RgbImage::from_pixel(1600, 1200, image::Rgb(PAPER));
+        for (x, y, p) in page.enumerate_pixels_mut() {
+            let rule = (596..600).contains(&y) && (296..1400).contains(&x);
+            let row = (620..900).contains(&y) && (y - 620) % 50 < 32;
+            let glyph = (330..900).contains(&x) && x % 34 < 30 && (x / 7 + y / 5) % 3 == 0;
+            if rule || (row && glyph) {
+                *p = image::Rgb([60, 60, 60]);
+            }
+        }
+        let seals = candidates(&page);
+        assert!(seals.is_empty(), "{seals:?}");
+    }
+
+    #[test]
+    fn a_grey_seal_in_a_shadow_across_a_photo_is_found() {
+        // A phone photo of a greyscale copy: the lower half in the hand's shadow, as dark as
+        // faint ink, and the seal in it.
+        let mut page = page_with_ring(600.0, 1100.0, 150.0, SEAL_GREY);
+        for (_, y, p) in page.enumerate_pixels_mut() {
+            if y > 800 {
+                p.0 = p.0.map(|v| (f32::from(v) * 0.6) as u8);
+            }
+        }
+        assert_found_at(&candidates(&page), 600.0, 1100.0, 150.0);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Locating seals by shape: rings found by a Hough transform over a mask of ink or of a stamp
 //! ink, for greyscale scans that lost the seal's colour, and for seals stamped over each other
-//! or worn through.
+//! or worn through; oval rings fitted to the mask.
 
 use image::GrayImage;
 
@@ -41,17 +41,132 @@ impl Circle {
     /// Whether `mask` is set somewhere between the radii `r0..=r1` at the `k`-th of [`ANGLES`]
     /// angles.
     pub(super) fn meets(&self, mask: &GrayImage, k: usize, r0: f32, r1: f32) -> bool {
-        let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
-        let mut r = r0;
-        while r <= r1 {
-            if is_set(mask, self.cx + r * t.cos(), self.cy + r * t.sin()) {
-                return true;
-            }
-            r += 0.5;
-        }
-        false
+        meets(mask, [self.cx, self.cy], [0.0, 0.0], k, r0, r1)
     }
 }
+
+/// An oval seal's outline in shrunk-page pixels: an ellipse stamped level.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Oval {
+    pub(super) cx: f32,
+    pub(super) cy: f32,
+    pub(super) rx: f32,
+    pub(super) ry: f32,
+}
+
+impl Oval {
+    /// The oval filling `rect`.
+    pub(super) fn filling(rect: &Rect) -> Oval {
+        let [cx, cy] = rect.center();
+        Oval {
+            cx,
+            cy,
+            rx: rect.width() / 2.0,
+            ry: rect.height() / 2.0,
+        }
+    }
+
+    /// The oval's box.
+    pub(super) fn bbox(&self) -> Rect {
+        Rect::new(
+            self.cx - self.rx,
+            self.cy - self.ry,
+            self.cx + self.rx,
+            self.cy + self.ry,
+        )
+    }
+
+    /// The fraction of angles at which `mask` is set somewhere between the oval grown by `d0`
+    /// and by `d1` pixels.
+    fn coverage(&self, mask: &GrayImage, d0: f32, d1: f32) -> f32 {
+        let (centre, radii) = ([self.cx, self.cy], [self.rx, self.ry]);
+        let hits = (0..ANGLES)
+            .filter(|&k| meets(mask, centre, radii, k, d0, d1))
+            .count();
+        hits as f32 / ANGLES as f32
+    }
+
+    /// Whether `mask` holds this oval's outline by `test`: its line round the rim, mostly
+    /// paper just outside it.
+    fn is_outlined(&self, mask: &GrayImage, test: &RingTest) -> bool {
+        let outside = Oval {
+            rx: 1.15 * self.rx + 1.0,
+            ry: 1.15 * self.ry + 1.0,
+            ..*self
+        };
+        self.coverage(mask, -1.5, 1.5) >= test.rim
+            && outside.coverage(mask, 0.0, 1.0) <= test.outside
+    }
+}
+
+/// Whether `mask` is set at the `k`-th of [`ANGLES`] angles round `centre`, somewhere between
+/// the ellipse of `radii` grown by `d0` and by `d1` pixels.
+fn meets(
+    mask: &GrayImage,
+    [cx, cy]: [f32; 2],
+    [rx, ry]: [f32; 2],
+    k: usize,
+    d0: f32,
+    d1: f32,
+) -> bool {
+    let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
+    let mut d = d0;
+    while d <= d1 {
+        if is_set(mask, cx + (rx + d) * t.cos(), cy + (ry + d) * t.sin()) {
+            return true;
+        }
+        d += 0.5;
+    }
+    false
+}
+
+/// The oval outline of `mask` near `rough` (a box found on a coarser mask): the one whose line
+/// `mask` holds best with its centre within [`OVAL_FIT_SHIFT`] pixels and each radius within
+/// [`OVAL_FIT_SCALE`] of `rough`'s, when it passes `test`. Real rims are not quite ellipses:
+/// on the coarse mask many shapes pass that are rows of print between ruled lines.
+pub(super) fn fitted_oval(mask: &GrayImage, rough: &Rect, test: &RingTest) -> Option<Oval> {
+    let rough = Oval::filling(rough);
+    let shifts = (-OVAL_FIT_SHIFT..=OVAL_FIT_SHIFT).map(|d| d as f32);
+    let scales = (-2..=2).map(|k| 1.0 + k as f32 * OVAL_FIT_SCALE / 2.0);
+    let mut best: Option<(f32, Oval)> = None;
+    for dx in shifts.clone() {
+        for dy in shifts.clone() {
+            for sx in scales.clone() {
+                for sy in scales.clone() {
+                    let oval = Oval {
+                        cx: rough.cx + dx,
+                        cy: rough.cy + dy,
+                        rx: rough.rx * sx,
+                        ry: rough.ry * sy,
+                    };
+                    let rim = oval.coverage(mask, -1.5, 1.5);
+                    if best.is_none_or(|(b, _)| rim > b) {
+                        best = Some((rim, oval));
+                    }
+                }
+            }
+        }
+    }
+    let oval = best?.1;
+    if !oval.is_outlined(mask, test) {
+        return None;
+    }
+    // Onto the outer edge of the ring's line, as [`outer_edge`] moves a circle.
+    let mut d = 4.0;
+    while d > -4.0 && oval.coverage(mask, d - 1.0, d) < test.rim {
+        d -= 0.5;
+    }
+    Some(Oval {
+        rx: oval.rx + d + 0.5,
+        ry: oval.ry + d + 0.5,
+        ..oval
+    })
+}
+
+/// How far, in mask pixels, a coarse oval's centre may move when it is fitted.
+const OVAL_FIT_SHIFT: i32 = 2;
+/// How much a coarse oval's radii may change when it is fitted, as a fraction of each.
+const OVAL_FIT_SCALE: f32 = 0.06;
 
 pub(super) fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
     let (x, y) = (x.round() as i64, y.round() as i64);
@@ -131,6 +246,16 @@ pub(super) const DARK_RING: RingTest = RingTest {
     votes: 1.2 * std::f32::consts::PI,
     rim: 0.85,
     outside: 0.35,
+};
+/// An oval seal's dark outline, looked for on the mask shrunk by half and stretched upright into
+/// a circle: no stretch makes a stamped oval quite round, so its votes spread.
+/// Oval seals are 40 mm wide or more: a fifth of an A4 page's width, two fifths of a
+/// receipt's height.
+pub(super) const DARK_OVAL: RingTest = RingTest {
+    min_diameter: 0.15,
+    max_diameter: MAX_SMALL_DOCUMENT_DIAMETER,
+    votes: 0.6 * std::f32::consts::PI,
+    ..DARK_RING
 };
 /// A worn or lightly pressed seal breaks its ring and thins its line; a second seal may be
 /// stamped over it, or over a form printed in its own ink (a receipt's). Red characters of a

@@ -17,7 +17,7 @@ files should find:
     ImageDescription, XPAuthor, GPS, an embedded thumbnail), XMP and a
     comment; a PDF with Info and XMP metadata; CMYK JPEG; 16-bit grey PNG;
     RGBA PNG; JPEG stored sideways with EXIF Orientation 6; 3-page TIFF;
-    WebP; BMP.
+    WebP; BMP; a GIF named .jpg.
 
 ``tests/fixtures/layer/``
     Vector PDFs whose text layer lies: invisible text over a pasted image of
@@ -647,6 +647,10 @@ def make_meta(out: Path) -> dict:
     img.convert("L").convert("P", palette=Image.Palette.ADAPTIVE, colors=256).save(
         out / "page.bmp", "BMP")
     entry("page.bmp", "bmp", "palette", note="8 bits per pixel with a 256-entry palette")
+    # A GIF saved under a JPEG's name, as some scanning apps and web pages do
+    img.convert("P", palette=Image.Palette.ADAPTIVE, colors=256).save(out / "saved_as.jpg",
+                                                                      "GIF")
+    entry("saved_as.jpg", "gif", "palette", note="a GIF under a .jpg name")
 
     verify_meta(out, files)
     return {

@@ -96,8 +96,8 @@ pub fn error_message(lang: Lang, line: &ManifestLine) -> String {
             "the file is empty (0 bytes): export or scan it again",
         ),
         ErrorKind::Unsupported => (
-            "不是 PDF 或图片（JPEG、PNG、TIFF、BMP、WebP）：请另存为 PDF 后再检查",
-            "not a PDF or an image (JPEG, PNG, TIFF, BMP, WebP): save it as a PDF and check again",
+            "不是 PDF 或图片（JPEG、PNG、TIFF、BMP、WebP、GIF）：请另存为 PDF 后再检查",
+            "not a PDF or an image (JPEG, PNG, TIFF, BMP, WebP, GIF): save it as a PDF and check again",
         ),
         ErrorKind::Symlink => (
             "这是一个快捷方式：请提供文件本身",

@@ -226,7 +226,7 @@ pub struct MergeArgs {
 /// Arguments of `blindfold check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Files or folders to check (PDF, JPEG, PNG, TIFF, BMP, WebP).
+    /// Files or folders to check (PDF, JPEG, PNG, TIFF, BMP, WebP, GIF).
     #[arg(required = true, value_name = "FILE|DIR")]
     pub paths: Vec<PathBuf>,
     /// Your name as it appears on the documents.

@@ -113,7 +113,7 @@ pub enum PageError {
     #[error("empty file (0 bytes)")]
     Empty,
     /// The file is neither a PDF nor a supported image.
-    #[error("not a PDF or a supported image (JPEG, PNG, TIFF, BMP, WebP)")]
+    #[error("not a PDF or a supported image (JPEG, PNG, TIFF, BMP, WebP, GIF)")]
     Unsupported,
     /// A symbolic link, which is reported rather than followed.
     #[error("symbolic link: not followed")]

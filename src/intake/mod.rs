@@ -26,6 +26,8 @@ pub enum FileKind {
     Bmp,
     /// A WebP image.
     Webp,
+    /// A GIF image (its first frame), as some scanning apps and web pages save a page.
+    Gif,
 }
 
 impl FileKind {
@@ -46,6 +48,8 @@ impl FileKind {
             FileKind::Bmp
         } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
             FileKind::Webp
+        } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+            FileKind::Gif
         } else if head.len() >= 1024 && contains_bytes(&head[..1024], b"%PDF-") {
             // PDF readers accept a header that is preceded by junk in the first kilobyte.
             FileKind::Pdf
@@ -326,6 +330,7 @@ mod tests {
         assert_eq!(FileKind::sniff(b"\x89PNG\r\n\x1a\n...."), Ok(FileKind::Png));
         assert_eq!(FileKind::sniff(b"II*\0...."), Ok(FileKind::Tiff));
         assert_eq!(FileKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "), Ok(FileKind::Webp));
+        assert_eq!(FileKind::sniff(b"GIF89a\x49\x02"), Ok(FileKind::Gif));
         assert_eq!(FileKind::sniff(b""), Err(PageError::Empty));
         assert_eq!(
             FileKind::sniff(b"hello, this is text"),

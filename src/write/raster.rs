@@ -9,13 +9,13 @@ use crate::intake::FileKind;
 use crate::pages::Page;
 
 /// The output format for an input image: JPEG stays JPEG, TIFF stays TIFF, everything else
-/// (PNG, BMP, WebP) becomes PNG.
+/// (PNG, BMP, WebP, GIF) becomes PNG.
 pub fn output_extension(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Jpeg => "jpg",
         FileKind::Tiff => "tif",
         FileKind::Pdf => "pdf",
-        FileKind::Png | FileKind::Bmp | FileKind::Webp => "png",
+        FileKind::Png | FileKind::Bmp | FileKind::Webp | FileKind::Gif => "png",
     }
 }
 

@@ -55,7 +55,7 @@ pub(super) fn matches(lines: &[Line], target: &Target) -> Vec<Region> {
 }
 
 /// Where the value starts in a line holding a payee label (normalized characters), if it does.
-fn value_start(line: &Line) -> Option<usize> {
+pub(super) fn value_start(line: &Line) -> Option<usize> {
     let chars = &line.norm.chars;
     let end = PAYEE_LABELS.iter().find_map(|label| {
         let label: Vec<char> = label.chars().collect();

@@ -6,6 +6,7 @@
 use image::RgbImage;
 
 use super::lines::Line;
+use super::payee;
 use super::terms::{Target, Term};
 use crate::base::pixels::{luminance, WRITING_INK};
 use crate::base::text::{find_approx, is_han, Normalized};
@@ -486,6 +487,19 @@ fn names_another_body(text: &[ReadChar], units: &[&Term], rules: &SealRules) -> 
         && units.iter().all(|u| unit_share(u) < rules.max_unit_share)
 }
 
+/// Whether `line` holds a payee label (收款单位（章）) on the seal's row, ending within a seal's
+/// width before its middle: the seal is stamped on the payee's line.
+fn on_payee_line(seal: &Rect, line: &Line) -> bool {
+    let [cx, _] = seal.center();
+    if !(seal.y0..=seal.y1).contains(&line.bbox.center()[1]) {
+        return false;
+    }
+    payee::value_start(line).is_some_and(|start| {
+        let label_end = line.span_shape(0, start).bbox().x1;
+        label_end <= cx && cx - label_end <= seal.width()
+    })
+}
+
 /// A line's characters as the recognizer read them.
 fn read_chars(line: &Line) -> Vec<ReadChar> {
     line.line
@@ -528,7 +542,9 @@ fn is_date(line: &Line) -> bool {
 /// Whose seal it is, from the text around it: the applicant's unit, or another body named by
 /// an issuing authority's words or by the signer line it is stamped over. Text on or right
 /// beside the seal decides first, then text further around; without any such text the seal is
-/// masked (when in doubt, mask).
+/// masked (when in doubt, mask). A seal stamped on a receipt's payee line is the payee's: an
+/// authority's words round it (the finance bureau named in the receipt's footnote) do not
+/// make it theirs (failure class "a unit's own business seals on its documents").
 fn belongs_to_applicant(
     seal: &Rect,
     lines: &[Line],
@@ -541,6 +557,7 @@ fn belongs_to_applicant(
         .filter(|l| crosses(seal, &l.bbox, rules))
         .any(|l| names_another_body(&read_chars(l), units, rules));
     let (w, h) = (seal.width(), seal.height());
+    let payees = lines.iter().any(|l| on_payee_line(seal, l));
     let (near, (across, down)) = rules.owner_areas;
     for area in [
         seal.padded(near * w, near * h),
@@ -551,6 +568,9 @@ fn belongs_to_applicant(
         }
         if signed_by_another {
             return false;
+        }
+        if payees {
+            continue;
         }
         let authority = lines.iter().filter(|l| l.bbox.overlaps(&area)).any(|l| {
             let text: String = l.norm.chars.iter().collect();
@@ -637,6 +657,24 @@ mod tests {
             1,
             "in doubt, mask"
         );
+    }
+
+    #[test]
+    fn a_seal_on_a_receipts_payee_line_is_the_payees_despite_an_authoritys_footnote() {
+        // The unit's cashier seal, its ring misread, stamped on 收款单位（章） (收款单位 ends at
+        // x = 370, the seal spans 450..750); below it the footnote naming the finance bureau.
+        let label = line_at("收款单位（章）", 250.0, 790.0, 30.0);
+        let footnote = line_at("可登陆福建省财政厅官网查验票据", 300.0, 1000.0, 24.0);
+        let seal = seal_with_ring_text("建省牌电医");
+        let lines = vec![Line::new(&label), Line::new(&footnote)];
+        let found = regions(&paper(), &seal, &lines, None, &[]);
+        assert!(
+            found.iter().any(|r| r.evidence == Evidence::Seal),
+            "{found:?}"
+        );
+        // Without the payee label, the footnote's authority keeps the seal visible.
+        let lines = vec![Line::new(&footnote)];
+        assert!(regions(&paper(), &seal, &lines, None, &[]).is_empty());
     }
 
     #[test]

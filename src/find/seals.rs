@@ -80,6 +80,11 @@ const SCHOOL_DOCUMENT_WORDS: &[&str] =
 /// seal is stamped by the payee's line (failure class "another body's seal").
 const RECEIPT_TITLE_WORDS: &[&str] = &["票据", "发票", "收费"];
 
+/// The middle of an invoice seal (发票专用章, read with its first or last character lost): the
+/// seller's, another body than the applicant's unit unless its ring names the unit (failure
+/// class "another body's seal": a company's invoice among an applicant's receipts).
+const INVOICE_SEAL_WORDS: &[&str] = &["发票专用", "票专用章"];
+
 /// The tuning of [`regions`]: how a seal, its signer text and its owner are told, as fractions
 /// of the seal's or a text line's size.
 #[derive(Debug, Clone, PartialEq)]
@@ -195,7 +200,12 @@ pub fn regions(
         });
         let applicants = match owner_by_ring(&seal.ring, &units, &rules) {
             Some(owner) => owner == Owner::Applicant,
-            None if school_document || over_receipt_title(&rect, lines, page, &rules) => false,
+            None if school_document
+                || over_receipt_title(&rect, lines, page, &rules)
+                || is_invoice_seal(&rect, lines) =>
+            {
+                false
+            }
             None => belongs_to_applicant(&rect, lines, &units, unit_boxes, &rules),
         };
         if on_a_face || !applicants {
@@ -247,6 +257,16 @@ fn over_receipt_title(seal: &Rect, lines: &[Line], page: &RgbImage, rules: &Seal
             let text: String = l.norm.chars.iter().collect();
             RECEIPT_TITLE_WORDS.iter().any(|w| text.contains(w))
         })
+}
+
+/// Whether a seal's middle reads 发票专用章: a line whose centre lies in the middle of its box.
+fn is_invoice_seal(seal: &Rect, lines: &[Line]) -> bool {
+    let middle = seal.padded(-0.2 * seal.width(), -0.2 * seal.height());
+    lines.iter().any(|l| {
+        let [x, y] = l.bbox.center();
+        let text: String = l.norm.chars.iter().collect();
+        middle.contains(x, y) && INVOICE_SEAL_WORDS.iter().any(|w| text.contains(w))
+    })
 }
 
 /// The signer line crossing a seal, padded for masking; a label before the seal that ends in a
@@ -675,6 +695,19 @@ mod tests {
         // Without the payee label, the footnote's authority keeps the seal visible.
         let lines = vec![Line::new(&footnote)];
         assert!(regions(&paper(), &seal, &lines, None, &[]).is_empty());
+    }
+
+    #[test]
+    fn an_invoice_seal_stays_visible_unless_its_ring_names_the_unit() {
+        // A company's oval 发票专用章 (its middle read at (600, 830)), its ring misread.
+        let middle = line_at("发票专用章", 525.0, 815.0, 30.0);
+        let lines = vec![Line::new(&middle)];
+        let t = target("杨婧怡", "邵阳市人民医院", &[]);
+        let seal = seal_with_ring_text("事运有限公明");
+        assert!(regions(&paper(), &seal, &lines, Some(&t), &[]).is_empty());
+        // The unit's own invoice seal, its ring read.
+        let seal = seal_with_ring_text("邵阳市人民医院发票专用章");
+        assert!(!regions(&paper(), &seal, &lines, Some(&t), &[]).is_empty());
     }
 
     #[test]

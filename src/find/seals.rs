@@ -129,6 +129,9 @@ pub struct SealRules {
     pub ring_chars_per_slip: usize,
     /// A receipt's title lies in this share of the page from its top.
     pub title_band: f32,
+    /// A seal's middle, where an invoice seal reads 发票专用章, leaves out this share of its box
+    /// on each side.
+    pub middle_margin: f32,
     /// Characters read with at least this confidence are read surely.
     pub sure: f32,
     /// A text names another body when at least this many of its Chinese characters are read
@@ -160,6 +163,7 @@ impl Default for SealRules {
             owner_areas: (0.1, (1.0, 0.6)),
             ring_chars_per_slip: 4,
             title_band: 0.25,
+            middle_margin: 0.2,
             sure: 0.5,
             min_body_chars: 5,
             max_unit_share: 0.34,
@@ -202,7 +206,7 @@ pub fn regions(
             Some(owner) => owner == Owner::Applicant,
             None if school_document
                 || over_receipt_title(&rect, lines, page, &rules)
-                || is_invoice_seal(&rect, lines) =>
+                || is_invoice_seal(&rect, lines, &rules) =>
             {
                 false
             }
@@ -260,8 +264,9 @@ fn over_receipt_title(seal: &Rect, lines: &[Line], page: &RgbImage, rules: &Seal
 }
 
 /// Whether a seal's middle reads 发票专用章: a line whose centre lies in the middle of its box.
-fn is_invoice_seal(seal: &Rect, lines: &[Line]) -> bool {
-    let middle = seal.padded(-0.2 * seal.width(), -0.2 * seal.height());
+fn is_invoice_seal(seal: &Rect, lines: &[Line], rules: &SealRules) -> bool {
+    let margin = rules.middle_margin;
+    let middle = seal.padded(-margin * seal.width(), -margin * seal.height());
     lines.iter().any(|l| {
         let [x, y] = l.bbox.center();
         let text: String = l.norm.chars.iter().collect();

@@ -32,12 +32,6 @@ impl Circle {
         (self.cx - x).hypot(self.cy - y) < self.r
     }
 
-    /// The fraction of angles at which `mask` is set somewhere between the radii `r0..=r1`.
-    pub(super) fn coverage(&self, mask: &GrayImage, r0: f32, r1: f32) -> f32 {
-        let hits = (0..ANGLES).filter(|&k| self.meets(mask, k, r0, r1)).count();
-        hits as f32 / ANGLES as f32
-    }
-
     /// Whether `mask` is set somewhere between the radii `r0..=r1` at the `k`-th of [`ANGLES`]
     /// angles.
     pub(super) fn meets(&self, mask: &GrayImage, k: usize, r0: f32, r1: f32) -> bool {
@@ -63,6 +57,16 @@ impl Oval {
             cy,
             rx: rect.width() / 2.0,
             ry: rect.height() / 2.0,
+        }
+    }
+
+    /// The circle as an oval.
+    fn round(circle: &Circle) -> Oval {
+        Oval {
+            cx: circle.cx,
+            cy: circle.cy,
+            rx: circle.r,
+            ry: circle.r,
         }
     }
 
@@ -96,6 +100,21 @@ impl Oval {
         };
         self.coverage(mask, -1.5, 1.5) >= test.rim
             && outside.coverage(mask, 0.0, 1.0) <= test.outside
+    }
+
+    /// The oval moved onto the outer edge of its ring's line: Hough votes may come from the
+    /// line's inner edge, and a box found by colour is a little too large after shrinking. The
+    /// edge is where the line is there at a `rim` share of the angles.
+    fn outer_edge(&self, mask: &GrayImage, rim: f32) -> Oval {
+        let mut d = 4.0;
+        while d > -4.0 && self.coverage(mask, d - 1.0, d) < rim {
+            d -= 0.5;
+        }
+        Oval {
+            rx: self.rx + d + 0.5,
+            ry: self.ry + d + 0.5,
+            ..*self
+        }
     }
 }
 
@@ -148,19 +167,8 @@ pub(super) fn fitted_oval(mask: &GrayImage, rough: &Rect, test: &RingTest) -> Op
         }
     }
     let oval = best?.1;
-    if !oval.is_outlined(mask, test) {
-        return None;
-    }
-    // Onto the outer edge of the ring's line, as [`outer_edge`] moves a circle.
-    let mut d = 4.0;
-    while d > -4.0 && oval.coverage(mask, d - 1.0, d) < test.rim {
-        d -= 0.5;
-    }
-    Some(Oval {
-        rx: oval.rx + d + 0.5,
-        ry: oval.ry + d + 0.5,
-        ..oval
-    })
+    oval.is_outlined(mask, test)
+        .then(|| oval.outer_edge(mask, test.rim))
 }
 
 /// How far, in mask pixels, a coarse oval's centre may move when it is fitted.
@@ -353,23 +361,13 @@ pub(super) fn hough_rings(mask: &GrayImage, short: f32, test: &RingTest) -> Vec<
     rings
 }
 
-/// The circle moved onto the outer edge of its ring's line: Hough votes may come from the
-/// line's inner edge, and a box found by colour is a little too large after shrinking. The edge
-/// is where the line is there at a `rim` share of the angles.
+/// The circle moved onto the outer edge of its ring's line (see [`Oval::outer_edge`]).
 pub(super) fn outer_edge(mask: &GrayImage, circle: Circle, rim: f32) -> Circle {
-    let mut r = circle.r + 4.0;
-    while r > circle.r - 4.0 && circle.coverage(mask, r - 1.0, r) < rim {
-        r -= 0.5;
-    }
-    Circle {
-        r: r + 0.5,
-        ..circle
-    }
+    let r = Oval::round(&circle).outer_edge(mask, rim).rx;
+    Circle { r, ..circle }
 }
 
 /// A seal's outline: `mask` round the circle, mostly paper just outside it.
 pub(super) fn is_outlined_ring(mask: &GrayImage, circle: &Circle, test: &RingTest) -> bool {
-    let r = circle.r;
-    circle.coverage(mask, r - 1.5, r + 1.5) >= test.rim
-        && circle.coverage(mask, 1.15 * r + 1.0, 1.15 * r + 2.0) <= test.outside
+    Oval::round(circle).is_outlined(mask, test)
 }

@@ -121,7 +121,7 @@ async function latinWords(page) {
     ...pages.map((p) => p.applicant || "")].filter(Boolean).sort((a, b) => b.length - a.length);
   let rest = text;
   for (const name of names) rest = rest.replaceAll(name, " ");
-  const allowed = new Set(["blindfold", "PDF", "JPEG", "PNG", "TIFF", "BMP", "WebP", "HEIC", "OFD", "Word", "WPS",
+  const allowed = new Set(["blindfold", "PDF", "JPEG", "PNG", "TIFF", "BMP", "WebP", "GIF", "HEIC", "OFD", "Word", "WPS",
     "Excel", "KB", "MB", "dpi", "zip", "CSV", "Shift", "Enter", "Esc", "Ctrl", "Delete"]);
   return (rest.match(/[A-Za-z]+/g) || []).filter((word) => !allowed.has(word));
 }

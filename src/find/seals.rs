@@ -182,10 +182,7 @@ pub fn regions(
 ) -> Vec<Region> {
     let rules = SealRules::default();
     let mut regions = Vec::new();
-    let school_document = lines.iter().any(|l| {
-        let text: String = l.norm.chars.iter().collect();
-        SCHOOL_DOCUMENT_WORDS.iter().any(|w| text.contains(w))
-    });
+    let school_document = lines.iter().any(|l| reads_any(l, SCHOOL_DOCUMENT_WORDS));
     let units: Vec<&Term> = target.map(|t| t.units().collect()).unwrap_or_default();
     let dates: Vec<Rect> = lines
         .iter()
@@ -257,10 +254,7 @@ fn over_receipt_title(seal: &Rect, lines: &[Line], page: &RgbImage, rules: &Seal
     lines
         .iter()
         .filter(|l| l.bbox.y1 <= band && l.bbox.overlaps(seal))
-        .any(|l| {
-            let text: String = l.norm.chars.iter().collect();
-            RECEIPT_TITLE_WORDS.iter().any(|w| text.contains(w))
-        })
+        .any(|l| reads_any(l, RECEIPT_TITLE_WORDS))
 }
 
 /// Whether a seal's middle reads 发票专用章: a line whose centre lies in the middle of its box.
@@ -269,9 +263,14 @@ fn is_invoice_seal(seal: &Rect, lines: &[Line], rules: &SealRules) -> bool {
     let middle = seal.padded(-margin * seal.width(), -margin * seal.height());
     lines.iter().any(|l| {
         let [x, y] = l.bbox.center();
-        let text: String = l.norm.chars.iter().collect();
-        middle.contains(x, y) && INVOICE_SEAL_WORDS.iter().any(|w| text.contains(w))
+        middle.contains(x, y) && reads_any(l, INVOICE_SEAL_WORDS)
     })
+}
+
+/// Whether a line's (normalized) text holds one of `words`.
+fn reads_any(line: &Line, words: &[&str]) -> bool {
+    let text: String = line.norm.chars.iter().collect();
+    words.iter().any(|w| text.contains(w))
 }
 
 /// The signer line crossing a seal, padded for masking; a label before the seal that ends in a
@@ -597,10 +596,10 @@ fn belongs_to_applicant(
         if payees {
             continue;
         }
-        let authority = lines.iter().filter(|l| l.bbox.overlaps(&area)).any(|l| {
-            let text: String = l.norm.chars.iter().collect();
-            AUTHORITY_WORDS.iter().any(|w| text.contains(w))
-        });
+        let authority = lines
+            .iter()
+            .filter(|l| l.bbox.overlaps(&area))
+            .any(|l| reads_any(l, AUTHORITY_WORDS));
         if authority {
             return false;
         }

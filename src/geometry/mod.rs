@@ -122,6 +122,17 @@ impl Rect {
         Rect::new(x0 as f32, y0 as f32, x1 as f32, y1 as f32)
     }
 
+    /// The rectangle with every coordinate multiplied by `factor` (a box found on a shrunk
+    /// page, on the page).
+    pub fn scaled(&self, factor: f32) -> Rect {
+        Rect::new(
+            self.x0 * factor,
+            self.y0 * factor,
+            self.x1 * factor,
+            self.y1 * factor,
+        )
+    }
+
     /// The centre point.
     pub fn center(&self) -> Point {
         [(self.x0 + self.x1) / 2.0, (self.y0 + self.y1) / 2.0]

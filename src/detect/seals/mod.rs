@@ -1,8 +1,9 @@
 //! Round and oval seals (公章, 收费专用章) on a page: located by colour ([`colour`]: rings of
-//! red or blue stamp ink) or by shape ([`shape`]: dark round and oval rings, for a greyscale scan or photocopy that keeps the seal's
-//! outline but loses its colour; rings of ink regions that are not round), and read ([`read`]:
-//! the text along the ring unwrapped into a straight strip for the recognizer), once the seal
-//! text detector ([`text`]) has found text round the candidate's rim and where it runs.
+//! red or blue stamp ink) or by shape ([`shape`]: dark round and oval rings, for a greyscale
+//! scan or photocopy that keeps the seal's outline but loses its colour; rings of ink regions
+//! that are not round), and read ([`read`]: the text along the ring unwrapped into a straight
+//! strip for the recognizer), once the seal text detector ([`text`]) has found text round the
+//! candidate's rim and where it runs.
 //!
 //! Both searches run on the page shrunk to about [`WORKING_SIDE`] pixels across: seals are large.
 
@@ -142,15 +143,11 @@ impl Search {
                 }
             }
         }
-        let s = self.step as f32;
         seals
             .iter()
-            .map(|c| c.page_box(self.step))
-            .chain(
-                ovals
-                    .iter()
-                    .map(|o| Rect::new(o.x0 * s, o.y0 * s, o.x1 * s, o.y1 * s)),
-            )
+            .map(shape::Circle::bbox)
+            .chain(ovals)
+            .map(|r| r.scaled(self.step as f32))
             .collect()
     }
 
@@ -160,7 +157,7 @@ impl Search {
     fn by_shape(&self) -> Vec<Rect> {
         let mut rings: Vec<Rect> = hough_rings(&self.ink, self.short, &DARK_RING)
             .iter()
-            .map(|c| c.page_box(1))
+            .map(shape::Circle::bbox)
             .collect();
         for stretch in OVAL_STRETCHES {
             for oval in self.dark_ovals(stretch) {
@@ -170,11 +167,7 @@ impl Search {
                 }
             }
         }
-        let s = self.step as f32;
-        rings
-            .iter()
-            .map(|r| Rect::new(r.x0 * s, r.y0 * s, r.x1 * s, r.y1 * s))
-            .collect()
+        rings.iter().map(|r| r.scaled(self.step as f32)).collect()
     }
 
     /// Dark oval rings about `stretch` times as wide as high, in mask pixels. An oval stamped

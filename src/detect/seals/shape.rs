@@ -16,15 +16,9 @@ pub(super) struct Circle {
 }
 
 impl Circle {
-    /// The circle's bounding box in page pixels, for a page shrunk by `step`.
-    pub(super) fn page_box(&self, step: u32) -> Rect {
-        let s = step as f32;
-        Rect::new(
-            (self.cx - self.r) * s,
-            (self.cy - self.r) * s,
-            (self.cx + self.r) * s,
-            (self.cy + self.r) * s,
-        )
+    /// The circle's box.
+    pub(super) fn bbox(&self) -> Rect {
+        Oval::round(self).bbox()
     }
 
     /// Whether the point (`x`, `y`) lies within this circle.

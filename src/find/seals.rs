@@ -132,6 +132,12 @@ pub struct SealRules {
     /// A seal's middle, where an invoice seal reads 发票专用章, leaves out this share of its box
     /// on each side.
     pub middle_margin: f32,
+    /// A cashier's seal is at most this many times as wide as high (a 监制 seal printed under a
+    /// receipt's title is wider, about 1.8).
+    pub max_cashier_stretch: f32,
+    /// A receipt's payee line lies at most this many seal heights below a cashier's seal
+    /// stamped over the receipt's items.
+    pub payee_reach: f32,
     /// Characters read with at least this confidence are read surely.
     pub sure: f32,
     /// A text names another body when at least this many of its Chinese characters are read
@@ -164,6 +170,8 @@ impl Default for SealRules {
             ring_chars_per_slip: 4,
             title_band: 0.25,
             middle_margin: 0.2,
+            max_cashier_stretch: 1.6,
+            payee_reach: 3.0,
             sure: 0.5,
             min_body_chars: 5,
             max_unit_share: 0.34,
@@ -207,6 +215,7 @@ pub fn regions(
             {
                 false
             }
+            None if over_units_receipt(&rect, lines, unit_boxes, &rules) => true,
             None => belongs_to_applicant(&rect, lines, &units, unit_boxes, &rules),
         };
         if on_a_face || !applicants {
@@ -255,6 +264,26 @@ fn over_receipt_title(seal: &Rect, lines: &[Line], page: &RgbImage, rules: &Seal
         .iter()
         .filter(|l| l.bbox.y1 <= band && l.bbox.overlaps(seal))
         .any(|l| reads_any(l, RECEIPT_TITLE_WORDS))
+}
+
+/// Whether a seal is a cashier's seal stamped over the items of a receipt the applicant's unit
+/// issued: round or a cashier's oval, with the first payee line below it, across the same
+/// columns and within the receipt's height, naming the unit. The receipt's printed authority
+/// words round it (its 监制 seal, 财政厅印制) do not make it another body's (failure class "a
+/// unit's own business seals on its documents", stamped away from the payee line).
+fn over_units_receipt(seal: &Rect, lines: &[Line], unit_boxes: &[Rect], rules: &SealRules) -> bool {
+    if seal.width() > rules.max_cashier_stretch * seal.height() {
+        return false;
+    }
+    let [_, cy] = seal.center();
+    let reach = cy + rules.payee_reach * seal.height();
+    let payee_below = lines
+        .iter()
+        .filter(|l| l.bbox.x0 < seal.x1 && l.bbox.x1 > seal.x0)
+        .filter(|l| l.bbox.center()[1] > cy && l.bbox.y0 <= reach)
+        .filter(|l| payee::value_start(l).is_some())
+        .min_by(|a, b| a.bbox.y0.total_cmp(&b.bbox.y0));
+    payee_below.is_some_and(|l| unit_boxes.iter().any(|u| u.overlaps(&l.bbox)))
 }
 
 /// Whether a seal's middle reads 发票专用章: a line whose centre lies in the middle of its box.
@@ -699,6 +728,29 @@ mod tests {
         // Without the payee label, the footnote's authority keeps the seal visible.
         let lines = vec![Line::new(&footnote)];
         assert!(regions(&paper(), &seal, &lines, None, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_cashier_seal_over_a_units_receipt_items_is_the_units_despite_its_printed_authority() {
+        // The unit's cashier seal, its ring unreadable, stamped over the items (450..750 x
+        // 650..950); the receipt's 监制 text beside it and its payee line naming the unit below.
+        let printed = line_at("广东省财政厅监制", 760.0, 700.0, 30.0);
+        let payee = line_at("收费单位（盖章）：东莞市樟木头医院", 300.0, 1300.0, 30.0);
+        let unit_box = Rect::new(600.0, 1300.0, 900.0, 1330.0);
+        let seal = seal_with_ring_text("pP");
+        let lines = vec![Line::new(&printed), Line::new(&payee)];
+        let found = regions(&paper(), &seal, &lines, None, &[unit_box]);
+        assert!(
+            found.iter().any(|r| r.evidence == Evidence::Seal),
+            "{found:?}"
+        );
+        // Another body's receipt (its payee line not the unit's), or the unit's payee line out
+        // of the receipt's reach: the printed authority keeps the seal visible.
+        assert!(regions(&paper(), &seal, &lines, None, &[]).is_empty());
+        let far = line_at("收费单位（盖章）：东莞市樟木头医院", 300.0, 1900.0, 30.0);
+        let far_box = Rect::new(600.0, 1900.0, 900.0, 1930.0);
+        let lines = vec![Line::new(&printed), Line::new(&far)];
+        assert!(regions(&paper(), &seal, &lines, None, &[far_box]).is_empty());
     }
 
     #[test]

@@ -97,12 +97,26 @@ fn pieces_beside<'l, 'a>(lines: &'l [Line<'a>], label_line: &Line) -> Vec<&'l Li
         .collect()
 }
 
+/// Characters that end a place's name (广东省, 东莞市, 巴音郭楞蒙古自治州, 和静县 …) at the
+/// start of a unit's name.
+const PLACE_ENDS: &[char] = &['省', '市', '州', '县', '区', '旗', '盟', '镇'];
+
 /// Whether `value` names `unit` loosely: enough of the unit's characters in order, one of them
-/// of its institution.
+/// of its institution and one of its own name between its place and its institution. Another
+/// hospital of the same city (东莞市人民医院 for 东莞市樟木头医院) shares the place and the
+/// institution only (failure class "over-masking": another body's receipt declared 是).
 fn names_loosely(value: &[char], unit: &[char]) -> bool {
-    let institution = &unit[unit.len().saturating_sub(2)..];
+    let institution_start = unit.len().saturating_sub(2);
+    let institution = &unit[institution_start..];
+    let place_end = unit[..institution_start]
+        .iter()
+        .rposition(|c| PLACE_ENDS.contains(c))
+        .map_or(0, |at| at + 1);
+    let own = &unit[place_end..institution_start];
     let needed = MIN_CHARS.max((MIN_SHARE * unit.len() as f32).ceil() as usize);
-    common_in_order(value, unit) >= needed && value.iter().any(|c| institution.contains(c))
+    common_in_order(value, unit) >= needed
+        && value.iter().any(|c| institution.contains(c))
+        && (own.is_empty() || value.iter().any(|c| own.contains(c)))
 }
 
 #[cfg(test)]
@@ -161,6 +175,13 @@ mod tests {
             // Shares the place, not the institution.
             vec![line_at(
                 "收款单位：贵州省人民政府办公厅",
+                100.0,
+                1100.0,
+                30.0,
+            )],
+            // Another hospital of the same province: the place and the institution only.
+            vec![line_at(
+                "收款单位（章）：贵州省肿瘤医院",
                 100.0,
                 1100.0,
                 30.0,

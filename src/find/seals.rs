@@ -80,6 +80,9 @@ const SCHOOL_DOCUMENT_WORDS: &[&str] =
 /// seal is stamped by the payee's line (failure class "another body's seal").
 const RECEIPT_TITLE_WORDS: &[&str] = &["票据", "发票", "收费"];
 
+/// The middle of a seal (收费专用章, 财务专用章, 发票专用章): never a receipt's title.
+const SEAL_MIDDLE_WORDS: &[&str] = &["专用"];
+
 /// The middle of an invoice seal (发票专用章, read with its first or last character lost): the
 /// seller's, another body than the applicant's unit unless its ring names the unit (failure
 /// class "another body's seal": a company's invoice among an applicant's receipts).
@@ -257,12 +260,15 @@ pub fn regions(
 }
 
 /// Whether a seal is printed over a receipt's or an invoice's title: a line near the page's
-/// top that holds a title word and meets the seal.
+/// top that holds a title word and meets the seal. A seal's own middle (收费专用章) is not a
+/// title: receipts photographed turned, their tops the side of the sheet, bring cashier seals
+/// into the page's top band.
 fn over_receipt_title(seal: &Rect, lines: &[Line], page: &RgbImage, rules: &SealRules) -> bool {
     let band = rules.title_band * page.height() as f32;
     lines
         .iter()
         .filter(|l| l.bbox.y1 <= band && l.bbox.overlaps(seal))
+        .filter(|l| !reads_any(l, SEAL_MIDDLE_WORDS))
         .any(|l| reads_any(l, RECEIPT_TITLE_WORDS))
 }
 
@@ -781,6 +787,12 @@ mod tests {
         let low = line_at("贵州省医疗住院收费票据", 300.0, 780.0, 40.0);
         let lines = vec![Line::new(&low)];
         let seal = seal_with_ring_text("阳业楼");
+        assert!(!regions(&paper(), &seal, &lines, None, &[]).is_empty());
+        // A cashier seal near the page's top whose own middle reads 收费专用章: in doubt, masked.
+        let mut seal = seal_with_ring_text("阳业楼");
+        seal.seals[0].rect = Rect::new(450.0, 50.0, 750.0, 350.0);
+        let middle = line_at("收费专用章", 440.0, 240.0, 40.0);
+        let lines = vec![Line::new(&middle)];
         assert!(!regions(&paper(), &seal, &lines, None, &[]).is_empty());
     }
 

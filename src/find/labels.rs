@@ -34,12 +34,21 @@ const fn label(text: &'static str, kind: Kind, signature: bool) -> Label {
 
 /// Labels, longest first so that 本人签名 wins over 签名.
 const LABELS: &[Label] = &[
+    // A receipt's payer or patient signing it (failure class 5: a patient's signature on a
+    // receipt).
+    label("交款人签字", Kind::Name, true),
+    label("缴款人签字", Kind::Name, true),
+    label("付款人签字", Kind::Name, true),
     label("申报人签字", Kind::Name, true),
     label("申报人签名", Kind::Name, true),
     label("持证人签名", Kind::Name, true),
     label("本人签字", Kind::Name, true),
     label("本人签名", Kind::Name, true),
     label("个人签名", Kind::Name, true),
+    label("患者签字", Kind::Name, true),
+    label("患者签名", Kind::Name, true),
+    label("病人签字", Kind::Name, true),
+    label("病人签名", Kind::Name, true),
     label("工作单位", Kind::Unit, false),
     label("单位名称", Kind::Unit, false),
     label("所在单位", Kind::Unit, false),
@@ -632,6 +641,23 @@ mod tests {
             .find(|r| r.evidence == Evidence::Signature)
             .expect("signature");
         assert!(sig.rect().x0 <= 420.0 && sig.rect().x1 >= 560.0, "{sig:?}");
+    }
+
+    #[test]
+    fn a_payers_or_patients_signature_on_a_receipt_is_masked() {
+        let t = target("王玥", "和静县中医医院", &[]);
+        for label in ["患者签字：", "交款人签字："] {
+            let mut page = white();
+            scribble(&mut page, 420, 100, 140);
+            let lines = vec![line_at(label, 100.0, 100.0, 30.0)];
+            let findings = findings_on(&page, lines, &t);
+            let sig = findings
+                .regions
+                .iter()
+                .find(|r| r.evidence == Evidence::Signature)
+                .unwrap_or_else(|| panic!("{label}: {findings:?}"));
+            assert!(sig.rect().x0 <= 420.0 && sig.rect().x1 >= 560.0, "{sig:?}");
+        }
     }
 
     /// Draws a scribble of `len` pixels from (x, y), about 25 pixels high, as a hand would.

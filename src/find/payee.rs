@@ -35,15 +35,24 @@ pub(super) fn matches(lines: &[Line], target: &Target) -> Vec<Region> {
             .chain(pieces.iter().flat_map(|l| l.norm.chars.iter()))
             .copied()
             .collect();
-        if !target.units().any(|u| names_loosely(&value, &u.chars)) {
+        let Some(unit) = target.units().find(|u| names_loosely(&value, &u.chars)) else {
             continue;
-        }
-        // One mask from the value's start to its last piece: the characters between the pieces
-        // are the unit's too, under its seal or a rule.
-        let spans = (start < line.norm.len())
-            .then(|| line.span_shape(start, line.norm.len()))
-            .into_iter()
-            .chain(pieces.iter().map(|l| l.span_shape(0, l.norm.len())))
+        };
+        // One mask from the value's start to the unit's last character read, and one character
+        // more for a last character misread: the characters between the pieces are the unit's
+        // too, under its seal or a rule; what follows on the row (复核人, amounts) is not.
+        let last = value
+            .iter()
+            .rposition(|c| unit.chars.contains(c))
+            .unwrap_or(0);
+        let mut left = (last + 2).min(value.len());
+        let parts = std::iter::once((line, start)).chain(pieces.iter().map(|&l| (l, 0)));
+        let spans = parts
+            .filter_map(|(l, from)| {
+                let len = (l.norm.len() - from).min(left);
+                left -= len;
+                (len > 0).then(|| l.span_shape(from, from + len))
+            })
             .reduce(|a, b| a.hull(&b));
         regions.extend(spans.map(|shape| Region {
             kind: Kind::Unit,
@@ -149,6 +158,24 @@ mod tests {
         let value = regions[0].rect();
         assert!(value.x0 >= 100.0 + 7.0 * 30.0 - 8.0, "{value:?}");
         assert!(value.x1 >= 540.0 && value.x1 < 1000.0, "{value:?}");
+    }
+
+    #[test]
+    fn what_follows_the_unit_on_its_line_stays_visible() {
+        // 收款单位（章）：贵州省人民医院 read on with the row's next field in one line.
+        let regions = payee_regions(vec![line_at(
+            "收款单位（章）：贵州省人民医院补充1支付00.00",
+            100.0,
+            1100.0,
+            30.0,
+        )]);
+        assert_eq!(regions.len(), 1, "{regions:?}");
+        // The unit's 7 characters after the label's 8, and one more for a misread last one
+        // (within half a character's padding).
+        let value = regions[0].rect();
+        assert!(value.x0 >= 100.0 + 7.5 * 30.0, "{value:?}");
+        assert!(value.x1 >= 100.0 + 15.0 * 30.0, "{value:?}");
+        assert!(value.x1 <= 100.0 + 16.5 * 30.0, "{value:?}");
     }
 
     #[test]

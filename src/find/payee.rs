@@ -143,6 +143,11 @@ mod tests {
             .collect()
     }
 
+    /// The payee regions of a page holding one line, `text`, read whole at the row's start.
+    fn payee_regions_of(text: &str) -> Vec<Region> {
+        payee_regions(vec![line_at(text, 100.0, 1100.0, 30.0)])
+    }
+
     #[test]
     fn the_unit_read_in_pieces_under_its_seal_is_masked_after_the_payee_label() {
         // 贵州省人民医院 with 省人 under the seal: read as 责州 and A民院.
@@ -163,12 +168,7 @@ mod tests {
     #[test]
     fn what_follows_the_unit_on_its_line_stays_visible() {
         // 收款单位（章）：贵州省人民医院 read on with the row's next field in one line.
-        let regions = payee_regions(vec![line_at(
-            "收款单位（章）：贵州省人民医院补充1支付00.00",
-            100.0,
-            1100.0,
-            30.0,
-        )]);
+        let regions = payee_regions_of("收款单位（章）：贵州省人民医院补充1支付00.00");
         assert_eq!(regions.len(), 1, "{regions:?}");
         // The unit's 7 characters after the label's 8, and one more for a misread last one
         // (within half a character's padding).
@@ -180,41 +180,21 @@ mod tests {
 
     #[test]
     fn a_misread_label_still_leads_to_the_value() {
-        let regions = payee_regions(vec![line_at(
-            "胜款单位（享）：#刑省人民府院",
-            100.0,
-            1100.0,
-            30.0,
-        )]);
+        let regions = payee_regions_of("胜款单位（享）：#刑省人民府院");
         assert_eq!(regions.len(), 1, "{regions:?}");
     }
 
     #[test]
     fn another_payee_or_the_label_alone_masks_nothing() {
-        for lines in [
-            vec![line_at(
-                "收款单位（章）：天津市急救中心",
-                100.0,
-                1100.0,
-                30.0,
-            )],
-            vec![line_at("收款单位（章）：", 100.0, 1100.0, 30.0)],
+        for text in [
+            "收款单位（章）：天津市急救中心",
+            "收款单位（章）：",
             // Shares the place, not the institution.
-            vec![line_at(
-                "收款单位：贵州省人民政府办公厅",
-                100.0,
-                1100.0,
-                30.0,
-            )],
+            "收款单位：贵州省人民政府办公厅",
             // Another hospital of the same province: the place and the institution only.
-            vec![line_at(
-                "收款单位（章）：贵州省肿瘤医院",
-                100.0,
-                1100.0,
-                30.0,
-            )],
+            "收款单位（章）：贵州省肿瘤医院",
         ] {
-            assert!(payee_regions(lines).is_empty());
+            assert!(payee_regions_of(text).is_empty(), "{text}");
         }
     }
 }

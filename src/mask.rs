@@ -113,7 +113,7 @@ pub fn parse_color(text: &str) -> Result<Rgb<u8>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geometry::Rect;
+    use crate::geometry::{Ellipse, Rect};
 
     fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> Shape {
         Shape::rect(&Rect::new(x0, y0, x1, y1))
@@ -202,7 +202,7 @@ mod tests {
     #[test]
     fn a_disc_is_painted_as_a_disc() {
         let mut page = RgbImage::from_pixel(100, 100, Rgb([250, 250, 250]));
-        let disc = Shape::ellipse([50.0, 50.0], 30.0, 30.0);
+        let disc = Shape::ellipse(&Ellipse::filling(&Rect::new(20.0, 20.0, 80.0, 80.0)));
         paint(&mut page, [&disc], Rgb([0, 0, 0]));
         let black = Rgb([0, 0, 0]);
         assert!(is_masked(&page, &disc, black));

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use image::RgbImage;
 
 use crate::error::{Error, Result};
-use crate::geometry::{Point, Quad, Rect, Turn};
+use crate::geometry::{Ellipse, Point, Quad, Rect, Turn};
 use crate::pages::Page;
 
 /// Lines whose mean character confidence is below this are reported as unreadable.
@@ -101,7 +101,7 @@ impl Detections {
             face.landmarks.iter_mut().for_each(point);
         }
         for seal in &mut self.seals {
-            rect(&mut seal.rect);
+            seal.outline = seal.outline.moved(dx, dy);
         }
         self
     }
@@ -138,11 +138,18 @@ pub struct ReadChar {
 /// A seal found on a page.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Seal {
-    /// The box round the seal's ring, in page pixels.
-    pub rect: Rect,
+    /// The seal's ring (its outer edge), in page pixels.
+    pub outline: Ellipse,
     /// The text along the ring as recognized (often the unit's or another body's name; may be
     /// empty or garbled when the seal is faint or overprinted).
     pub ring: Vec<ReadChar>,
+}
+
+impl Seal {
+    /// The box round the seal's ring, in page pixels.
+    pub fn rect(&self) -> Rect {
+        self.outline.bbox()
+    }
 }
 
 /// The moment a page's detection must stop by, if any.

@@ -203,6 +203,7 @@ mod tests {
     use super::test_support::{line_at, target};
     use super::*;
     use crate::base::Evidence;
+    use crate::geometry::Ellipse;
 
     #[test]
     fn undecided_folder_pages_are_reviewed_with_the_reason() {
@@ -270,7 +271,7 @@ mod tests {
         // A seal's disc and the signer line through it stay two shapes: one would add the
         // corners between them.
         let disc = Region {
-            shape: Shape::ellipse([100.0, 100.0], 60.0, 60.0),
+            shape: Shape::ellipse(&Ellipse::filling(&Rect::new(40.0, 40.0, 160.0, 160.0))),
             ..r(0.0, Kind::Unit)
         };
         let line = Region {

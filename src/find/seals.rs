@@ -12,7 +12,7 @@ use crate::base::pixels::{luminance, WRITING_INK};
 use crate::base::text::{find_approx, is_han, Normalized};
 use crate::base::{Evidence, Kind, Region};
 use crate::detect::{Detections, ReadChar};
-use crate::geometry::{Rect, Shape};
+use crate::geometry::{Ellipse, Rect, Shape};
 
 /// Words showing that a seal belongs to an issuer, not to the applicant's unit: assessing and
 /// health authorities, schools, and the finance and tax departments whose 监制章 receipts and
@@ -95,7 +95,7 @@ pub struct SealRules {
     /// A seal within this share of a face's box (each side) is printed on a photo (an ID card's
     /// emblem), not stamped.
     pub face_margin: f32,
-    /// The masked disc's radii, as shares of the ring's box: the ring grown by 4 %.
+    /// The masked disc's radii, as shares of the ring's diameters: the ring grown by 4 %.
     pub disc_radius: f32,
     /// A line crossing the seal is its signer line when lower than this share of the seal
     /// (taller boxes are the seal's own strokes).
@@ -201,7 +201,7 @@ pub fn regions(
         .map(|l| l.bbox)
         .collect();
     for seal in &detections.seals {
-        let rect = seal.rect;
+        let rect = seal.rect();
         let on_a_face = detections.faces.iter().any(|f| {
             f.bbox
                 .padded(
@@ -227,7 +227,7 @@ pub fn regions(
         regions.push(Region {
             kind: Kind::Unit,
             evidence: Evidence::Seal,
-            shape: disc(&rect, &rules),
+            shape: disc(&seal.outline, &rules),
         });
         // The signer line stamped over by the seal is the unit's name, mostly unreadable to OCR
         // (boxes as tall as a good part of the seal are the seal's own strokes, not a line).
@@ -302,6 +302,18 @@ fn is_invoice_seal(seal: &Rect, lines: &[Line], rules: &SealRules) -> bool {
     })
 }
 
+/// Whether a line names an issuing authority: holds one of [`AUTHORITY_WORDS`] other than in
+/// the name of a card (a receipt's 社会保障卡号 field names the patient's card, not the body
+/// that issued the receipt: failure class "a unit's own business seals on its documents").
+fn names_an_authority(line: &Line) -> bool {
+    let text: String = line.norm.chars.iter().collect();
+    let text = CARD_NAMES.iter().fold(text, |t, card| t.replace(card, ""));
+    AUTHORITY_WORDS.iter().any(|w| text.contains(w))
+}
+
+/// Cards named on receipts whose names hold an authority's words.
+const CARD_NAMES: &[&str] = &["社会保障卡"];
+
 /// Whether a line's (normalized) text holds one of `words`.
 fn reads_any(line: &Line, words: &[&str]) -> bool {
     let text: String = line.norm.chars.iter().collect();
@@ -361,9 +373,8 @@ enum Side {
 }
 
 /// The seal's disc as masked: the ellipse of its ring, grown a little.
-fn disc(seal: &Rect, rules: &SealRules) -> Shape {
-    let (rx, ry) = disc_radii(seal, rules);
-    Shape::ellipse(seal.center(), rx, ry)
+fn disc(ring: &Ellipse, rules: &SealRules) -> Shape {
+    Shape::ellipse(&ring.grown(2.0 * rules.disc_radius))
 }
 
 /// The masked disc's radii across and down.
@@ -634,7 +645,7 @@ fn belongs_to_applicant(
         let authority = lines
             .iter()
             .filter(|l| l.bbox.overlaps(&area))
-            .any(|l| reads_any(l, AUTHORITY_WORDS));
+            .any(names_an_authority);
         if authority {
             return false;
         }
@@ -686,7 +697,7 @@ mod tests {
     fn seal_with_ring_text(ring_text: &str) -> Detections {
         Detections {
             seals: vec![Seal {
-                rect: Rect::new(450.0, 650.0, 750.0, 950.0),
+                outline: Ellipse::filling(&Rect::new(450.0, 650.0, 750.0, 950.0)),
                 ring: read_surely(ring_text),
             }],
             ..Detections::default()
@@ -777,7 +788,7 @@ mod tests {
         // The finance bureau's 监制 seal, its ring unreadable, over the title at the page's top
         // (the seal of `seal_with_ring_text` moved up by 600 pixels).
         let mut seal = seal_with_ring_text("阳业楼");
-        seal.seals[0].rect = Rect::new(450.0, 50.0, 750.0, 350.0);
+        seal.seals[0].outline = Ellipse::filling(&Rect::new(450.0, 50.0, 750.0, 350.0));
         let title = line_at("贵州省医疗住院收费票据", 300.0, 180.0, 40.0);
         let lines = vec![Line::new(&title)];
         assert!(regions(&paper(), &seal, &lines, None, &[]).is_empty());
@@ -790,7 +801,7 @@ mod tests {
         assert!(!regions(&paper(), &seal, &lines, None, &[]).is_empty());
         // A cashier seal near the page's top whose own middle reads 收费专用章: in doubt, masked.
         let mut seal = seal_with_ring_text("阳业楼");
-        seal.seals[0].rect = Rect::new(450.0, 50.0, 750.0, 350.0);
+        seal.seals[0].outline = Ellipse::filling(&Rect::new(450.0, 50.0, 750.0, 350.0));
         let middle = line_at("收费专用章", 440.0, 240.0, 40.0);
         let lines = vec![Line::new(&middle)];
         assert!(!regions(&paper(), &seal, &lines, None, &[]).is_empty());

@@ -1,11 +1,13 @@
 //! Small geometry types shared by the stages: points, quadrilaterals, rectangles and the
-//! convex shapes of masks, in page pixels.
+//! convex shapes of masks and the ellipses of seals, in page pixels.
 
+mod ellipse;
 mod shape;
 mod turn;
 
 use serde::{Deserialize, Serialize};
 
+pub use ellipse::Ellipse;
 pub use shape::Shape;
 pub use turn::Turn;
 

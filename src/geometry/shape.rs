@@ -3,7 +3,7 @@
 
 use std::f32::consts::PI;
 
-use super::{Point, Rect};
+use super::{Ellipse, Point, Rect};
 
 /// A convex polygon in page pixels. Its corners run counter-clockwise as the maths goes (which
 /// is clockwise on a page, whose y axis points down).
@@ -36,18 +36,12 @@ impl Shape {
         Shape::rect(&Rect::from_pixels(bbox))
     }
 
-    /// The ellipse with this centre and radii along the page's axes, as a polygon whose edges
-    /// touch it from outside (so the polygon holds all of it).
-    pub fn ellipse(center: Point, rx: f32, ry: f32) -> Shape {
+    /// The ellipse as a polygon whose edges touch it from outside (so the polygon holds all of
+    /// it).
+    pub fn ellipse(ellipse: &Ellipse) -> Shape {
         let grow = 1.0 / (PI / ELLIPSE_CORNERS as f32).cos();
         let corners = (0..ELLIPSE_CORNERS)
-            .map(|k| {
-                let angle = 2.0 * PI * k as f32 / ELLIPSE_CORNERS as f32;
-                [
-                    center[0] + grow * rx * angle.cos(),
-                    center[1] + grow * ry * angle.sin(),
-                ]
-            })
+            .map(|k| ellipse.point(2.0 * PI * k as f32 / ELLIPSE_CORNERS as f32, grow))
             .collect();
         Shape::polygon(corners)
     }
@@ -340,7 +334,7 @@ mod tests {
 
     #[test]
     fn an_ellipse_polygon_holds_the_ellipse_and_leaves_the_corners_of_its_box() {
-        let disc = Shape::ellipse([50.0, 50.0], 20.0, 20.0);
+        let disc = Shape::ellipse(&Ellipse::filling(&Rect::new(30.0, 30.0, 70.0, 70.0)));
         for k in 0..360 {
             let a = (k as f32).to_radians();
             assert!(disc.contains([50.0 + 20.0 * a.cos(), 50.0 + 20.0 * a.sin()], 1e-3));

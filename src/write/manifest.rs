@@ -311,7 +311,7 @@ pub fn read(path: &Path) -> Result<Vec<ManifestLine>> {
 mod tests {
     use super::*;
     use crate::base::{Evidence, Kind};
-    use crate::geometry::Rect;
+    use crate::geometry::{Ellipse, Rect};
 
     #[test]
     fn error_line_follows_the_contract() {
@@ -345,7 +345,7 @@ mod tests {
         let disc = Region {
             kind: Kind::Unit,
             evidence: Evidence::Seal,
-            shape: Shape::ellipse([95.0, 50.0], 20.0, 20.0),
+            shape: Shape::ellipse(&Ellipse::filling(&Rect::new(75.0, 30.0, 115.0, 70.0))),
         };
         let m = ManifestRegion::from_region(&disc, 100, 100);
         assert_eq!(m.bbox, [74, 29, 100, 71]);

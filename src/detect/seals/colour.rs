@@ -25,6 +25,15 @@ pub(super) enum StampInk {
 impl StampInk {
     pub(super) const ALL: [StampInk; 3] = [StampInk::Red, StampInk::Blue, StampInk::FaintRed];
 
+    /// The ink with its faint shades: a seal's ring found in full red is followed in red and
+    /// pink, where it is worn.
+    pub(super) fn with_faint_shades(self) -> StampInk {
+        match self {
+            StampInk::Red | StampInk::FaintRed => StampInk::FaintRed,
+            StampInk::Blue => StampInk::Blue,
+        }
+    }
+
     /// Whether a (white-balanced) pixel is this ink.
     pub(super) fn holds(self, p: [u8; 3]) -> bool {
         let [r, g, b] = p.map(i32::from);

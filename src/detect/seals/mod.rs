@@ -22,13 +22,15 @@ pub use text::SealTextDetector;
 use super::ocr::Ocr;
 use super::types::Seal;
 use crate::error::Result;
-use crate::geometry::Rect;
+use crate::geometry::{Ellipse, Rect};
 use colour::{
     balanced, ink_ovals, ink_regions, ink_rings, paper_colour, shrunk_masks, white_balance,
     StampInk, WhiteBalance,
 };
 use read::unwrap_ring_text;
-use shape::{fitted_oval, hough_rings, rings_in_unexplained_ink, DARK_OVAL, DARK_RING};
+use shape::{
+    fitted_oval, hough_rings, oval_round, rings_in_unexplained_ink, Oval, DARK_OVAL, DARK_RING,
+};
 
 /// The page is examined shrunk so that its shorter side is about this many pixels.
 const WORKING_SIDE: u32 = 400;
@@ -57,18 +59,18 @@ pub fn locate(
 ) -> Result<Vec<Seal>> {
     let balance = white_balance(paper_colour(page));
     let search = Search::new(page, page_side, &balance);
-    let mut read = |candidates: Vec<Rect>| -> Result<Vec<Seal>> {
+    let mut read = |candidates: Vec<Ellipse>| -> Result<Vec<Seal>> {
         let mut seals = Vec::new();
-        for rect in candidates {
-            let Some(band) = seal_text.ring_band(page, &rect)? else {
+        for outline in candidates {
+            let Some(band) = seal_text.ring_band(page, &outline.bbox())? else {
                 continue;
             };
-            let mut strip = unwrap_ring_text(page, &rect, band);
+            let mut strip = unwrap_ring_text(page, &outline, band);
             for p in strip.pixels_mut() {
                 p.0 = balanced(&balance, p.0);
             }
             let ring = ocr.read_strip(&strip)?;
-            seals.push(Seal { rect, ring });
+            seals.push(Seal { outline, ring });
         }
         Ok(seals)
     };
@@ -80,7 +82,7 @@ pub fn locate(
 }
 
 /// Seals on the page, in page pixels: rings of stamp ink, or where there are none dark rings.
-pub fn candidates(page: &RgbImage) -> Vec<Rect> {
+pub fn candidates(page: &RgbImage) -> Vec<Ellipse> {
     let balance = white_balance(paper_colour(page));
     let search = Search::new(page, page.width().min(page.height()), &balance);
     let found = search.by_colour();
@@ -117,12 +119,17 @@ impl Search {
     }
 
     /// Round and oval rings of stamp ink, in page pixels. The inks are searched in the order of
-    /// [`StampInk::ALL`]; a ring already found in one is not found again in a later one.
-    fn by_colour(&self) -> Vec<Rect> {
+    /// [`StampInk::ALL`]; a ring already found in one is not found again in a later one. A
+    /// ring found as a circle on one end of an oval (stamped at a tilt, or over print in its
+    /// own ink) is taken for that oval.
+    fn by_colour(&self) -> Vec<Ellipse> {
         let short = self.short;
         let mut seals: Vec<shape::Circle> = Vec::new();
+        let mut outlines: Vec<Oval> = Vec::new();
         let mut ovals: Vec<Rect> = Vec::new();
-        for mask in &self.stamps {
+        for (mask, ink) in self.stamps.iter().zip(StampInk::ALL) {
+            // `stamps` is in the order of `StampInk::ALL`, which is the order of declaration.
+            let shades = &self.stamps[ink.with_faint_shades() as usize];
             let regions = ink_regions(mask);
             let new_ovals: Vec<Rect> = ink_ovals(mask, &regions, short)
                 .into_iter()
@@ -140,21 +147,22 @@ impl Search {
             for ring in rings.into_iter().chain(unexplained) {
                 if !already_found(&seals, &ovals, [ring.cx, ring.cy]) {
                     seals.push(ring);
+                    outlines.push(oval_round(shades, &ring).unwrap_or(Oval::round(&ring)));
                 }
             }
         }
-        seals
+        let step = self.step as f32;
+        outlines
             .iter()
-            .map(shape::Circle::bbox)
-            .chain(ovals)
-            .map(|r| r.scaled(self.step as f32))
+            .map(|o| o.on_page(step))
+            .chain(ovals.iter().map(|r| Ellipse::filling(&r.scaled(step))))
             .collect()
     }
 
     /// Dark round and oval rings, in page pixels: seals that lost their colour (a greyscale
     /// scan or photocopy, or a grey copy of a receipt photographed in colour). Slower than the
     /// search by colour.
-    fn by_shape(&self) -> Vec<Rect> {
+    fn by_shape(&self) -> Vec<Ellipse> {
         let mut rings: Vec<Rect> = hough_rings(&self.ink, self.short, &DARK_RING)
             .iter()
             .map(shape::Circle::bbox)
@@ -167,7 +175,10 @@ impl Search {
                 }
             }
         }
-        rings.iter().map(|r| r.scaled(self.step as f32)).collect()
+        rings
+            .iter()
+            .map(|r| Ellipse::filling(&r.scaled(self.step as f32)))
+            .collect()
     }
 
     /// Dark oval rings about `stretch` times as wide as high, in mask pixels. An oval stamped
@@ -242,14 +253,21 @@ mod tests {
     const SEAL_RED: [u8; 3] = [220, 40, 40];
     const SEAL_GREY: [u8; 3] = [120, 120, 120];
 
-    fn assert_found_at(seals: &[Rect], cx: f32, cy: f32, r: f32) {
+    fn assert_found_at(seals: &[Ellipse], cx: f32, cy: f32, r: f32) {
         assert_eq!(seals.len(), 1, "{seals:?}");
-        let s = seals[0];
+        let s = seals[0].bbox();
         assert!(
             (s.center()[0] - cx).abs() < 10.0 && (s.center()[1] - cy).abs() < 10.0,
             "{s:?}"
         );
         assert!((s.width() - 2.0 * r).abs() < 20.0, "{s:?}");
+    }
+
+    #[test]
+    fn the_inks_masks_are_in_the_order_of_declaration() {
+        for (i, ink) in StampInk::ALL.into_iter().enumerate() {
+            assert_eq!(ink as usize, i);
+        }
     }
 
     #[test]
@@ -289,7 +307,7 @@ mod tests {
         let mut page = page_with_ring(450.0, 800.0, 150.0, SEAL_RED);
         stamp(&mut page, 680.0, 820.0, 150.0, [40, 70, 175], |_| true);
         let mut seals = candidates(&page);
-        seals.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        seals.sort_by(|a, b| a.center[0].total_cmp(&b.center[0]));
         assert_eq!(seals.len(), 2, "{seals:?}");
         assert_found_at(&seals[1..], 680.0, 820.0, 150.0);
     }
@@ -299,7 +317,7 @@ mod tests {
         let mut page = page_with_ring(450.0, 800.0, 150.0, SEAL_RED);
         stamp(&mut page, 680.0, 820.0, 150.0, SEAL_RED, |_| true);
         let mut seals = candidates(&page);
-        seals.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+        seals.sort_by(|a, b| a.center[0].total_cmp(&b.center[0]));
         assert_eq!(seals.len(), 2, "{seals:?}");
         assert_found_at(&seals[..1], 450.0, 800.0, 150.0);
         assert_found_at(&seals[1..], 680.0, 820.0, 150.0);
@@ -333,9 +351,9 @@ mod tests {
     }
 
     /// Asserts that `seals` is the one oval of [`stamp_oval`].
-    fn assert_found_as_the_oval(seals: &[Rect]) {
+    fn assert_found_as_the_oval(seals: &[Ellipse]) {
         assert_eq!(seals.len(), 1, "{seals:?}");
-        let s = seals[0];
+        let s = seals[0].bbox();
         assert!((s.center()[0] - 600.0).abs() < 10.0 && (s.center()[1] - 800.0).abs() < 10.0);
         assert!(
             (s.width() - 400.0).abs() < 20.0 && (s.height() - 250.0).abs() < 20.0,

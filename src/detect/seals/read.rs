@@ -10,20 +10,17 @@ use crate::base::text::is_han;
 use crate::detect::ocr::Ocr;
 use crate::detect::types::{Detections, Seal, TextLine};
 use crate::error::Result;
-use crate::geometry::Rect;
+use crate::geometry::Ellipse;
 
 /// The ring text starts at about 8 o'clock and runs clockwise over the top to about 4 o'clock:
 /// angles (degrees, y pointing down) at which the unwrapping starts and ends.
 const RING_TEXT_ARC: (f32, f32) = (115.0, 425.0);
 
 /// The ring text of a seal, in `band`, unwrapped into a straight strip: characters upright,
-/// read left to right, as the recognizer expects a line.
-pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect, band: RingBand) -> RgbImage {
-    let [cx, cy] = seal.center();
-    // An oval seal's ring follows the ellipse filling its box; the strip is as long as the ring
-    // of the mean radius.
-    let (rx, ry) = (seal.width() / 2.0, seal.height() / 2.0);
-    let r = (rx + ry) / 2.0;
+/// read left to right, as the recognizer expects a line. The strip is as long as the ring of
+/// the mean radius.
+pub fn unwrap_ring_text(page: &RgbImage, seal: &Ellipse, band: RingBand) -> RgbImage {
+    let r = (seal.rx + seal.ry) / 2.0;
     let (outer, inner) = (band.outer * r, band.inner * r);
     let (start, end) = (RING_TEXT_ARC.0.to_radians(), RING_TEXT_ARC.1.to_radians());
     let height = (outer - inner).max(8.0);
@@ -31,11 +28,8 @@ pub fn unwrap_ring_text(page: &RgbImage, seal: &Rect, band: RingBand) -> RgbImag
     RgbImage::from_fn(width as u32, height as u32, |u, v| {
         let angle = start + (u as f32 + 0.5) / width * (end - start);
         let share = band.outer - (v as f32 + 0.5) / height * (band.outer - band.inner);
-        let rgb = bilinear(
-            page,
-            cx + share * rx * angle.cos() - 0.5,
-            cy + share * ry * angle.sin() - 0.5,
-        );
+        let [x, y] = seal.point(angle, share);
+        let rgb = bilinear(page, x - 0.5, y - 0.5);
         image::Rgb(rgb.map(|c| c.round() as u8))
     })
 }
@@ -56,9 +50,8 @@ pub fn lines_under(
     let balance = white_balance(paper_colour(image));
     let mut found: Vec<TextLine> = Vec::new();
     for seal in seals {
-        let around = seal
-            .rect
-            .padded(0.6 * seal.rect.width(), 0.15 * seal.rect.height());
+        let rect = seal.rect();
+        let around = rect.padded(0.6 * rect.width(), 0.15 * rect.height());
         let [x0, y0, x1, y1] = around.to_pixels(image.width(), image.height());
         if x1 <= x0 || y1 <= y0 {
             continue;
@@ -99,6 +92,7 @@ pub fn lines_under(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geometry::Rect;
 
     #[test]
     fn an_oval_seals_ring_text_is_unwrapped_along_its_ellipse() {
@@ -110,7 +104,7 @@ mod tests {
             let on_text = (dx.hypot(dy) - 0.8).abs() < 0.04;
             image::Rgb(if on_text { [200, 30, 30] } else { [250; 3] })
         });
-        let seal = Rect::new(cx - rx, cy - ry, cx + rx, cy + ry);
+        let seal = Ellipse::filling(&Rect::new(cx - rx, cy - ry, cx + rx, cy + ry));
         let strip = unwrap_ring_text(
             &page,
             &seal,

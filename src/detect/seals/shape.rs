@@ -5,7 +5,7 @@
 use image::GrayImage;
 
 use super::{ANGLES, MAX_DIAMETER, MAX_SMALL_DOCUMENT_DIAMETER, MIN_DIAMETER};
-use crate::geometry::Rect;
+use crate::geometry::{Ellipse, Rect};
 
 /// A circle in shrunk-page pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,17 +29,24 @@ impl Circle {
     /// Whether `mask` is set somewhere between the radii `r0..=r1` at the `k`-th of [`ANGLES`]
     /// angles.
     pub(super) fn meets(&self, mask: &GrayImage, k: usize, r0: f32, r1: f32) -> bool {
-        meets(mask, [self.cx, self.cy], [0.0, 0.0], k, r0, r1)
+        let centre = Oval {
+            rx: 0.0,
+            ry: 0.0,
+            ..Oval::round(self)
+        };
+        centre.meets(mask, k, r0, r1)
     }
 }
 
-/// An oval seal's outline in shrunk-page pixels: an ellipse stamped level.
+/// An oval seal's outline in shrunk-page pixels: an ellipse, level or stamped at a tilt (as
+/// [`Ellipse::tilt`]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Oval {
     pub(super) cx: f32,
     pub(super) cy: f32,
     pub(super) rx: f32,
     pub(super) ry: f32,
+    pub(super) tilt: f32,
 }
 
 impl Oval {
@@ -51,49 +58,122 @@ impl Oval {
             cy,
             rx: rect.width() / 2.0,
             ry: rect.height() / 2.0,
+            tilt: 0.0,
         }
     }
 
     /// The circle as an oval.
-    fn round(circle: &Circle) -> Oval {
+    pub(super) fn round(circle: &Circle) -> Oval {
         Oval {
             cx: circle.cx,
             cy: circle.cy,
             rx: circle.r,
             ry: circle.r,
+            tilt: 0.0,
         }
+    }
+
+    /// The oval as an ellipse in page pixels, `step` page pixels to a mask pixel.
+    pub(super) fn on_page(&self, step: f32) -> Ellipse {
+        Ellipse {
+            center: [self.cx, self.cy],
+            rx: self.rx,
+            ry: self.ry,
+            tilt: self.tilt,
+        }
+        .scaled(step)
     }
 
     /// The oval's box.
     pub(super) fn bbox(&self) -> Rect {
-        Rect::new(
-            self.cx - self.rx,
-            self.cy - self.ry,
-            self.cx + self.rx,
-            self.cy + self.ry,
-        )
+        self.on_page(1.0).bbox()
     }
 
     /// The fraction of angles at which `mask` is set somewhere between the oval grown by `d0`
     /// and by `d1` pixels.
     fn coverage(&self, mask: &GrayImage, d0: f32, d1: f32) -> f32 {
-        let (centre, radii) = ([self.cx, self.cy], [self.rx, self.ry]);
-        let hits = (0..ANGLES)
-            .filter(|&k| meets(mask, centre, radii, k, d0, d1))
-            .count();
-        hits as f32 / ANGLES as f32
+        self.coverage_at(ANGLES, mask, d0, d1)
+    }
+
+    /// [`Oval::coverage`] sampled at `angles` angles.
+    fn coverage_at(&self, angles: usize, mask: &GrayImage, d0: f32, d1: f32) -> f32 {
+        let offsets: Vec<f32> = (0..)
+            .map(|i| d0 + 0.5 * i as f32)
+            .take_while(|&d| d <= d1)
+            .collect();
+        self.hits(mask, &directions(angles), &offsets) as f32 / angles as f32
+    }
+
+    /// Whether `mask` is set at the `k`-th of [`ANGLES`] angles round the oval, somewhere
+    /// between the oval grown by `d0` and by `d1` pixels.
+    fn meets(&self, mask: &GrayImage, k: usize, d0: f32, d1: f32) -> bool {
+        let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
+        let offsets: Vec<f32> = (0..)
+            .map(|i| d0 + 0.5 * i as f32)
+            .take_while(|&d| d <= d1)
+            .collect();
+        self.hits(mask, &[[t.cos(), t.sin()]], &offsets) == 1
+    }
+
+    /// At how many of `directions` (unit vectors, as [`directions`] gives) `mask` is set on the
+    /// oval grown by one of `offsets` pixels.
+    fn hits(&self, mask: &GrayImage, directions: &[[f32; 2]], offsets: &[f32]) -> usize {
+        self.hits_above(mask, directions, offsets, 0).unwrap_or(0)
+    }
+
+    /// [`Oval::hits`] when they are more than `floor`; None as soon as they cannot be.
+    fn hits_above(
+        &self,
+        mask: &GrayImage,
+        directions: &[[f32; 2]],
+        offsets: &[f32],
+        floor: usize,
+    ) -> Option<usize> {
+        let (ct, st) = (self.tilt.cos(), self.tilt.sin());
+        let most_misses = directions.len().checked_sub(floor)?;
+        let (mut hits, mut misses) = (0, 0);
+        for [cos, sin] in directions {
+            let hit = offsets.iter().any(|d| {
+                let (ex, ey) = ((self.rx + d) * cos, (self.ry + d) * sin);
+                is_set(
+                    mask,
+                    self.cx + ex * ct - ey * st,
+                    self.cy + ex * st + ey * ct,
+                )
+            });
+            if hit {
+                hits += 1;
+            } else {
+                misses += 1;
+                if misses >= most_misses && floor > 0 {
+                    return None;
+                }
+            }
+        }
+        Some(hits)
+    }
+
+    /// How well `mask` outlines the oval: the share of angles its line is there at, less the
+    /// share at which a ring just outside it meets ink.
+    fn outline_score(&self, angles: usize, mask: &GrayImage) -> f32 {
+        self.coverage_at(angles, mask, -1.5, 1.5)
+            - self.outside().coverage_at(angles, mask, 0.0, 1.0)
+    }
+
+    /// The ring just outside the oval, where a seal has paper.
+    fn outside(&self) -> Oval {
+        Oval {
+            rx: 1.15 * self.rx + 1.0,
+            ry: 1.15 * self.ry + 1.0,
+            ..*self
+        }
     }
 
     /// Whether `mask` holds this oval's outline by `test`: its line round the rim, mostly
     /// paper just outside it.
     fn is_outlined(&self, mask: &GrayImage, test: &RingTest) -> bool {
-        let outside = Oval {
-            rx: 1.15 * self.rx + 1.0,
-            ry: 1.15 * self.ry + 1.0,
-            ..*self
-        };
         self.coverage(mask, -1.5, 1.5) >= test.rim
-            && outside.coverage(mask, 0.0, 1.0) <= test.outside
+            && self.outside().coverage(mask, 0.0, 1.0) <= test.outside
     }
 
     /// The oval moved onto the outer edge of its ring's line: Hough votes may come from the
@@ -110,27 +190,6 @@ impl Oval {
             ..*self
         }
     }
-}
-
-/// Whether `mask` is set at the `k`-th of [`ANGLES`] angles round `centre`, somewhere between
-/// the ellipse of `radii` grown by `d0` and by `d1` pixels.
-fn meets(
-    mask: &GrayImage,
-    [cx, cy]: [f32; 2],
-    [rx, ry]: [f32; 2],
-    k: usize,
-    d0: f32,
-    d1: f32,
-) -> bool {
-    let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
-    let mut d = d0;
-    while d <= d1 {
-        if is_set(mask, cx + (rx + d) * t.cos(), cy + (ry + d) * t.sin()) {
-            return true;
-        }
-        d += 0.5;
-    }
-    false
 }
 
 /// The oval outline of `mask` near `rough` (a box found on a coarser mask): the one whose line
@@ -151,6 +210,7 @@ pub(super) fn fitted_oval(mask: &GrayImage, rough: &Rect, test: &RingTest) -> Op
                         cy: rough.cy + dy,
                         rx: rough.rx * sx,
                         ry: rough.ry * sy,
+                        tilt: 0.0,
                     };
                     let rim = oval.coverage(mask, -1.5, 1.5);
                     if best.is_none_or(|(b, _)| rim > b) {
@@ -169,6 +229,126 @@ pub(super) fn fitted_oval(mask: &GrayImage, rough: &Rect, test: &RingTest) -> Op
 const OVAL_FIT_SHIFT: i32 = 2;
 /// How much a coarse oval's radii may change when it is fitted, as a fraction of each.
 const OVAL_FIT_SCALE: f32 = 0.06;
+
+/// The oval ring, level or stamped at a tilt, that `circle` lies on one end of: a ring found
+/// as a circle on part of an oval seal stamped at an angle, or over a receipt's print in its
+/// own ink, meets `mask` at few of its angles (below [`PART_OF_A_RING`]). Ovals from the
+/// circle's size to [`LONGEST_OVAL`] times as long, centred within about its radius and tilted
+/// up to 45 degrees either way, are tried on `mask` widened by a pixel; the one `mask` outlines
+/// best is kept when it outlines it by [`WHOLE_OVAL`] and
+/// clearly better than the circle, and is longer than wide by [`MIN_STRETCH`]. None when the
+/// circle is a whole ring or no oval is found.
+pub(super) fn oval_round(mask: &GrayImage, circle: &Circle) -> Option<Oval> {
+    let start = Oval::round(circle);
+    if start.coverage(mask, -1.5, 1.5) >= PART_OF_A_RING {
+        return None;
+    }
+    let own = start.outline_score(ANGLES, mask);
+    // Coarsely, on the mask widened by a pixel, a line within 2 pixels of the oval counts.
+    let wide = imageproc::morphology::dilate(mask, imageproc::distance_transform::Norm::LInf, 1);
+    let (coarse, near, beyond) = (directions(COARSE_ANGLES), [-1.0, 0.0, 1.0], [0.0]);
+    let coarse_floor = ((WHOLE_OVAL - COARSE_SLACK) * COARSE_ANGLES as f32) as usize;
+    let r = circle.r;
+    let step = (r / 6.0).max(1.0);
+    let size = (r / 8.0).max(1.0);
+    let range = |from: f32, to: f32, by: f32| {
+        (0..=((to - from) / by).floor() as usize).map(move |i| from + i as f32 * by)
+    };
+    let mut best: Option<(f32, Oval)> = None;
+    for dx in range(-1.2 * r, 1.2 * r, step) {
+        for dy in range(-0.8 * r, 0.8 * r, step) {
+            for rx in range(r, LONGEST_OVAL * r, size) {
+                for ry in range(0.55 * r, rx, size) {
+                    for tilt in range(-45.0, 45.0, 9.0) {
+                        let oval = Oval {
+                            cx: circle.cx + dx,
+                            cy: circle.cy + dy,
+                            rx,
+                            ry,
+                            tilt: tilt.to_radians(),
+                        };
+                        // No better than the best so far even with nothing outside, or than
+                        // what a whole oval needs less a slack for the coarse grid: passed over.
+                        let floor = best
+                            .map_or(0, |(b, _)| b.max(0.0) as usize)
+                            .max(coarse_floor);
+                        let Some(rim) = oval.hits_above(&wide, &coarse, &near, floor) else {
+                            continue;
+                        };
+                        let score =
+                            rim as f32 - oval.outside().hits(&wide, &coarse, &beyond) as f32;
+                        if best.is_none_or(|(b, _)| score > b) {
+                            best = Some((score, oval));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut oval = best?.1;
+    let mut score = oval.outline_score(ANGLES, mask);
+    for _ in 0..2 {
+        for (dx, dy, drx, dry, dtilt) in nudges() {
+            let nudged = Oval {
+                cx: oval.cx + dx,
+                cy: oval.cy + dy,
+                rx: oval.rx + drx,
+                ry: oval.ry + dry,
+                tilt: oval.tilt + dtilt.to_radians(),
+            };
+            let s = nudged.outline_score(ANGLES, mask);
+            if s > score {
+                (score, oval) = (s, nudged);
+            }
+        }
+    }
+    let longer = oval.rx >= MIN_STRETCH * oval.ry;
+    (longer && score >= WHOLE_OVAL && score >= own + BETTER_THAN_THE_CIRCLE).then_some(oval)
+}
+
+/// Unit vectors at `n` angles evenly round a ring, from the x axis towards the y axis.
+fn directions(n: usize) -> Vec<[f32; 2]> {
+    (0..n)
+        .map(|k| {
+            let t = k as f32 * std::f32::consts::TAU / n as f32;
+            [t.cos(), t.sin()]
+        })
+        .collect()
+}
+
+/// The small moves an oval found coarsely is tried at: a pixel each way for its centre and
+/// radii, 3 degrees each way for its tilt.
+fn nudges() -> impl Iterator<Item = (f32, f32, f32, f32, f32)> {
+    let one = [-1.0, 0.0, 1.0];
+    one.into_iter().flat_map(move |dx| {
+        one.into_iter().flat_map(move |dy| {
+            one.into_iter().flat_map(move |drx| {
+                one.into_iter().flat_map(move |dry| {
+                    one.into_iter().map(move |dt| (dx, dy, drx, dry, 3.0 * dt))
+                })
+            })
+        })
+    })
+}
+
+/// A ring whose line is there at less than this share of its angles is part of a longer ring
+/// (a whole seal's line is there at 0.85 of them or more, worn seals' at 0.7).
+const PART_OF_A_RING: f32 = 0.75;
+/// The longest oval tried round a circle, in its radii (a cashier's oval seal is about 1.6
+/// times as wide as high; the circle found on it may be as small as its height).
+const LONGEST_OVAL: f32 = 2.2;
+/// The [`Oval::outline_score`] an oval found round a circle needs.
+const WHOLE_OVAL: f32 = 0.8;
+/// How much longer than wide a ring must be to be an oval: a round seal's ring, fitted, is
+/// not replaced by a near circle.
+const MIN_STRETCH: f32 = 1.15;
+/// How much better than its circle an oval must be outlined to replace it.
+const BETTER_THAN_THE_CIRCLE: f32 = 0.1;
+/// How much less than [`WHOLE_OVAL`] of its angles an oval may meet in the coarse search and
+/// still be fitted.
+const COARSE_SLACK: f32 = 0.15;
+/// Angles sampled round an oval in the coarse search.
+const COARSE_ANGLES: usize = 36;
 
 pub(super) fn is_set(mask: &GrayImage, x: f32, y: f32) -> bool {
     let (x, y) = (x.round() as i64, y.round() as i64);
@@ -364,4 +544,79 @@ pub(super) fn outer_edge(mask: &GrayImage, circle: Circle, rim: f32) -> Circle {
 /// A seal's outline: `mask` round the circle, mostly paper just outside it.
 pub(super) fn is_outlined_ring(mask: &GrayImage, circle: &Circle, test: &RingTest) -> bool {
     Oval::round(circle).is_outlined(mask, test)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A shrunk page's mask holding the ring of `oval`, 2 pixels thick, and `extra` set pixels.
+    fn mask_with_ring(oval: &Oval, extra: impl Fn(u32, u32) -> bool) -> GrayImage {
+        let (c, s) = (oval.tilt.cos(), oval.tilt.sin());
+        GrayImage::from_fn(400, 300, |x, y| {
+            let (dx, dy) = (x as f32 - oval.cx, y as f32 - oval.cy);
+            let (u, v) = (dx * c + dy * s, -dx * s + dy * c);
+            let d = (u / oval.rx).hypot(v / oval.ry);
+            let on_ring = (1.0 - 2.0 / oval.ry..=1.0).contains(&d);
+            image::Luma([if on_ring || extra(x, y) { 255 } else { 0 }])
+        })
+    }
+
+    #[test]
+    fn a_circle_on_one_end_of_a_tilted_oval_is_taken_for_the_oval() {
+        // Failure class 1: a cashier's oval seal stamped 30 degrees off level, found as a
+        // circle on its right end (a receipt's print in the seal's ink hid the rest).
+        let oval = Oval {
+            cx: 200.0,
+            cy: 150.0,
+            rx: 60.0,
+            ry: 36.0,
+            tilt: 30f32.to_radians(),
+        };
+        let mask = mask_with_ring(&oval, |_, _| false);
+        let end = Circle {
+            cx: 200.0 + 24.0 * oval.tilt.cos(),
+            cy: 150.0 + 24.0 * oval.tilt.sin(),
+            r: 36.0,
+        };
+        let found = oval_round(&mask, &end).expect("the oval");
+        assert!(
+            (found.cx - 200.0).abs() < 3.0 && (found.cy - 150.0).abs() < 3.0,
+            "{found:?}"
+        );
+        assert!(
+            (found.rx - 60.0).abs() < 4.0 && (found.ry - 36.0).abs() < 4.0,
+            "{found:?}"
+        );
+        assert!((found.tilt.to_degrees() - 30.0).abs() < 5.0, "{found:?}");
+    }
+
+    #[test]
+    fn a_whole_round_ring_and_a_circle_in_print_are_left_as_they_are() {
+        let round = Oval {
+            cx: 200.0,
+            cy: 150.0,
+            rx: 50.0,
+            ry: 50.0,
+            tilt: 0.0,
+        };
+        let circle = Circle {
+            cx: 200.0,
+            cy: 150.0,
+            r: 50.0,
+        };
+        assert_eq!(
+            oval_round(&mask_with_ring(&round, |_, _| false), &circle),
+            None
+        );
+        // Rows of print in the seal's ink hold no oval round a circle drawn among them.
+        let print = GrayImage::from_fn(400, 300, |x, y| {
+            image::Luma([if y % 12 < 5 && (x / 3 + y) % 4 == 0 {
+                255
+            } else {
+                0
+            }])
+        });
+        assert_eq!(oval_round(&print, &circle), None);
+    }
 }

@@ -97,22 +97,14 @@ impl Oval {
 
     /// [`Oval::coverage`] sampled at `angles` angles.
     fn coverage_at(&self, angles: usize, mask: &GrayImage, d0: f32, d1: f32) -> f32 {
-        let offsets: Vec<f32> = (0..)
-            .map(|i| d0 + 0.5 * i as f32)
-            .take_while(|&d| d <= d1)
-            .collect();
-        self.hits(mask, &directions(angles), &offsets) as f32 / angles as f32
+        self.hits(mask, &directions(angles), &offsets(d0, d1)) as f32 / angles as f32
     }
 
     /// Whether `mask` is set at the `k`-th of [`ANGLES`] angles round the oval, somewhere
     /// between the oval grown by `d0` and by `d1` pixels.
     fn meets(&self, mask: &GrayImage, k: usize, d0: f32, d1: f32) -> bool {
         let t = k as f32 * std::f32::consts::TAU / ANGLES as f32;
-        let offsets: Vec<f32> = (0..)
-            .map(|i| d0 + 0.5 * i as f32)
-            .take_while(|&d| d <= d1)
-            .collect();
-        self.hits(mask, &[[t.cos(), t.sin()]], &offsets) == 1
+        self.hits(mask, &[[t.cos(), t.sin()]], &offsets(d0, d1)) == 1
     }
 
     /// At how many of `directions` (unit vectors, as [`directions`] gives) `mask` is set on the
@@ -235,9 +227,9 @@ const OVAL_FIT_SCALE: f32 = 0.06;
 /// own ink, meets `mask` at few of its angles (below [`PART_OF_A_RING`]). Ovals from the
 /// circle's size to [`LONGEST_OVAL`] times as long, centred within about its radius and tilted
 /// up to 45 degrees either way, are tried on `mask` widened by a pixel; the one `mask` outlines
-/// best is kept when it outlines it by [`WHOLE_OVAL`] and
-/// clearly better than the circle, and is longer than wide by [`MIN_STRETCH`]. None when the
-/// circle is a whole ring or no oval is found.
+/// best is kept when it outlines it by [`WHOLE_OVAL`] and clearly better than the circle, and
+/// is longer than wide by [`MIN_STRETCH`]. None when the circle is a whole ring or no oval is
+/// found.
 pub(super) fn oval_round(mask: &GrayImage, circle: &Circle) -> Option<Oval> {
     let start = Oval::round(circle);
     if start.coverage(mask, -1.5, 1.5) >= PART_OF_A_RING {
@@ -304,6 +296,15 @@ pub(super) fn oval_round(mask: &GrayImage, circle: &Circle) -> Option<Oval> {
     }
     let longer = oval.rx >= MIN_STRETCH * oval.ry;
     (longer && score >= WHOLE_OVAL && score >= own + BETTER_THAN_THE_CIRCLE).then_some(oval)
+}
+
+/// How far an oval is grown, in half-pixel steps from `d0` to `d1` pixels, where its line is
+/// looked for.
+fn offsets(d0: f32, d1: f32) -> Vec<f32> {
+    (0..)
+        .map(|i| d0 + 0.5 * i as f32)
+        .take_while(|&d| d <= d1)
+        .collect()
 }
 
 /// Unit vectors at `n` angles evenly round a ring, from the x axis towards the y axis.
@@ -550,15 +551,15 @@ pub(super) fn is_outlined_ring(mask: &GrayImage, circle: &Circle, test: &RingTes
 mod tests {
     use super::*;
 
-    /// A shrunk page's mask holding the ring of `oval`, 2 pixels thick, and `extra` set pixels.
-    fn mask_with_ring(oval: &Oval, extra: impl Fn(u32, u32) -> bool) -> GrayImage {
+    /// A shrunk page's mask holding the ring of `oval`, 2 pixels thick.
+    fn mask_with_ring(oval: &Oval) -> GrayImage {
         let (c, s) = (oval.tilt.cos(), oval.tilt.sin());
         GrayImage::from_fn(400, 300, |x, y| {
             let (dx, dy) = (x as f32 - oval.cx, y as f32 - oval.cy);
             let (u, v) = (dx * c + dy * s, -dx * s + dy * c);
             let d = (u / oval.rx).hypot(v / oval.ry);
             let on_ring = (1.0 - 2.0 / oval.ry..=1.0).contains(&d);
-            image::Luma([if on_ring || extra(x, y) { 255 } else { 0 }])
+            image::Luma([if on_ring { 255 } else { 0 }])
         })
     }
 
@@ -573,7 +574,7 @@ mod tests {
             ry: 36.0,
             tilt: 30f32.to_radians(),
         };
-        let mask = mask_with_ring(&oval, |_, _| false);
+        let mask = mask_with_ring(&oval);
         let end = Circle {
             cx: 200.0 + 24.0 * oval.tilt.cos(),
             cy: 150.0 + 24.0 * oval.tilt.sin(),
@@ -605,10 +606,7 @@ mod tests {
             cy: 150.0,
             r: 50.0,
         };
-        assert_eq!(
-            oval_round(&mask_with_ring(&round, |_, _| false), &circle),
-            None
-        );
+        assert_eq!(oval_round(&mask_with_ring(&round), &circle), None);
         // Rows of print in the seal's ink hold no oval round a circle drawn among them.
         let print = GrayImage::from_fn(400, 300, |x, y| {
             image::Luma([if y % 12 < 5 && (x / 3 + y) % 4 == 0 {
